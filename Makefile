@@ -1,0 +1,34 @@
+# `make test` and `make demo` do all the set-up: a virtual environment in .venv,
+# the Python packages, and Graphviz's `dot` program where it is missing.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: test demo graphviz clean
+
+test: $(STAMP) graphviz
+	$(PY) -m pytest -q
+
+demo: $(STAMP) graphviz
+	$(PY) -m demos
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+# Rendering needs the `dot` program (Debian package `graphviz`); install it when we can.
+graphviz:
+	@command -v dot >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Graphviz (apt-get install graphviz)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	  else \
+	    echo "Graphviz's 'dot' program is missing: install it (Debian/Ubuntu: sudo apt-get install graphviz; macOS: brew install graphviz)" >&2; \
+	    exit 1; \
+	  fi; }
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .hypothesis

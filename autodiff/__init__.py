@@ -1,0 +1,32 @@
+"""autodiff: a scalar reverse-mode automatic-differentiation engine.
+
+>>> from autodiff import Value
+>>> a, b = Value(2.0), Value(-3.0)
+>>> c = (a * b + b**2).tanh()
+>>> c.backward()
+>>> round(a.grad, 6), round(b.grad, 6)
+(-0.002466, 0.00411)
+"""
+
+from .value import Value, apply, constant
+from .ops import Op, dot, power, scalar, sum
+from .backward import backward, grad, topological_order
+from .grad_mode import enable_grad, no_grad
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Op",
+    "Value",
+    "apply",
+    "backward",
+    "constant",
+    "dot",
+    "enable_grad",
+    "grad",
+    "no_grad",
+    "power",
+    "scalar",
+    "sum",
+    "topological_order",
+]

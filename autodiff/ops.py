@@ -1,0 +1,220 @@
+"""The primitive ops: each one's forward and its local derivative, defined once.
+
+Every op is an `Op(name, forward, derivative)`. Both functions take a *math
+namespace* `m` first, so one definition serves three worlds:
+
+- `scalar` (below): Python floats, for the eager forward and first-order backward;
+- `autodiff.value.values`: Values, so a derivative builds its own graph (higher order);
+- `autodiff.compiled.arrays`: numpy arrays, for the compiled replay over a batch.
+
+`derivative(m, g, out, *inputs)` gets the upstream gradient `g`, the op's output and
+its inputs, and returns one gradient per input. Ordinary arithmetic (`+ - * / **`)
+works in every world; anything else comes from `m`.
+
+>>> softplus = Op("softplus", lambda m, x: m.log1p(m.exp(x)),
+...               lambda m, g, out, x: (g * m.sigmoid(x),))
+>>> from autodiff import Value
+>>> round(softplus(Value(0.0)).data, 6)
+0.693147
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from . import value as _value
+
+
+class Op:
+    """A differentiable primitive; calling it on Values or numbers records a node."""
+
+    __slots__ = ("name", "forward", "derivative")
+
+    def __init__(self, name: str, forward: Callable[..., Any], derivative: Callable[..., tuple]):
+        self.name = name
+        self.forward = forward
+        self.derivative = derivative
+
+    def __call__(self, *inputs: Any) -> _value.Value:
+        return _value.apply(self, *inputs)
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r})"
+
+
+class scalar:
+    """Math on Python floats with IEEE results (inf, not OverflowError) and clear domain errors."""
+
+    @staticmethod
+    def exp(x: float) -> float:
+        try:
+            return math.exp(x)
+        except OverflowError:
+            return math.inf
+
+    @staticmethod
+    def log(x: float) -> float:
+        if x < 0:
+            raise ValueError(f"log: undefined for negative input {x!r}")
+        return math.log(x) if x > 0 else -math.inf
+
+    @staticmethod
+    def log1p(x: float) -> float:
+        if x < -1:
+            raise ValueError(f"log1p: undefined for input {x!r} < -1")
+        return math.log1p(x) if x > -1 else -math.inf
+
+    @staticmethod
+    def sqrt(x: float) -> float:
+        if x < 0:
+            raise ValueError(f"sqrt: undefined for negative input {x!r}")
+        return math.sqrt(x)
+
+    @staticmethod
+    def sigmoid(x: float) -> float:
+        # Two branches so that exp never sees a large positive argument.
+        if x >= 0:
+            return 1.0 / (1.0 + math.exp(-x))
+        e = math.exp(x)
+        return e / (1.0 + e)
+
+    @staticmethod
+    def pow(x: float, p: float) -> float:
+        """x ** p for derivatives: 0 ** -1 is inf and overflow is inf, as in IEEE."""
+        try:
+            return x**p
+        except ZeroDivisionError:
+            return math.inf
+        except OverflowError:
+            return math.copysign(math.inf, x) if float(p).is_integer() and p % 2 else math.inf
+
+    @staticmethod
+    def recip(x: float) -> float:
+        return 1.0 / x if x else math.copysign(math.inf, x)
+
+    @staticmethod
+    def step(x: float) -> float:
+        """1 where x > 0, else 0: the derivative of relu (0 at the kink, as PyTorch)."""
+        return 1.0 if x > 0 else 0.0
+
+    @staticmethod
+    def sign(x: float) -> float:
+        return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0 * x)
+
+    @staticmethod
+    def is_zero(x: float) -> bool:
+        return x == 0
+
+    @staticmethod
+    def where(condition: bool, x: Any, y: Any) -> Any:
+        return x if condition else y
+
+    tanh = staticmethod(math.tanh)
+    sin = staticmethod(math.sin)
+    cos = staticmethod(math.cos)
+    abs = staticmethod(abs)
+
+    @staticmethod
+    def relu(x: float) -> float:
+        return 0.0 if x <= 0 else x
+
+    @staticmethod
+    def div(a: float, b: float) -> float:
+        if b == 0:
+            raise ZeroDivisionError(f"div: cannot divide {a!r} by zero")
+        return a / b
+
+    @staticmethod
+    def pow_number(x: float, p: float) -> float:
+        if x == 0 and p < 0:
+            raise ValueError(f"pow: zero cannot be raised to the negative power {p!r}")
+        if x < 0 and not float(p).is_integer():
+            raise ValueError(f"pow: negative base {x!r} to the non-integer power {p!r} is not real")
+        return scalar.pow(x, p)
+
+    @staticmethod
+    def pow_value(a: float, b: float) -> float:
+        # d/db a**b = a**b * log(a) needs a > 0 (or a == 0 with b >= 0).
+        if a < 0:
+            raise ValueError(f"pow: base {a!r} is negative under a Value exponent (its gradient needs log(base))")
+        return scalar.pow_number(a, b)
+
+
+# The table. Each line: name, forward(m, *inputs), derivative(m, g, out, *inputs).
+ADD = Op("+", lambda m, a, b: a + b, lambda m, g, out, a, b: (g, g))
+SUB = Op("-", lambda m, a, b: a - b, lambda m, g, out, a, b: (g, -g))
+MUL = Op("*", lambda m, a, b: a * b, lambda m, g, out, a, b: (g * b, g * a))
+DIV = Op("/", lambda m, a, b: m.div(a, b), lambda m, g, out, a, b: (g / b, -g * out / b))
+NEG = Op("neg", lambda m, a: -a, lambda m, g, out, a: (-g,))
+POW = Op(
+    "**",
+    lambda m, a, b: m.pow_value(a, b),
+    lambda m, g, out, a, b: (
+        m.where(m.is_zero(b), 0.0 * g, g * b * m.pow(a, b - 1.0)),
+        m.where(m.is_zero(a), 0.0 * g, g * out * m.log(a)),
+    ),
+)
+EXP = Op("exp", lambda m, x: m.exp(x), lambda m, g, out, x: (g * out,))
+LOG = Op("log", lambda m, x: m.log(x), lambda m, g, out, x: (g * m.recip(x),))
+LOG1P = Op("log1p", lambda m, x: m.log1p(x), lambda m, g, out, x: (g * m.recip(1.0 + x),))
+SQRT = Op("sqrt", lambda m, x: m.sqrt(x), lambda m, g, out, x: (g * 0.5 * m.recip(out),))
+TANH = Op("tanh", lambda m, x: m.tanh(x), lambda m, g, out, x: (g * (1.0 - out * out),))
+SIGMOID = Op("sigmoid", lambda m, x: m.sigmoid(x), lambda m, g, out, x: (g * out * (1.0 - out),))
+RELU = Op("relu", lambda m, x: m.relu(x), lambda m, g, out, x: (g * m.step(x),))
+ABS = Op("abs", lambda m, x: m.abs(x), lambda m, g, out, x: (g * m.sign(x),))
+SIN = Op("sin", lambda m, x: m.sin(x), lambda m, g, out, x: (g * m.cos(x),))
+COS = Op("cos", lambda m, x: m.cos(x), lambda m, g, out, x: (-g * m.sin(x),))
+SUM = Op("sum", lambda m, *xs: _sum(xs), lambda m, g, out, *xs: (g,) * len(xs))
+DOT = Op(
+    "dot",
+    lambda m, *xs: _sum(a * b for a, b in zip(xs[: len(xs) // 2], xs[len(xs) // 2 :])),
+    lambda m, g, out, *xs: tuple(g * x for x in xs[len(xs) // 2 :] + xs[: len(xs) // 2]),
+)
+
+
+def _sum(xs: Any) -> Any:
+    # Builtin sum starts from the int 0; start from the first term so arrays keep their dtype.
+    it = iter(xs)
+    total = next(it)
+    for x in it:
+        total = total + x
+    return total
+
+
+@functools.lru_cache(maxsize=1024)
+def power(p: float) -> Op:
+    """The op `x ** p` for a number p, named `**p` in pictures (one shared Op per exponent)."""
+    shown = repr(int(p)) if float(p).is_integer() else repr(p)
+    return Op(
+        f"**{shown}",
+        lambda m, x: m.pow_number(x, p),
+        # PyTorch's convention: the exponent 0 has zero gradient everywhere, even at x = 0.
+        lambda m, g, out, x: (g * p * m.pow(x, p - 1.0) if p else 0.0 * g,),
+    )
+
+
+def sum(values: Sequence[Any]) -> _value.Value:  # noqa: A001 - the name users know from torch.sum
+    """One n-ary node for `values[0] + values[1] + ...` (a flat graph instead of a chain).
+
+    >>> from autodiff import Value
+    >>> sum([Value(1.0), Value(2.0), 3.0]).data
+    6.0
+    """
+    if len(values) == 0:
+        raise ValueError("sum: needs at least one value, got an empty sequence")
+    return _value.apply(SUM, *values)
+
+
+def dot(a: Sequence[Any], b: Sequence[Any]) -> _value.Value:
+    """One n-ary node for `a[0]*b[0] + a[1]*b[1] + ...`, as a neuron's weighted sum.
+
+    >>> from autodiff import Value
+    >>> dot([Value(1.0), Value(2.0)], [3.0, 4.0]).data
+    11.0
+    """
+    if len(a) != len(b) or len(a) == 0:
+        raise ValueError(f"dot: needs two sequences of the same non-zero length, got {len(a)} and {len(b)}")
+    return _value.apply(DOT, *a, *b)

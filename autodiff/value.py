@@ -1,0 +1,161 @@
+"""`Value`: a scalar that records the computational graph it was made by."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Union
+
+from . import ops
+from .grad_mode import grad_mode
+
+Number = Union[int, float]
+
+
+class Value:
+    """A scalar node: its data, its gradient, and the op and parents that made it.
+
+    >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    >>> c = a * b + b**2
+    >>> c.backward()
+    >>> a.grad, b.grad
+    (-3.0, -4.0)
+    """
+
+    __slots__ = ("data", "grad", "label", "requires_grad", "_op", "parents")
+
+    def __init__(self, data: Any, label: str = "", requires_grad: bool = True):
+        self.data = data if type(data) is float else _to_float(data)
+        self.grad: Any = 0.0
+        self.label = label
+        self.requires_grad = requires_grad
+        self._op: ops.Op | None = None
+        self.parents: tuple[Value, ...] = ()
+
+    @property
+    def op(self) -> str:
+        """The name of the op that made this Value, "" for a leaf."""
+        return self._op.name if self._op is not None else ""
+
+    def __repr__(self) -> str:
+        grad = self.grad.data if isinstance(self.grad, Value) else self.grad
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data:.4f}, grad={grad:.4f}{label})"
+
+    def backward(self, gradient: float = 1.0, create_graph: bool = False) -> None:
+        """Add d(self)/d(leaf) * gradient into every leaf's `.grad` (see `autodiff.backward`)."""
+        from .backward import backward
+
+        backward(self, gradient, create_graph)
+
+    def detach(self) -> Value:
+        """A new leaf with the same data, outside any graph (it asks for no gradient)."""
+        return Value(self.data, self.label, requires_grad=False)
+
+    # Arithmetic. A non-number gives NotImplemented, so Python raises a TypeError naming both types.
+    def __add__(self, other: Any) -> Value:
+        return _binary(ops.ADD, self, other)
+
+    def __radd__(self, other: Any) -> Value:
+        return _binary(ops.ADD, other, self)
+
+    def __sub__(self, other: Any) -> Value:
+        return _binary(ops.SUB, self, other)
+
+    def __rsub__(self, other: Any) -> Value:
+        return _binary(ops.SUB, other, self)
+
+    def __mul__(self, other: Any) -> Value:
+        return _binary(ops.MUL, self, other)
+
+    def __rmul__(self, other: Any) -> Value:
+        return _binary(ops.MUL, other, self)
+
+    def __truediv__(self, other: Any) -> Value:
+        return _binary(ops.DIV, self, other)
+
+    def __rtruediv__(self, other: Any) -> Value:
+        return _binary(ops.DIV, other, self)
+
+    def __pow__(self, other: Any) -> Value:
+        if isinstance(other, Value):
+            return apply(ops.POW, self, other)
+        if _is_number(other):
+            return apply(ops.power(float(other)), self)
+        return NotImplemented
+
+    def __rpow__(self, other: Any) -> Value:
+        return _binary(ops.POW, other, self)
+
+    def __neg__(self) -> Value:
+        return apply(ops.NEG, self)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def exp(self) -> Value:
+        return apply(ops.EXP, self)
+
+    def log(self) -> Value:
+        return apply(ops.LOG, self)
+
+    def log1p(self) -> Value:
+        return apply(ops.LOG1P, self)
+
+    def sqrt(self) -> Value:
+        return apply(ops.SQRT, self)
+
+    def tanh(self) -> Value:
+        return apply(ops.TANH, self)
+
+    def sigmoid(self) -> Value:
+        return apply(ops.SIGMOID, self)
+
+    def relu(self) -> Value:
+        return apply(ops.RELU, self)
+
+    def abs(self) -> Value:
+        return apply(ops.ABS, self)
+
+    __abs__ = abs
+
+    def sin(self) -> Value:
+        return apply(ops.SIN, self)
+
+    def cos(self) -> Value:
+        return apply(ops.COS, self)
+
+
+def apply(op: ops.Op, *inputs: Any) -> Value:
+    """Run `op` forward on the inputs (Values or numbers) and record the node."""
+    parents = tuple(x if isinstance(x, Value) else constant(x, op) for x in inputs)
+    out = Value(op.forward(ops.scalar, *[p.data for p in parents]))
+    if grad_mode.enabled and any(p.requires_grad for p in parents):
+        out._op = op
+        out.parents = parents
+    else:
+        out.requires_grad = False
+    return out
+
+
+def _binary(op: ops.Op, a: Any, b: Any) -> Any:
+    if not (isinstance(a, Value) or _is_number(a)) or not (isinstance(b, Value) or _is_number(b)):
+        return NotImplemented
+    return apply(op, a, b)
+
+
+def constant(x: Any, op: ops.Op | None = None) -> Value:
+    """A number as a leaf that asks for no gradient (shown as a constant in pictures)."""
+    if not _is_number(x):
+        where = f"{op.name}: " if op is not None else ""
+        raise TypeError(f"{where}expected a Value or a number, got {type(x).__name__} ({x!r})")
+    return Value(x, requires_grad=False)
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, numbers.Real)
+
+
+def _to_float(x: Any) -> float:
+    if not _is_number(x):
+        raise TypeError(f"Value: data must be an int, a float or a numpy scalar, got {type(x).__name__} ({x!r})")
+    return float(x)

@@ -1,0 +1,1 @@
+"""Worked examples, reproduced with the engine."""

@@ -1,0 +1,3 @@
+"""`python -m demos`: run every demo."""
+
+print("no demos yet")

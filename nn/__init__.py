@@ -1,0 +1,1 @@
+"""nn: neural-network building blocks on `autodiff.Value`."""
