@@ -5,17 +5,19 @@
 >>> c = (a * b + b**2).tanh()
 >>> c.backward()
 >>> round(a.grad, 6), round(b.grad, 6)
-(-0.002466, 0.00411)
+(-0.029598, -0.039464)
 """
 
 from .value import Value, apply, constant
 from .ops import Op, dot, power, scalar, sum
 from .backward import backward, grad, topological_order
 from .grad_mode import enable_grad, no_grad
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "GradcheckError",
     "Op",
     "Value",
     "apply",
@@ -24,6 +26,8 @@ __all__ = [
     "dot",
     "enable_grad",
     "grad",
+    "gradcheck",
+    "gradgradcheck",
     "no_grad",
     "power",
     "scalar",
