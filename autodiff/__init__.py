@@ -11,6 +11,7 @@
 from .value import Value, apply, constant
 from .ops import Op, dot, power, scalar, sum
 from .backward import backward, grad, topological_order
+from .anomaly import detect_anomaly
 from .grad_mode import enable_grad, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 
@@ -23,6 +24,7 @@ __all__ = [
     "apply",
     "backward",
     "constant",
+    "detect_anomaly",
     "dot",
     "enable_grad",
     "grad",

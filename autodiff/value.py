@@ -6,6 +6,7 @@ import numbers
 from typing import Any, Union
 
 from . import ops
+from .anomaly import anomaly_mode, check_forward
 from .grad_mode import grad_mode
 
 Number = Union[int, float]
@@ -134,6 +135,8 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
         out.parents = parents
     else:
         out.requires_grad = False
+    if anomaly_mode.enabled:
+        check_forward(op.name, parents, out)
     return out
 
 
