@@ -12,20 +12,24 @@ from .value import Value, apply, constant
 from .ops import Op, dot, power, scalar, sum
 from .backward import backward, grad, topological_order
 from .grad_mode import enable_grad, no_grad
+from .draw import DotNotFoundError, draw_dot, save_graph
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DotNotFoundError",
     "Op",
     "Value",
     "apply",
     "backward",
     "constant",
     "dot",
+    "draw_dot",
     "enable_grad",
     "grad",
     "no_grad",
     "power",
+    "save_graph",
     "scalar",
     "sum",
     "topological_order",
