@@ -99,6 +99,7 @@ def draw_dot(
     `clusters`: group Values by label, `L0.N3.w1` into the cluster `L0` > `L0.N3`.
     `color_by_grad`: fill by |grad|, one shade per decade; grey with a red border is zero.
     `max_nodes`: refuse a larger picture (ValueError) rather than keep `dot` busy for minutes.
+    The i-th Value of `topological_order(root)` is the node `v{i}`, its op the node `v{i}_op`.
 
     >>> from autodiff import Value
     >>> x = Value(0.5, label="x")
