@@ -127,9 +127,8 @@ def draw_dot(
     for v in order:
         kind = _kind(v, param_set)
         kinds.add(kind)
-        prefix = where[v]
-        box = _box(boxes, prefix)
-        box.node(names[v], _record(v, kind, shorten=bool(prefix)), **_style(v, kind, largest))
+        box = _box(boxes, where[v])
+        box.node(names[v], _record(v, kind, shorten=bool(where[v])), **_style(v, kind, largest))
         if v.parents:
             box.node(names[v] + "_op", v.op, **OP_NODE)
     _nest(boxes)
