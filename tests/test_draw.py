@@ -165,11 +165,12 @@ def test_labels_escape_record_syntax():
 
 def test_kinds_of_leaf_by_shape_and_legend():
     w, x = Value(0.5, label="w"), Value(2.0, label="x")
-    root = w * x + 1.0
-    name_everything(root)
+    one = autodiff.constant(1.0)
+    one.label = "one"
+    root = w * x + one
     nodes, _, _ = parse(draw_dot(root, params=[w]).source)
     records = records_by_label(nodes)
-    parameter, data_input, const = (nodes[records[k]] for k in ("w", "x", "n0"))
+    parameter, data_input, const = (nodes[records[k]] for k in ("w", "x", "one"))
     assert "penwidth" in parameter and "shape=record" in parameter
     assert "shape=Mrecord" in data_input
     assert "dashed" in const
