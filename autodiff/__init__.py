@@ -14,10 +14,12 @@ from .backward import backward, grad, topological_order
 from .anomaly import detect_anomaly
 from .grad_mode import enable_grad, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .draw import DotNotFoundError, draw_dot, save_graph
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DotNotFoundError",
     "GradcheckError",
     "Op",
     "Value",
@@ -26,12 +28,14 @@ __all__ = [
     "constant",
     "detect_anomaly",
     "dot",
+    "draw_dot",
     "enable_grad",
     "grad",
     "gradcheck",
     "gradgradcheck",
     "no_grad",
     "power",
+    "save_graph",
     "scalar",
     "sum",
     "topological_order",
