@@ -11,7 +11,7 @@ import sys
 
 from demos.report import table
 
-DEMOS = ["coffee", "single_neuron"]
+DEMOS = ["coffee", "single_neuron", "graph"]
 
 
 def main() -> int:
