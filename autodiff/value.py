@@ -163,7 +163,8 @@ def constant(x: Any, op: ops.Op | None = None) -> Value:
 
 
 def _is_number(x: Any) -> bool:
-    return isinstance(x, numbers.Real)
+    # float and int first: the abstract-class check alone costs more than making the node.
+    return type(x) is float or type(x) is int or isinstance(x, numbers.Real)
 
 
 def _to_float(x: Any) -> float:
