@@ -12,10 +12,13 @@ from .value import Value, apply, constant
 from .ops import Op, dot, power, scalar, sum
 from .backward import backward, grad, topological_order
 from .grad_mode import enable_grad, no_grad
+from .compiled import CompiledGraph, compile  # noqa: A004 - autodiff.compile, as torch.compile
 
 __version__ = "0.1.0"
 
+# `compile` is left out of __all__ so that `from autodiff import *` keeps the builtin.
 __all__ = [
+    "CompiledGraph",
     "Op",
     "Value",
     "apply",
