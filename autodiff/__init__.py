@@ -5,13 +5,15 @@
 >>> c = (a * b + b**2).tanh()
 >>> c.backward()
 >>> round(a.grad, 6), round(b.grad, 6)
-(-0.002466, 0.00411)
+(-0.029598, -0.039464)
 """
 
 from .value import Value, apply, constant
 from .ops import Op, dot, power, scalar, sum
 from .backward import backward, grad, topological_order
+from .anomaly import detect_anomaly
 from .grad_mode import enable_grad, no_grad
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .compiled import CompiledGraph, compile  # noqa: A004 - autodiff.compile, as torch.compile
 
 __version__ = "0.1.0"
@@ -19,14 +21,18 @@ __version__ = "0.1.0"
 # `compile` is left out of __all__ so that `from autodiff import *` keeps the builtin.
 __all__ = [
     "CompiledGraph",
+    "GradcheckError",
     "Op",
     "Value",
     "apply",
     "backward",
     "constant",
+    "detect_anomaly",
     "dot",
     "enable_grad",
     "grad",
+    "gradcheck",
+    "gradgradcheck",
     "no_grad",
     "power",
     "scalar",

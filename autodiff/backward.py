@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import ops
+from .anomaly import anomaly_mode, check_backward
 from .grad_mode import enable_grad
 from .value import Value, constant
 
@@ -33,6 +34,7 @@ def backpropagate(root: Value, seed: Any, create_graph: bool = False) -> dict[Va
     With `create_graph` the gradients are Values with graphs of their own; otherwise floats.
     """
     grads: dict[Value, Any] = {root: seed}
+    check = anomaly_mode.enabled
     for node in reversed(topological_order(root)):
         if node._op is None:
             continue
@@ -40,6 +42,8 @@ def backpropagate(root: Value, seed: Any, create_graph: bool = False) -> dict[Va
             local = node._op.derivative(values, grads[node], node, *node.parents)
         else:
             local = node._op.derivative(ops.scalar, grads[node], node.data, *[p.data for p in node.parents])
+        if check:
+            check_backward(node, local)
         for parent, d in zip(node.parents, local):
             if parent.requires_grad:
                 grads[parent] = grads[parent] + d if parent in grads else d

@@ -6,6 +6,7 @@ import numbers
 from typing import Any, Union
 
 from . import ops
+from .anomaly import anomaly_mode, check_forward
 from .grad_mode import grad_mode
 
 Number = Union[int, float]
@@ -51,30 +52,30 @@ class Value:
         """A new leaf with the same data, outside any graph (it asks for no gradient)."""
         return Value(self.data, self.label, requires_grad=False)
 
-    # Arithmetic. A non-number gives NotImplemented, so Python raises a TypeError naming both types.
+    # Arithmetic with a Value or a number on either side; anything else is a TypeError naming the op.
     def __add__(self, other: Any) -> Value:
         return _binary(ops.ADD, self, other)
 
     def __radd__(self, other: Any) -> Value:
-        return _binary(ops.ADD, other, self)
+        return apply(ops.ADD, other, self)
 
     def __sub__(self, other: Any) -> Value:
         return _binary(ops.SUB, self, other)
 
     def __rsub__(self, other: Any) -> Value:
-        return _binary(ops.SUB, other, self)
+        return apply(ops.SUB, other, self)
 
     def __mul__(self, other: Any) -> Value:
         return _binary(ops.MUL, self, other)
 
     def __rmul__(self, other: Any) -> Value:
-        return _binary(ops.MUL, other, self)
+        return apply(ops.MUL, other, self)
 
     def __truediv__(self, other: Any) -> Value:
         return _binary(ops.DIV, self, other)
 
     def __rtruediv__(self, other: Any) -> Value:
-        return _binary(ops.DIV, other, self)
+        return apply(ops.DIV, other, self)
 
     def __pow__(self, other: Any) -> Value:
         if isinstance(other, Value):
@@ -84,7 +85,7 @@ class Value:
         return NotImplemented
 
     def __rpow__(self, other: Any) -> Value:
-        return _binary(ops.POW, other, self)
+        return apply(ops.POW, other, self)
 
     def __neg__(self) -> Value:
         return apply(ops.NEG, self)
@@ -134,13 +135,14 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
         out.parents = parents
     else:
         out.requires_grad = False
+    if anomaly_mode.enabled:
+        check_forward(op.name, parents, out)
     return out
 
 
-def _binary(op: ops.Op, a: Any, b: Any) -> Any:
-    if not (isinstance(a, Value) or _is_number(a)) or not (isinstance(b, Value) or _is_number(b)):
-        return NotImplemented
-    return apply(op, a, b)
+def _binary(op: ops.Op, a: Value, b: Any) -> Any:
+    # A numpy array on the right broadcasts the op over its elements (via its reflected form).
+    return NotImplemented if hasattr(b, "__array_ufunc__") and not _is_number(b) else apply(op, a, b)
 
 
 def constant(x: Any, op: ops.Op | None = None) -> Value:

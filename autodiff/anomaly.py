@@ -1,0 +1,75 @@
+"""`detect_anomaly()`: stop at the first op whose forward or backward makes a NaN or an infinity."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+class _AnomalyMode:
+    enabled = False
+    # Where each node was made (only while enabled): its label and the user's source line.
+    origins: dict[Any, str] = {}
+
+
+anomaly_mode = _AnomalyMode()
+
+
+@contextlib.contextmanager
+def detect_anomaly() -> Iterator[None]:
+    """Inside, a NaN or infinity from any op's forward or backward raises `FloatingPointError`
+    naming the op, its operands and where the offending Value was made. Outside, no cost.
+
+    >>> from autodiff import Value, detect_anomaly
+    >>> with detect_anomaly():
+    ...     Value(1000.0, label="x").exp()
+    Traceback (most recent call last):
+    FloatingPointError: exp forward gave inf from operands (x=1000.0), at ...
+    """
+    previous = anomaly_mode.enabled, anomaly_mode.origins
+    anomaly_mode.enabled, anomaly_mode.origins = True, {}
+    try:
+        yield
+    finally:
+        anomaly_mode.enabled, anomaly_mode.origins = previous
+
+
+def check_forward(op_name: str, parents: Sequence[Any], out: Any) -> None:
+    """Called for each new node while anomaly mode is on."""
+    site = _user_site()
+    if not math.isfinite(out.data):
+        raise FloatingPointError(f"{op_name} forward gave {out.data} from operands ({_show(parents)}), at {site}")
+    anomaly_mode.origins[out] = site
+
+
+def check_backward(node: Any, local: Sequence[Any]) -> None:
+    """Called with each node's input gradients while anomaly mode is on."""
+    for i, d in enumerate(local):
+        value = d.data if hasattr(d, "data") else d
+        if not math.isfinite(value):
+            made = anomaly_mode.origins.get(node, "outside detect_anomaly()")
+            name = f" {node.label!r}" if node.label else ""
+            raise FloatingPointError(
+                f"{node.op} backward gave {value} for operand {i} of ({_show(node.parents)}); "
+                f"the node{name} (data={node.data}) was made at {made}"
+            )
+
+
+def _show(values: Sequence[Any]) -> str:
+    return ", ".join(f"{v.label}={v.data!r}" if v.label else repr(v.data) for v in values)
+
+
+def _user_site() -> str:
+    """The first stack frame outside this package: the line of user code that made the node."""
+    frame = sys._getframe(1)
+    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == _PACKAGE_DIR:
+        frame = frame.f_back
+    if frame is None:
+        return "an unknown place"
+    return f"{frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}"

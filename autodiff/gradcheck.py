@@ -1,0 +1,77 @@
+"""Check analytic gradients against central finite differences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from .backward import grad
+from .value import Value
+
+class GradcheckError(AssertionError):
+    """An analytic gradient disagrees with its finite-difference estimate."""
+
+Function = Callable[..., Value]
+
+def gradcheck(
+    fn: Function, inputs: Sequence[float], eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3
+) -> bool:
+    """True if every d fn / d input agrees with `(fn(x + eps) - fn(x - eps)) / (2 eps)`.
+
+    Raises `GradcheckError` with a table of input, analytic, numeric and error otherwise.
+
+    >>> gradcheck(lambda x, y: (x * y).tanh(), [0.3, -1.2])
+    True
+    """
+    point = [float(x) for x in inputs]
+    analytic = _gradient(fn, point)
+    numeric = _central_difference(lambda p: fn(*[Value(x) for x in p]).data, point, eps)
+    return _compare("gradient", point, analytic, numeric, atol, rtol)
+
+def gradgradcheck(
+    fn: Function, inputs: Sequence[float], eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3
+) -> bool:
+    """`gradcheck` one order up: every second derivative (the Hessian) against differences of
+    the first-order gradient.
+
+    >>> gradgradcheck(lambda x, y: x**3 * y, [0.5, 2.0])
+    True
+    """
+    point = [float(x) for x in inputs]
+    for i in range(len(point)):
+        analytic = _hessian_row(fn, point, i)
+        numeric = _central_difference(lambda p, i=i: _gradient(fn, p)[i], point, eps)
+        _compare(f"second derivative of d/dx{i}", point, analytic, numeric, atol, rtol)
+    return True
+
+def _gradient(fn: Function, point: list[float]) -> list[float]:
+    xs = [Value(x) for x in point]
+    return [float(g) for g in grad(fn(*xs), xs)]
+
+def _hessian_row(fn: Function, point: list[float], i: int) -> list[float]:
+    xs = [Value(x) for x in point]
+    first = grad(fn(*xs), xs, create_graph=True)[i]
+    return [float(g) for g in grad(first, xs)]
+
+def _central_difference(f: Callable[[list[float]], float], point: list[float], eps: float) -> list[float]:
+    out = []
+    for i in range(len(point)):
+        up, down = list(point), list(point)
+        up[i] += eps
+        down[i] -= eps
+        out.append((f(up) - f(down)) / (2 * eps))
+    return out
+
+def _compare(
+    what: str, point: list[float], analytic: list[float], numeric: list[float], atol: float, rtol: float
+) -> bool:
+    rows = [
+        (i, point[i], a, n, abs(a - n))
+        for i, (a, n) in enumerate(zip(analytic, numeric))
+        if not abs(a - n) <= atol + rtol * abs(n)
+    ]
+    if rows:
+        table = "\n".join(f"  x{i} = {x!r:<24} {a!r:<24} {n!r:<24} {e:.3g}" for i, x, a, n, e in rows)
+        header = f"  {'input':<29} {'analytic':<24} {'numeric':<24} error"
+        raise GradcheckError(f"{what} mismatch (atol={atol}, rtol={rtol}):\n{header}\n{table}")
+    return True
+

@@ -1,0 +1,56 @@
+"""detect_anomaly(): the first NaN or infinity, forward or backward, names its op and origin."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from autodiff import Value, detect_anomaly
+
+
+def test_forward_infinity_names_op_operand_and_line():
+    x = Value(800.0, label="x")
+    with pytest.raises(FloatingPointError) as info, detect_anomaly():
+        y = x * 2.0
+        y.exp()
+    message = str(info.value)
+    assert "exp forward gave inf" in message and "1600.0" in message
+    assert "test_anomaly.py" in message and "test_forward_infinity" in message
+
+
+def test_forward_nan_from_a_nan_input():
+    with pytest.raises(FloatingPointError, match=r"\+ forward gave nan"), detect_anomaly():
+        Value(math.nan) + 1.0
+
+
+def test_backward_infinity_names_the_node_and_where_it_was_made():
+    x = Value(0.0, label="x")
+    with pytest.raises(FloatingPointError) as info, detect_anomaly():
+        root = x.sqrt()
+        root.label = "root"
+        (root * 3.0).backward()
+    message = str(info.value)
+    assert "sqrt backward gave inf" in message and "x=0.0" in message
+    assert "'root'" in message and f"test_anomaly.py:{_line_of('root = x.sqrt()')}" in message
+
+
+def test_outside_the_block_nothing_is_checked():
+    x = Value(1000.0)
+    assert x.exp().data == math.inf
+    y = Value(0.0)
+    y.sqrt().backward()
+    assert y.grad == math.inf
+
+
+def test_finite_graphs_pass_through():
+    with detect_anomaly():
+        a = Value(0.5)
+        out = (a * a).tanh() + a.log()
+        out.backward()
+    assert a.grad == pytest.approx(2 * 0.5 * (1 - math.tanh(0.25) ** 2) + 2.0)
+
+
+def _line_of(text):
+    with open(__file__) as f:
+        return next(i for i, line in enumerate(f, start=1) if text in line and "_line_of" not in line)

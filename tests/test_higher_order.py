@@ -1,0 +1,160 @@
+"""grad(), create_graph, second and third derivatives, Hessians: against torch.autograd."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from autodiff import Value, grad, gradgradcheck
+from tests.helpers import close
+
+rng = np.random.default_rng(7)
+
+# Functions of one input that work on Values and on tensors alike, with a sampler each.
+moderate = [float(x) for x in rng.uniform(-2, 2, 12)] + [0.5, -1.0]
+positive = [abs(x) + 0.1 for x in moderate]
+FUNCTIONS = {
+    "exp": (lambda a: a.exp(), moderate),
+    "log": (lambda a: a.log(), positive),
+    "sqrt": (lambda a: a.sqrt(), positive),
+    "tanh": (lambda a: a.tanh(), moderate),
+    "sigmoid": (lambda a: a.sigmoid(), moderate),
+    "relu": (lambda a: a.relu() * a, moderate),
+    "abs": (lambda a: a.abs() * a, moderate),
+    "sin": (lambda a: a.sin(), moderate),
+    "cos": (lambda a: a.cos(), moderate),
+    "neg": (lambda a: -a * a, moderate),
+    "a**3": (lambda a: a**3, moderate),
+    "a**-2": (lambda a: a**-2, positive),
+    "a**2.5": (lambda a: a**2.5, positive),
+    "2**a": (lambda a: 2.0**a, moderate),
+    "a**a": (lambda a: a**a, positive),
+    "a/(1+a*a)": (lambda a: a / (1.0 + a * a), moderate),
+    "3-a*a": (lambda a: 3.0 - a * a * a, moderate),
+    "shared": (lambda a: (a * a).tanh() * (a * a) + (a * a).sin(), moderate),
+}
+
+
+def our_derivatives(fn, x, order):
+    v = Value(x)
+    out = fn(v)
+    results = []
+    for _ in range(order):
+        (out,) = grad(out, [v], create_graph=True)
+        results.append(out.data)
+    return results
+
+
+def torch_derivatives(fn, x, order):
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    out = fn(t)
+    results = []
+    for _ in range(order):
+        # A derivative that no longer depends on t (e.g. the third of a quadratic) is zero.
+        (out,) = torch.autograd.grad(out, t, create_graph=True) if out.requires_grad else (torch.zeros(()),)
+        results.append(out.item())
+    return results
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_first_second_third_derivatives_match_torch(name):
+    fn, points = FUNCTIONS[name]
+    for x in points:
+        for k, (a, b) in enumerate(zip(our_derivatives(fn, x, 3), torch_derivatives(fn, x, 3)), start=1):
+            assert close(a, b, rel=1e-10, abs_=1e-12), f"{name} order {k} at {x}: ours {a}, torch {b}"
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_gradgradcheck_every_function(name):
+    fn, points = FUNCTIONS[name]
+    for x in points[:4]:
+        assert gradgradcheck(fn, [x], atol=1e-6, rtol=1e-5)
+
+
+def test_binary_second_derivatives_match_torch():
+    def f(a, b):
+        return (a * b).tanh() + a / (b * b + 1.0) + (a * a + 1.0) ** b
+
+    for a0, b0 in rng.uniform(-1.5, 1.5, (10, 2)):
+        xs = [Value(a0), Value(b0)]
+        ts = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (a0, b0)]
+        ga = grad(f(*xs), xs, create_graph=True)
+        gt = torch.autograd.grad(f(*ts), ts, create_graph=True)
+        for i in range(2):
+            ours = grad(ga[i], xs)
+            theirs = torch.autograd.grad(gt[i], ts, retain_graph=True)
+            for o, t in zip(ours, theirs):
+                assert close(o, t.item(), rel=1e-10, abs_=1e-13)
+
+
+def test_grad_leaves_dot_grad_untouched_and_returns_floats():
+    a, b = Value(2.0), Value(3.0)
+    out = a * b
+    ga, gb = grad(out, [a, b])
+    assert (ga, gb) == (3.0, 2.0) and type(ga) is float
+    assert (a.grad, b.grad, out.grad) == (0.0, 0.0, 0.0)
+
+
+def test_grad_of_an_unused_input_is_zero():
+    a, b = Value(2.0), Value(3.0)
+    assert grad(a * a, [a, b]) == [4.0, 0.0]
+    assert grad(a * a, [b], create_graph=True)[0].data == 0.0
+
+
+def test_backward_with_create_graph_leaves_values_in_grad():
+    x = Value(1.5)
+    y = x**3
+    y.backward(create_graph=True)
+    assert isinstance(x.grad, Value) and x.grad.data == pytest.approx(6.75)
+    dx = x.grad
+    x.grad = 0.0
+    dx.backward()
+    assert x.grad == pytest.approx(9.0)  # d2/dx2 x^3 = 6x
+
+
+def _mlp_loss(w, x, y, lib):
+    """A 2-3-1 tanh MLP's squared error; w holds 13 numbers (weights then biases per neuron)."""
+    hidden = []
+    for j in range(3):
+        base = 3 * j
+        hidden.append(lib.tanh(w[base] * x[0] + w[base + 1] * x[1] + w[base + 2]))
+    out = w[9] * hidden[0] + w[10] * hidden[1] + w[11] * hidden[2] + w[12]
+    return (out - y) ** 2
+
+
+class _ours:
+    tanh = staticmethod(lambda v: v.tanh())
+
+
+def test_full_hessian_of_an_mlp_loss_matches_torch():
+    w0 = rng.normal(size=13)
+    x, y = [0.3, -0.8], 0.5
+    picked = [0, 4, 8, 9, 12]  # a few weights, the rest held fixed
+
+    def our_hessian():
+        ws = [Value(v) for v in w0]
+        loss = _mlp_loss(ws, x, y, _ours)
+        first = grad(loss, [ws[i] for i in picked], create_graph=True)
+        return np.array([grad(g, [ws[i] for i in picked]) for g in first])
+
+    def torch_loss(sub):
+        full = torch.tensor(w0).index_put((torch.tensor(picked),), sub)
+        return _mlp_loss(full, x, y, torch)
+
+    expected = torch.autograd.functional.hessian(torch_loss, torch.tensor(w0[picked]))
+    assert np.allclose(our_hessian(), expected.numpy(), rtol=1e-10, atol=1e-13)
+
+
+def test_hessian_vector_product_matches_torch():
+    w0 = rng.normal(size=13)
+    v0 = rng.normal(size=13)
+    x, y = [-0.4, 0.9], -0.2
+    ws = [Value(v) for v in w0]
+    gs = grad(_mlp_loss(ws, x, y, _ours), ws, create_graph=True)
+    hvp = grad(sum(g * v for g, v in zip(gs, v0)), ws)
+
+    _, expected = torch.autograd.functional.hvp(
+        lambda w: _mlp_loss(w, x, y, torch), torch.tensor(w0), torch.tensor(v0)
+    )
+    assert np.allclose(hvp, expected.numpy(), rtol=1e-10, atol=1e-13)
