@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -15,39 +16,42 @@ from .value import Value, constant
 def topological_order(root: Value) -> list[Value]:
     """Every node that `root` depends on, each after all of its parents (iterative DFS)."""
     order: list[Value] = []
-    visited: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)
-        elif node not in visited:
-            visited.add(node)
-            stack.append((node, True))
-            stack.extend((p, False) for p in node.parents if p not in visited)
+    visited = {root}
+    path = [root]  # the nodes whose parents are being visited, with an iterator over those parents
+    pending = [iter(root.parents)]
+    while path:
+        for parent in pending[-1]:
+            if parent not in visited:
+                visited.add(parent)
+                path.append(parent)
+                pending.append(iter(parent.parents))
+                break
+        else:
+            order.append(path.pop())
+            pending.pop()
     return order
 
 
-def backpropagate(root: Value, seed: Any, create_graph: bool = False) -> dict[Value, Any]:
-    """d(root)/d(node) * seed for every node that asks for a gradient.
+def _sweep(order: list[Value], create_graph: bool) -> None:
+    """Push each node's `.grad` into its parents' `.grad`, every node before its parents.
 
-    With `create_graph` the gradients are Values with graphs of their own; otherwise floats.
+    Nodes that are to receive a gradient start at None (meaning zero, without a `0 +` node).
     """
-    grads: dict[Value, Any] = {root: seed}
     check = anomaly_mode.enabled
-    for node in reversed(topological_order(root)):
-        if node._op is None:
+    for node in reversed(order):
+        op = node._op
+        if op is None:
             continue
+        parents = node.parents
         if create_graph:
-            local = node._op.derivative(values, grads[node], node, *node.parents)
+            local = op.derivative(values, node.grad, node, *parents)
         else:
-            local = node._op.derivative(ops.scalar, grads[node], node.data, *[p.data for p in node.parents])
+            local = op.derivative(ops.scalar, node.grad, node.data, *[p.data for p in parents])
         if check:
             check_backward(node, local)
-        for parent, d in zip(node.parents, local):
+        for parent, d in zip(parents, local):
             if parent.requires_grad:
-                grads[parent] = grads[parent] + d if parent in grads else d
-    return grads
+                parent.grad = d if parent.grad is None else parent.grad + d
 
 
 def backward(root: Value, gradient: float = 1.0, create_graph: bool = False) -> None:
@@ -61,22 +65,18 @@ def backward(root: Value, gradient: float = 1.0, create_graph: bool = False) -> 
     >>> x.grad
     12.0
     """
-    if create_graph:
-        with enable_grad():
-            grads = backpropagate(root, constant(gradient), create_graph=True)
-    else:
-        grads = backpropagate(root, float(gradient))
-    for node, g in grads.items():
+    order = topological_order(root)
+    for node in order:
         if node.parents:
-            node.grad = g
-        elif isinstance(node.grad, float) and node.grad == 0.0:
-            node.grad = g
-        else:
-            node.grad = node.grad + g
+            node.grad = None
+    seed = constant(gradient) if create_graph else float(gradient)
+    root.grad = seed if root.grad is None else root.grad + seed
+    with enable_grad() if create_graph else contextlib.nullcontext():
+        _sweep(order, create_graph)
 
 
 def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Any]:
-    """The gradients of `output` with respect to `inputs`, leaving every `.grad` untouched.
+    """The gradients of `output` with respect to `inputs`, leaving every `.grad` as it was.
 
     Floats by default; with `create_graph=True`, Values that can be differentiated again.
 
@@ -85,16 +85,24 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     >>> dx.data, grad(dx, [x])[0]
     (12.0, 12.0)
     """
-    if create_graph:
-        with enable_grad():
-            grads = backpropagate(output, constant(1.0), create_graph=True)
-        return [_as_value(grads.get(x, 0.0)) for x in inputs]
-    grads = backpropagate(output, 1.0)
-    return [grads.get(x, 0.0) for x in inputs]
+    order = topological_order(output)
+    saved = [node.grad for node in order]
+    try:
+        for node in order:
+            node.grad = None
+        output.grad = constant(1.0) if create_graph else 1.0
+        with enable_grad() if create_graph else contextlib.nullcontext():
+            _sweep(order, create_graph)
+        reached = set(order)
+        zero = constant(0.0) if create_graph else 0.0
+        return [_as_grad(x.grad, create_graph) if x in reached and x.grad is not None else zero for x in inputs]
+    finally:
+        for node, g in zip(order, saved):
+            node.grad = g
 
 
-def _as_value(x: Any) -> Value:
-    return x if isinstance(x, Value) else constant(x)
+def _as_grad(g: Any, create_graph: bool) -> Any:
+    return g if not create_graph or isinstance(g, Value) else constant(g)
 
 
 class values:

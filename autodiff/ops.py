@@ -20,8 +20,10 @@ works in every world; anything else comes from `m`.
 
 from __future__ import annotations
 
+import builtins
 import functools
 import math
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -167,21 +169,12 @@ RELU = Op("relu", lambda m, x: m.relu(x), lambda m, g, out, x: (g * m.step(x),))
 ABS = Op("abs", lambda m, x: m.abs(x), lambda m, g, out, x: (g * m.sign(x),))
 SIN = Op("sin", lambda m, x: m.sin(x), lambda m, g, out, x: (g * m.cos(x),))
 COS = Op("cos", lambda m, x: m.cos(x), lambda m, g, out, x: (-g * m.sin(x),))
-SUM = Op("sum", lambda m, *xs: _sum(xs), lambda m, g, out, *xs: (g,) * len(xs))
+SUM = Op("sum", lambda m, *xs: builtins.sum(xs), lambda m, g, out, *xs: (g,) * len(xs))
 DOT = Op(
     "dot",
-    lambda m, *xs: _sum(a * b for a, b in zip(xs[: len(xs) // 2], xs[len(xs) // 2 :])),
-    lambda m, g, out, *xs: tuple(g * x for x in xs[len(xs) // 2 :] + xs[: len(xs) // 2]),
+    lambda m, *xs: builtins.sum(map(operator.mul, xs[: len(xs) // 2], xs[len(xs) // 2 :])),
+    lambda m, g, out, *xs: tuple([g * x for x in xs[len(xs) // 2 :] + xs[: len(xs) // 2]]),
 )
-
-
-def _sum(xs: Any) -> Any:
-    # Builtin sum starts from the int 0; start from the first term so arrays keep their dtype.
-    it = iter(xs)
-    total = next(it)
-    for x in it:
-        total = total + x
-    return total
 
 
 @functools.lru_cache(maxsize=1024)

@@ -128,19 +128,28 @@ class Value:
 
 def apply(op: ops.Op, *inputs: Any) -> Value:
     """Run `op` forward on the inputs (Values or numbers) and record the node."""
-    parents = tuple(x if isinstance(x, Value) else constant(x, op) for x in inputs)
+    parents = inputs
+    for x in inputs:
+        if type(x) is not Value:
+            parents = tuple([x if isinstance(x, Value) else constant(x, op) for x in inputs])
+            break
     out = Value(op.forward(ops.scalar, *[p.data for p in parents]))
-    if grad_mode.enabled and any(p.requires_grad for p in parents):
-        out._op = op
-        out.parents = parents
-    else:
-        out.requires_grad = False
+    out.requires_grad = False
+    if grad_mode.enabled:
+        for p in parents:
+            if p.requires_grad:
+                out.requires_grad = True
+                out._op = op
+                out.parents = parents
+                break
     if anomaly_mode.enabled:
         check_forward(op.name, parents, out)
     return out
 
 
 def _binary(op: ops.Op, a: Value, b: Any) -> Any:
+    if type(b) is Value or type(b) is float or type(b) is int:
+        return apply(op, a, b)
     # A numpy array on the right broadcasts the op over its elements (via its reflected form).
     return NotImplemented if hasattr(b, "__array_ufunc__") and not _is_number(b) else apply(op, a, b)
 
