@@ -154,6 +154,13 @@ class _Group(NamedTuple):
     scatter: list[tuple[np.ndarray, np.ndarray]]  # see _scatter_plan
 
 
+class _Workspace(NamedTuple):
+    values: np.ndarray  # (rows, batch): every node's value for every example
+    grads: np.ndarray  # (rows, batch): the gradient of the output with respect to each
+    args: list[np.ndarray]  # per group, (arity, size, width): the group's inputs
+    stacked: list[np.ndarray]  # per group, (arity * size, width): the gradients for its inputs
+
+
 class CompiledGraph:
     """A traced graph, evaluated on numpy batches: one row of inputs per example.
 
@@ -187,7 +194,8 @@ class CompiledGraph:
             self._groups.append(_Group(op, uniform, start, len(row), parents, scatter))
         self._n_rows = len(row)
         self._output_rows = [row[v] for v in outputs]
-        self._tape: tuple[np.ndarray, list[np.ndarray]] | None = None
+        self._workspace: _Workspace | None = None
+        self._ready = False  # a batch has gone forward: backward() may run
 
     def parameters(self) -> list[Value]:
         """The leaves with `requires_grad=True` that `fn` captured, in graph order."""
@@ -202,19 +210,19 @@ class CompiledGraph:
     def __call__(self, inputs: Any) -> np.ndarray:
         """The outputs for a batch of inputs, of shape (batch, n_inputs)."""
         x = self._checked(inputs)
-        values = np.empty((self._n_rows, x.shape[0]))
+        self._ready = False  # a failed call leaves nothing for backward()
+        work = self._workspace_for(x.shape[0])
+        values = work.values
         n_in, n_params = self.n_inputs, len(self._parameters)
         values[:n_in] = x.T
         # Parameters are read now, so updates since the trace are seen.
         values[n_in : n_in + n_params] = np.fromiter((p.data for p in self._parameters), float, n_params)[:, None]
         values[self._constant_rows] = self._constants[:, None]
-        tape = []
         with np.errstate(all="ignore"):
-            for group in self._groups:
-                args = (values[:, :1] if group.uniform else values)[group.parents]
+            for group, args in zip(self._groups, work.args):
+                np.take(values[:, :1] if group.uniform else values, group.parents, axis=0, out=args, mode="clip")
                 values[group.start : group.stop] = group.op.forward(arrays, *args)
-                tape.append(args)
-        self._tape = (values, tape)
+        self._ready = True
         out = values[self._output_rows]
         return out[0].copy() if self._single_output else out.T.copy()
 
@@ -226,27 +234,40 @@ class CompiledGraph:
         """
         if reduction not in ("sum", "mean"):
             raise ValueError(f"backward: reduction must be 'sum' or 'mean', got {reduction!r}")
-        if self._tape is None:
+        if not self._ready:
             raise RuntimeError("backward: call the compiled graph on a batch before backward()")
-        values, tape = self._tape
-        batch = values.shape[1]
-        grads = np.zeros_like(values)
+        work = self._workspace
+        values, grads, batch = work.values, work.grads, work.values.shape[1]
+        grads.fill(0.0)
         for r in self._output_rows:
             grads[r] += 1.0 if reduction == "sum" else 1.0 / batch
         with np.errstate(all="ignore"):
-            for group, args in zip(reversed(self._groups), reversed(tape)):
+            for group, args, stacked in zip(reversed(self._groups), reversed(work.args), reversed(work.stacked)):
                 g, out = grads[group.start : group.stop], values[group.start : group.stop]
                 if group.uniform:  # one column; its gradient is the sum over the batch
                     g, out = g.sum(axis=1, keepdims=True), out[:, :1]
                 local = group.op.derivative(arrays, g, out, *args)
-                _accumulate(grads[:, :1] if group.uniform else grads, group, local)
+                _accumulate(grads[:, :1] if group.uniform else grads, group, local, stacked)
         n_in = self.n_inputs
         # A parameter's gradient is its row's sum: per example from the batch groups,
         # in column 0 from the uniform ones.
         totals = grads[n_in : n_in + len(self._parameters)].sum(axis=1).tolist()
         for p, total in zip(self._parameters, totals):
-            p.grad = p.grad + total
+            p.grad = total if p.grad is None else p.grad + total
         return grads[:n_in].T.copy()
+
+    def _workspace_for(self, batch: int) -> _Workspace:
+        """Arrays for a batch of this size, kept from call to call: allocating them anew each time
+        costs more than the arithmetic (fresh pages are zeroed by the system)."""
+        if self._workspace is None or self._workspace.values.shape[1] != batch:
+            widths = [1 if g.uniform else batch for g in self._groups]
+            self._workspace = _Workspace(
+                np.empty((self._n_rows, batch)),
+                np.empty((self._n_rows, batch)),
+                [np.empty((*g.parents.shape, w)) for g, w in zip(self._groups, widths)],
+                [np.empty((g.parents.size, w)) for g, w in zip(self._groups, widths)],
+            )
+        return self._workspace
 
     def _checked(self, inputs: Any) -> np.ndarray:
         try:
@@ -347,14 +368,13 @@ def _scatter_plan(rows: np.ndarray, needs_grad: np.ndarray) -> list[tuple[np.nda
     return plan
 
 
-def _accumulate(grads: np.ndarray, group: _Group, local: Sequence[Any]) -> None:
+def _accumulate(grads: np.ndarray, group: _Group, local: Sequence[Any], stacked: np.ndarray) -> None:
     """Add the input gradients `local` of every node of `group` into their parents' rows."""
     arity, size = group.parents.shape
     shape = (size, grads.shape[1])
     if all(type(d) is np.ndarray and d.shape == shape for d in local):
-        stacked = np.concatenate(local)
+        np.concatenate(local, out=stacked)
     else:  # some are numbers or broadcast: place them one by one
-        stacked = np.empty((arity * size, shape[1]))
         for k, d in enumerate(local):
             stacked[k * size : (k + 1) * size] = d
     for rows, positions in group.scatter:
