@@ -151,7 +151,7 @@ class _Group(NamedTuple):
     start: int
     stop: int
     parents: np.ndarray  # (arity, size): the row of each node's k-th input
-    scatter: list[tuple[np.ndarray, np.ndarray]]  # see _scatter_plan
+    scatter: list[tuple[Any, Any]]  # see _scatter_plan
 
 
 class _Workspace(NamedTuple):
@@ -177,14 +177,15 @@ class CompiledGraph:
         self._single_output = single_output
         order = _merged_topological_order(outputs)
         placeholders = set(inputs)
-        leaves = [v for v in order if v._op is None and v not in placeholders]
+        groups = _groups_by_depth(order, placeholders)
+        leaves = _leaves_by_first_use(groups, order, placeholders)
         self._parameters = [v for v in leaves if v.requires_grad]
         constants = [v for v in leaves if not v.requires_grad]
         row = {v: i for i, v in enumerate([*inputs, *self._parameters, *constants])}
         self._constants = np.array([v.data for v in constants], dtype=float)
         self._constant_rows = slice(len(row) - len(constants), len(row))
         self._groups = []
-        for op, uniform, nodes in _groups_by_depth(order, placeholders):
+        for op, uniform, nodes in groups:
             start = len(row)
             row.update((v, start + i) for i, v in enumerate(nodes))
             parents = np.array([[row[p] for p in v.parents] for v in nodes]).T
@@ -198,7 +199,7 @@ class CompiledGraph:
         self._ready = False  # a batch has gone forward: backward() may run
 
     def parameters(self) -> list[Value]:
-        """The leaves with `requires_grad=True` that `fn` captured, in graph order."""
+        """The leaves with `requires_grad=True` that `fn` captured, in the order the graph uses them."""
         return list(self._parameters)
 
     def __repr__(self) -> str:
@@ -348,13 +349,33 @@ def _groups_by_depth(order: Sequence[Value], inputs: set[Value]) -> list[tuple[O
     return [(op, u, nodes) for d in sorted(by_depth) for (op, _, u), nodes in by_depth[d].items()]
 
 
-def _scatter_plan(rows: np.ndarray, needs_grad: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+def _leaves_by_first_use(
+    groups: Sequence[tuple[Op, bool, list[Value]]], order: Sequence[Value], inputs: set[Value]
+) -> list[Value]:
+    """The leaves other than the inputs, in the order the groups' gradients reach them.
+
+    Then a dot group's weights, say, get consecutive rows in the order of its input
+    gradients, and its backward adds them with one slice instead of an indexed copy.
+    Groups that run per example come first: their rows are the wide ones.
+    """
+    first_use: dict[Value, None] = {}
+    for uniform_pass in (False, True):
+        for _, uniform, nodes in groups:
+            if uniform == uniform_pass:
+                for k in range(len(nodes[0].parents)):
+                    first_use.update((v.parents[k], None) for v in nodes if v.parents[k]._op is None)
+    first_use.update((v, None) for v in order if v._op is None)  # leaves that are outputs themselves
+    return [v for v in first_use if v not in inputs]
+
+
+def _scatter_plan(rows: np.ndarray, needs_grad: np.ndarray) -> list[tuple[Any, Any]]:
     """How to add a group's input gradients into their rows, where a row may repeat.
 
     `rows[i]` is the row that the i-th input gradient goes to. Rows are sorted by how many
     times they occur, m: for each m, one pair (the rows, an array (m, rows) of positions)
     so that `grads[rows] += stacked[positions].sum(axis=0)` adds every occurrence at once.
     (`np.add.at` does the same, several times slower.) Rows that need no gradient are left out.
+    For m = 1, the positions are one row, and a run of consecutive indices becomes a slice.
     """
     positions = np.flatnonzero(needs_grad)
     unique, inverse, counts = np.unique(rows[positions], return_inverse=True, return_counts=True)
@@ -364,8 +385,15 @@ def _scatter_plan(rows: np.ndarray, needs_grad: np.ndarray) -> list[tuple[np.nda
     for m in np.unique(counts):
         chosen = counts == m
         occurrences = by_row[np.arange(m)[:, None] + starts[chosen]]
-        plan.append((unique[chosen], occurrences[0] if m == 1 else occurrences))
+        plan.append((_as_slice(unique[chosen]), _as_slice(occurrences[0]) if m == 1 else occurrences))
     return plan
+
+
+def _as_slice(index: np.ndarray) -> slice | np.ndarray:
+    """A run of consecutive indices as a slice: numpy then reads and adds in place, no copy."""
+    if index.ndim == 1 and np.all(np.diff(index) == 1):
+        return slice(int(index[0]), int(index[-1]) + 1)
+    return index
 
 
 def _accumulate(grads: np.ndarray, group: _Group, local: Sequence[Any], stacked: np.ndarray) -> None:
@@ -378,4 +406,5 @@ def _accumulate(grads: np.ndarray, group: _Group, local: Sequence[Any], stacked:
         for k, d in enumerate(local):
             stacked[k * size : (k + 1) * size] = d
     for rows, positions in group.scatter:
-        grads[rows] += stacked[positions] if positions.ndim == 1 else stacked[positions].sum(axis=0)
+        repeated = type(positions) is np.ndarray and positions.ndim == 2
+        grads[rows] += stacked[positions].sum(axis=0) if repeated else stacked[positions]
