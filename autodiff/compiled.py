@@ -209,7 +209,7 @@ class CompiledGraph:
         )
 
     def __call__(self, inputs: Any) -> np.ndarray:
-        """The outputs for a batch of inputs, of shape (batch, n_inputs)."""
+        """The outputs for `inputs` of shape (batch, n_inputs): shape (batch,) or (batch, n_outputs)."""
         x = self._checked(inputs)
         self._ready = False  # a failed call leaves nothing for backward()
         work = self._workspace_for(x.shape[0])
@@ -218,14 +218,13 @@ class CompiledGraph:
         values[:n_in] = x.T
         # Parameters are read now, so updates since the trace are seen.
         values[n_in : n_in + n_params] = np.fromiter((p.data for p in self._parameters), float, n_params)[:, None]
-        values[self._constant_rows] = self._constants[:, None]
         with np.errstate(all="ignore"):
             for group, args in zip(self._groups, work.args):
                 np.take(values[:, :1] if group.uniform else values, group.parents, axis=0, out=args, mode="clip")
                 values[group.start : group.stop] = group.op.forward(arrays, *args)
         self._ready = True
-        out = values[self._output_rows]
-        return out[0].copy() if self._single_output else out.T.copy()
+        out = values[self._output_rows]  # a copy: the workspace is used again by the next call
+        return out[0] if self._single_output else out.T
 
     def backward(self, reduction: str = "mean") -> np.ndarray:
         """Backpropagate the summed or mean output of the last call; return d/d(inputs).
@@ -258,8 +257,11 @@ class CompiledGraph:
         return grads[:n_in].T.copy()
 
     def _workspace_for(self, batch: int) -> _Workspace:
-        """Arrays for a batch of this size, kept from call to call: allocating them anew each time
-        costs more than the arithmetic (fresh pages are zeroed by the system)."""
+        """Arrays for a batch of this size, kept from call to call.
+
+        Allocating them anew for each call costs more than the arithmetic: the system hands
+        out fresh zeroed pages for arrays this large.
+        """
         if self._workspace is None or self._workspace.values.shape[1] != batch:
             widths = [1 if g.uniform else batch for g in self._groups]
             self._workspace = _Workspace(
@@ -268,6 +270,7 @@ class CompiledGraph:
                 [np.empty((*g.parents.shape, w)) for g, w in zip(self._groups, widths)],
                 [np.empty((g.parents.size, w)) for g, w in zip(self._groups, widths)],
             )
+            self._workspace.values[self._constant_rows] = self._constants[:, None]
         return self._workspace
 
     def _checked(self, inputs: Any) -> np.ndarray:
@@ -287,7 +290,7 @@ def compile(  # noqa: A001 - autodiff.compile, beside Python's builtin, as torch
 ) -> CompiledGraph:
     """Trace `fn(x_0, ..., x_{n_inputs-1})` once on placeholder Values; return its graph.
 
-    `fn` returns a Value (or a number) or a non-empty list of them. The placeholders hold
+    `fn` returns a Value (or a number) or a non-empty list or tuple of them. The placeholders hold
     `example` (default: all 1.0) during the trace: if `fn` branches on `.data`, the graph
     records the branch the example takes, and only that one (see the module docstring).
 

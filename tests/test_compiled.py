@@ -361,3 +361,35 @@ def test_a_user_op_is_replayed_through_its_own_definition():
     graph = autodiff.compile(lambda x: cube(x), 1)
     assert_close(graph(np.array([[2.0], [-1.0]])), [8.0, -1.0])
     assert calls[-1] is arrays
+
+
+def test_results_survive_the_next_call_and_batch_sizes_may_change():
+    w = Value(0.5)
+    graph = autodiff.compile(lambda x, y: [(w * x).exp(), x * y], 2)
+    small, large = rng.uniform(-1, 1, (3, 2)), rng.uniform(-1, 1, (50, 2))
+    first, d_first = graph(small), graph.backward("sum")
+    kept, d_kept = first.copy(), d_first.copy()
+    graph(large)
+    graph.backward("sum")
+    assert_close(first, kept)
+    assert_close(d_first, d_kept)
+    w.grad = 0.0
+    assert_compiled_equals_eager(lambda x, y: [(w * x).exp(), x * y], small, [w])
+
+
+def test_a_failed_call_leaves_nothing_to_backpropagate():
+    graph = autodiff.compile(lambda x: x.log(), 1)
+    graph(np.ones((2, 1)))
+    with pytest.raises(ValueError, match="log"):
+        graph(-np.ones((2, 1)))
+    with pytest.raises(RuntimeError, match="before backward"):
+        graph.backward()
+
+
+def test_tracing_inside_no_grad_still_records_the_graph():
+    w = Value(2.0)
+    with autodiff.no_grad():
+        graph = autodiff.compile(lambda x: w * x * x, 1)
+    graph(np.array([[3.0]]))
+    assert_close(graph.backward(), [[12.0]])
+    assert w.grad == 9.0
