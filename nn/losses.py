@@ -37,17 +37,8 @@ def binary_cross_entropy(prob: Any, target: Any) -> Value:
 
 
 def binary_cross_entropy_with_logits(logit: Any, target: Any) -> Value:
-    """binary_cross_entropy(sigmoid(x), t), computed stably for any finite logit x.
-
-    Written (x + |x|)/2 - x*t + log1p(exp(-|x|)): exp never overflows, and at x = 0 the kinks
-    of |x| and x cancel to the true gradient sigmoid(0) - t (relu(x) would give 0 - t there).
-    """
-    return _mean(
-        "binary_cross_entropy_with_logits",
-        lambda x, t: 0.5 * (x + x.abs()) - x * t + (-x.abs()).exp().log1p(),
-        logit,
-        target,
-    )
+    """binary_cross_entropy(sigmoid(x), t), computed stably for any finite logit x."""
+    return _mean("binary_cross_entropy_with_logits", _binary_cross_entropy_with_logits, logit, target)
 
 
 def hinge_loss(scores: Any, labels: Any) -> Value:
@@ -94,6 +85,14 @@ def _binary_cross_entropy(p: Value, t: Value) -> Value:
     return -(t * p.log() + (1.0 - t) * (1.0 - p).log())
 
 
+def _binary_cross_entropy_with_logits(x: Value, t: Value) -> Value:
+    # log(1 + exp(x)) - x*t, as (x + |x|)/2 + log1p(exp(-|x|)) - x*t: exp never overflows, and
+    # (x + |x|)/2 has slope 1/2 at x = 0, so the gradient there is the true sigmoid(0) - t
+    # (relu(x), whose slope at 0 is 0, would give -t).
+    size = x.abs()
+    return 0.5 * (x + size) + (-size).exp().log1p() - x * t
+
+
 def _hinge(s: Value, y: Value) -> Value:
     if y.data not in (-1.0, 1.0):
         raise ValueError(f"hinge_loss: labels should be -1 or +1, got {y.data!r}")
@@ -129,4 +128,5 @@ def _value(name: str, x: Any) -> Value:
 
 
 def _is_sequence(x: Any) -> bool:
-    return isinstance(x, Sequence) and not isinstance(x, (str, bytes))
+    # Lists, tuples and numpy arrays alike; a Value or a number has no length.
+    return hasattr(x, "__len__") and not isinstance(x, (str, bytes))

@@ -51,10 +51,11 @@ class Perceptron(Neuron):
         if not isinstance(lr, numbers.Real) or lr <= 0:
             raise ValueError(f"Perceptron.fit: lr should be a positive number, got {lr!r}")
         rows = [[xi.data if isinstance(xi, Value) else float(xi) for xi in check_inputs(self, x)] for x in X]
+        labels = [int(label) for label in y]
         mistakes: list[int] = []
         for _ in range(epochs):
             mistakes.append(0)
-            for x, label in zip(rows, y):
+            for x, label in zip(rows, labels):
                 if self.predict(x) != label:
                     mistakes[-1] += 1
                     for w, xi in zip(self.w, x):

@@ -2,6 +2,7 @@ import json
 import math
 import random
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -260,3 +261,12 @@ def test_losses_accept_plain_numbers_and_give_values():
 def test_bad_input_raises_clear_errors(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_losses_take_numpy_arrays():
+    pred, target = [0.2, 0.7, 0.4], [0.0, 1.0, 1.0]
+    for loss in [nn.mse_loss, nn.binary_cross_entropy, nn.binary_cross_entropy_with_logits]:
+        assert loss(np.array(pred), np.array(target)).data == loss(pred, target).data
+    assert nn.hinge_loss([0.5, -2.0], np.array([1, -1])).data == nn.hinge_loss([0.5, -2.0], [1, -1]).data
+    logits = [[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]]
+    assert nn.cross_entropy(np.array(logits), np.array([2, 0])).data == nn.cross_entropy(logits, [2, 0]).data

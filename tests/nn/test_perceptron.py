@@ -1,6 +1,7 @@
 import random
 import warnings
 
+import numpy as np
 import pytest
 import torch
 from torch_reference import assert_close
@@ -101,3 +102,9 @@ def test_fit_takes_values_and_tuples():
 def test_bad_input_raises_clear_errors(X, y, kwargs, error, message):
     with pytest.raises(error, match=message):
         nn.Perceptron(2).fit(X, y, **kwargs)
+
+
+def test_fit_takes_numpy_arrays_and_keeps_plain_floats():
+    p = nn.Perceptron(2)
+    assert p.fit(np.array(INPUTS), np.array(GATES["OR"]))[-1] == 0
+    assert all(type(v.data) is float for v in p.parameters())
