@@ -50,6 +50,8 @@ class Perceptron(Neuron):
             raise ValueError(f"Perceptron.fit: labels should be -1 or +1, got {sorted(set(y) - {-1, 1})}")
         if not isinstance(lr, numbers.Real) or lr <= 0:
             raise ValueError(f"Perceptron.fit: lr should be a positive number, got {lr!r}")
+        if not isinstance(epochs, int) or epochs < 1:
+            raise ValueError(f"Perceptron.fit: epochs should be a positive int, got {epochs!r}")
         rows = [[xi.data if isinstance(xi, Value) else float(xi) for xi in check_inputs(self, x)] for x in X]
         labels = [int(label) for label in y]
         mistakes: list[int] = []

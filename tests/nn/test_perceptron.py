@@ -95,6 +95,7 @@ def test_fit_takes_values_and_tuples():
         (INPUTS, [1, 1], {}, ValueError, "Perceptron.fit: X and y should be non-empty, of one length, got 4 and 2"),
         ([], [], {}, ValueError, "non-empty"),
         (INPUTS, GATES["AND"], {"lr": 0}, ValueError, "Perceptron.fit: lr should be a positive number, got 0"),
+        (INPUTS, GATES["AND"], {"epochs": 0}, ValueError, "Perceptron.fit: epochs should be a positive int, got 0"),
         ([[0.0, 1.0, 2.0]], [1], {}, ValueError, "Perceptron: expected 2 inputs, got 3"),
         ([[0.0, "1"]], [1], {}, TypeError, "Perceptron: input 1 should be a number or a Value, got str"),
     ],
