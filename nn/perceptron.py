@@ -35,9 +35,9 @@ class Perceptron(Neuron):
         return f"Perceptron({self.nin})"
 
     def predict(self, x: Sequence[Any]) -> int:
-        """+1 if w . x + b > 0, else -1: the hard threshold."""
+        """+1 if w . x + b >= 0, else -1: the hard threshold (a point on the boundary counts as +1)."""
         with no_grad():
-            return 1 if self(x).data > 0 else -1
+            return 1 if self(x).data >= 0 else -1
 
     def fit(self, X: Sequence[Sequence[Any]], y: Sequence[int], lr: float = 1.0, epochs: int = 100) -> list[int]:
         """Sweep the examples in order, updating on each mistake; return the mistakes per epoch.

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 import torch
-from torch_reference import ACTIVATIONS, assert_close, tensor
+from tests.nn.torch_reference import ACTIVATIONS, assert_close, tensor
 
 import nn
 from autodiff import Value

@@ -3,7 +3,7 @@ import random
 import numpy as np
 import pytest
 import torch
-from torch_reference import ACTIVATIONS, TORCH_ACTIVATION, assert_close, tensor, torch_forward, torch_layers
+from tests.nn.torch_reference import ACTIVATIONS, TORCH_ACTIVATION, assert_close, tensor, torch_forward, torch_layers
 
 import nn
 from autodiff import Value

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from torch_reference import assert_close
+from tests.nn.torch_reference import assert_close
 
 import nn
 from autodiff import Value

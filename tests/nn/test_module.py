@@ -3,7 +3,7 @@ import json
 
 import pytest
 import torch
-from torch_reference import assert_close
+from tests.nn.torch_reference import assert_close
 
 import nn
 from autodiff import Value

@@ -4,7 +4,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from torch_reference import assert_close
+from tests.nn.torch_reference import assert_close
 
 import nn
 from autodiff import Value
@@ -26,7 +26,7 @@ def torch_perceptron(X, y, lr, epochs):
     for _ in range(epochs):
         mistakes = 0
         for x, label in zip(X, y):
-            if (1.0 if (w @ x + b) > 0 else -1.0) != label:
+            if (1.0 if (w @ x + b) >= 0 else -1.0) != label:
                 mistakes += 1
                 w, b = w + lr * label * x, b + lr * label
         history.append(mistakes)
@@ -74,10 +74,10 @@ def test_random_separable_data_matches_torch():
     assert [p.predict(x) for x in X] == y
 
 
-def test_starts_at_zero_and_predicts_minus_one_on_the_boundary():
+def test_starts_at_zero_and_predicts_plus_one_on_the_boundary():
     p = nn.Perceptron(3)
     assert [v.data for v in p.parameters()] == [0.0] * 4
-    assert p.predict([1.0, 2.0, 3.0]) == -1
+    assert p.predict([1.0, 2.0, 3.0]) == 1
     assert isinstance(p([1.0, 2.0, 3.0]), Value)
     assert p.state_dict() == {"w": [0.0, 0.0, 0.0], "b": 0.0}
 
