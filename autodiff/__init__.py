@@ -14,6 +14,7 @@ from .backward import backward, grad, topological_order
 from .anomaly import detect_anomaly
 from .grad_mode import enable_grad, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .draw import DotNotFoundError, draw_dot, save_graph
 from .compiled import CompiledGraph, compile  # noqa: A004 - autodiff.compile, as torch.compile
 
 __version__ = "0.1.0"
@@ -21,6 +22,7 @@ __version__ = "0.1.0"
 # `compile` is left out of __all__ so that `from autodiff import *` keeps the builtin.
 __all__ = [
     "CompiledGraph",
+    "DotNotFoundError",
     "GradcheckError",
     "Op",
     "Value",
@@ -29,12 +31,14 @@ __all__ = [
     "constant",
     "detect_anomaly",
     "dot",
+    "draw_dot",
     "enable_grad",
     "grad",
     "gradcheck",
     "gradgradcheck",
     "no_grad",
     "power",
+    "save_graph",
     "scalar",
     "sum",
     "topological_order",

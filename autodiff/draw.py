@@ -1,0 +1,306 @@
+"""Pictures of the computational graph with Graphviz: `draw_dot` and `save_graph`.
+
+One record node per Value (its label, data and grad) and one small node per op
+between its operands and its result. Op names are `Value.op`, read from the op table.
+
+>>> from autodiff import Value, draw_dot
+>>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+>>> c = a * b + b**2
+>>> c.backward()
+>>> "{b | data -3.0000 | grad -4.0000}" in draw_dot(c).source
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import pathlib
+import shutil
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import graphviz
+
+from .backward import topological_order
+from .value import Value
+
+MAX_NODES = 2000
+RANKDIRS = ("LR", "RL", "TB", "BT")
+SAVE_FORMATS = {".dot": "dot", ".pdf": "pdf", ".png": "png", ".svg": "svg"}
+INSTALL_HINT = "install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu) or `brew install graphviz` (macOS)"
+
+# Each kind of Value: its node attributes and its legend text. Shape and border tell the
+# kinds apart on their own, so the fill is free to show gradients (color_by_grad).
+KINDS: dict[str, tuple[dict[str, str], str]] = {
+    "parameter": ({"shape": "record", "penwidth": "2.5", "fillcolor": "#c7e9c0"}, "parameter (in params=)"),
+    "input": ({"shape": "Mrecord", "fillcolor": "#c6dbef"}, "input (needs grad, not in params=)"),
+    "leaf": ({"shape": "Mrecord", "fillcolor": "#fdd0a2"}, "leaf needing grad (params= not given)"),
+    "constant": ({"shape": "record", "style": "filled,dashed", "fillcolor": "#f0f0f0"}, "constant (no grad)"),
+    "computed": ({"shape": "record", "fillcolor": "white"}, "result of an op"),
+}
+OP_NODE = {"shape": "ellipse", "fillcolor": "#eeeeee", "fontsize": "9", "margin": "0.03,0.02"}
+CLUSTER = {"style": "rounded", "color": "#888888", "fontname": "Helvetica", "fontsize": "10"}
+
+# Gradient colours: one step per decade of |grad| below the graph's largest, pale to dark.
+GRAD_LEVELS = 9
+GRAD_STOPS = ((255, 247, 188), (254, 153, 41), (153, 0, 13))
+DEAD = {"fillcolor": "#bdbdbd", "color": "#d62728", "fontcolor": "#444444"}  # grad exactly zero
+
+
+class DotNotFoundError(graphviz.ExecutableNotFound):
+    """Graphviz's `dot` program is missing: the graph cannot be rendered (its `.source` still works)."""
+
+    def __init__(self, program: str = "dot") -> None:
+        RuntimeError.__init__(
+            self,
+            f"Graphviz's `{program}` program was not found on PATH, so the graph cannot be rendered "
+            f"(its DOT text, `.source`, needs no program); {INSTALL_HINT}",
+        )
+
+
+class Picture(graphviz.Digraph):
+    """A `graphviz.Digraph` (inline SVG in a notebook) whose rendering names a missing `dot`."""
+
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        with _program(self.engine):
+            return super().pipe(*args, **kwargs)
+
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        with _program(self.engine):
+            return super().render(*args, **kwargs)
+
+
+@contextlib.contextmanager
+def _program(engine: str) -> Iterator[None]:
+    if shutil.which(engine) is None:
+        raise DotNotFoundError(engine)
+    try:
+        yield
+    except graphviz.ExecutableNotFound as error:
+        raise DotNotFoundError(engine) from error
+
+
+def draw_dot(
+    root: Value,
+    format: str = "svg",  # noqa: A002 - graphviz's own name for it
+    rankdir: str = "LR",
+    *,
+    params: Iterable[Value] | None = None,
+    clusters: bool = False,
+    color_by_grad: bool = False,
+    legend: bool = True,
+    max_nodes: int = MAX_NODES,
+) -> Picture:
+    """The graph that made `root`, as a `graphviz.Digraph` (`.source` is its DOT text).
+
+    `params`: the parameters (e.g. `model.parameters()`), to tell them from inputs.
+    `clusters`: group Values by label, `L0.N3.w1` into the cluster `L0` > `L0.N3`.
+    `color_by_grad`: fill by |grad|, one shade per decade; grey with a red border is zero.
+    `max_nodes`: refuse a larger picture (ValueError) rather than keep `dot` busy for minutes.
+    The i-th Value of `topological_order(root)` is the node `v{i}`, its op the node `v{i}_op`.
+
+    >>> from autodiff import Value
+    >>> x = Value(0.5, label="x")
+    >>> graph = draw_dot(x.tanh(), rankdir="TB", legend=False)
+    >>> graph.format, "tanh" in graph.source
+    ('svg', True)
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"draw_dot: expected a Value, got {type(root).__name__} ({root!r})")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"draw_dot: rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+    order = topological_order(root)
+    _check_size(order, max_nodes)
+    param_set = None if params is None else set(params)
+    largest = _largest_grad(order) if color_by_grad else None
+    names = {v: f"v{i}" for i, v in enumerate(order)}
+    graph = Picture(
+        format=format,
+        graph_attr={"rankdir": rankdir},
+        node_attr={"fontname": "Helvetica", "fontsize": "10", "style": "filled"},
+    )
+    boxes: dict[str, graphviz.Digraph] = {"": graph}
+    where = _clusters(order) if clusters else dict.fromkeys(order, "")
+    kinds = set()
+    for v in order:
+        kind = _kind(v, param_set)
+        kinds.add(kind)
+        box = _box(boxes, where[v])
+        box.node(names[v], _record(v, kind, shorten=bool(where[v])), **_style(v, kind, largest))
+        if v.parents:
+            box.node(names[v] + "_op", v.op, **OP_NODE)
+    _nest(boxes)
+    for v in order:
+        if v.parents:
+            graph.edges((names[p], names[v] + "_op") for p in v.parents)
+            graph.edge(names[v] + "_op", names[v])
+    if legend:
+        graph.subgraph(_legend([k for k in KINDS if k in kinds], largest))
+    return graph
+
+
+def save_graph(root: Value, path: str | pathlib.Path, **options: Any) -> pathlib.Path:
+    """Draw `root`'s graph into `path`, in the format its suffix names (.svg, .png, .pdf, .dot).
+
+    `options` go to `draw_dot` (rankdir, params, clusters, color_by_grad, ...). `.dot` writes
+    the DOT text and needs no Graphviz program.
+
+    >>> import tempfile, pathlib
+    >>> from autodiff import Value
+    >>> out = save_graph(Value(1.0) * 2, pathlib.Path(tempfile.mkdtemp()) / "g.dot")
+    >>> out.read_text().startswith("digraph")
+    True
+    """
+    path = pathlib.Path(path)
+    fmt = SAVE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ValueError(
+            f"save_graph: unknown file suffix {path.suffix!r} in {str(path)!r}; supported: {', '.join(SAVE_FORMATS)}"
+        )
+    graph = draw_dot(root, **options)
+    if fmt == "dot":
+        path.write_text(graph.source, encoding="utf-8")
+    else:
+        path.write_bytes(graph.pipe(format=fmt))
+    return path
+
+
+def _check_size(order: list[Value], max_nodes: int) -> None:
+    ops = sum(1 for v in order if v.parents)
+    count = len(order) + ops
+    if count > max_nodes:
+        raise ValueError(
+            f"draw_dot: the graph has {count} nodes ({len(order)} Values and {ops} ops), more than "
+            f"max_nodes={max_nodes}: `dot` would take minutes on it. Draw a smaller part (one neuron's "
+            f"output, the loss of one sample), or pass max_nodes={count} to draw it all; "
+            f"clusters=True and color_by_grad=True keep a large graph readable."
+        )
+
+
+def _kind(v: Value, params: set[Value] | None) -> str:
+    if v.parents:
+        return "computed"
+    if not v.requires_grad:
+        return "constant"
+    if params is None:
+        return "leaf"
+    return "parameter" if v in params else "input"
+
+
+def _record(v: Value, kind: str, shorten: bool) -> str:
+    """A record label: {label | data | grad}; a cluster's name already says the label's prefix."""
+    fields = []
+    if v.label:
+        fields.append(_escape(v.label.rpartition(".")[2] if shorten else v.label))
+    fields.append(f"data {v.data:.4f}")
+    if kind != "constant":
+        fields.append(f"grad {_grad(v):.4f}")
+    return "{" + " | ".join(fields) + "}"
+
+
+def _escape(text: str) -> str:
+    # Characters with a meaning inside a record label.
+    for special in "\\{}|<>":
+        text = text.replace(special, "\\" + special)
+    return text
+
+
+def _grad(v: Value) -> float:
+    # After backward(create_graph=True) a grad is itself a Value.
+    return v.grad.data if isinstance(v.grad, Value) else v.grad
+
+
+def _style(v: Value, kind: str, largest: float | None) -> dict[str, str]:
+    attrs = dict(KINDS[kind][0])
+    if largest is not None and kind != "constant":
+        attrs.update(_grad_fill(_grad(v), largest))
+    return attrs
+
+
+def _largest_grad(order: list[Value]) -> float:
+    return max((abs(_grad(v)) for v in order if v.requires_grad and math.isfinite(_grad(v))), default=0.0)
+
+
+def _grad_fill(g: float, largest: float) -> dict[str, str]:
+    if g == 0:
+        return DEAD
+    if not math.isfinite(g):
+        level = GRAD_LEVELS - 1
+    else:
+        decades = math.log10(largest) - math.log10(abs(g))
+        level = max(0, GRAD_LEVELS - 1 - math.floor(decades))
+    return {"fillcolor": _shade(level), "fontcolor": "white" if level >= 6 else "black"}
+
+
+def _shade(level: int) -> str:
+    """Colour of a gradient level, 0 (palest) to GRAD_LEVELS - 1 (darkest)."""
+    t = level / (GRAD_LEVELS - 1) * (len(GRAD_STOPS) - 1)
+    i = min(int(t), len(GRAD_STOPS) - 2)
+    lo, hi = GRAD_STOPS[i], GRAD_STOPS[i + 1]
+    return "#" + "".join(f"{round(a + (b - a) * (t - i)):02x}" for a, b in zip(lo, hi))
+
+
+def _clusters(order: list[Value]) -> dict[Value, str]:
+    """Each Value's cluster: its label before the last dot; for a Value without a label, the
+    innermost cluster shared by the Values it feeds (so a neuron's unnamed steps stay inside it)."""
+    where: dict[Value, str] = {}
+    users: dict[Value, str] = {}
+    for v in reversed(order):  # every Value after all the Values it feeds
+        where[v] = v.label.rpartition(".")[0] if v.label else users.get(v, "")
+        for p in v.parents:
+            users[p] = _common(users[p], where[v]) if p in users else where[v]
+    return where
+
+
+def _common(a: str, b: str) -> str:
+    parts = os.path.commonprefix([a.split("."), b.split(".")])
+    return ".".join(parts)
+
+
+def _box(boxes: dict[str, graphviz.Digraph], prefix: str) -> graphviz.Digraph:
+    """The (sub)graph for a label prefix, making it and its missing ancestors as clusters."""
+    part = prefix
+    while part not in boxes:
+        boxes[part] = graphviz.Digraph(name=f"cluster_{part}", graph_attr={"label": part, **CLUSTER})
+        part = part.rpartition(".")[0]
+    return boxes[prefix]
+
+
+def _nest(boxes: dict[str, graphviz.Digraph]) -> None:
+    # Deepest first: subgraph() copies a cluster's body, so each must be complete when added.
+    for prefix in sorted((p for p in boxes if p), key=lambda p: p.count("."), reverse=True):
+        boxes[prefix.rpartition(".")[0]].subgraph(boxes[prefix])
+
+
+def _legend(kinds: list[str], largest: float | None) -> graphviz.Digraph:
+    legend = graphviz.Digraph(name="cluster_legend", graph_attr={"label": "legend", **CLUSTER})
+    for kind in kinds:
+        attrs, text = KINDS[kind]
+        rounded = ",rounded" if attrs["shape"] == "Mrecord" else ""
+        look = {**attrs, "shape": "box", "style": attrs.get("style", "filled") + rounded}
+        legend.node(f"legend_{kind}", text, **look)
+    legend.node("legend_op", "op (name from the op table)", **OP_NODE)
+    if largest is not None:
+        legend.node("legend_grad", _grad_scale(largest), shape="plaintext", style="")
+    return legend
+
+
+def _decade(k: int) -> str:
+    # The palest shade also holds everything smaller.
+    return "1" if k == 0 else f"1e-{k}" if k < GRAD_LEVELS - 1 else f"≤1e-{k}"
+
+
+def _grad_scale(largest: float) -> str:
+    """An HTML-like label: one cell per shade, |grad| relative to the largest."""
+    cells = "".join(
+        f'<td bgcolor="{_shade(level)}">{_decade(GRAD_LEVELS - 1 - level)}</td>'
+        for level in reversed(range(GRAD_LEVELS))
+    )
+    dead = f'<td bgcolor="{DEAD["fillcolor"]}" color="{DEAD["color"]}">0: dead</td>'
+    title = f"|grad| / largest |grad| ({largest:.4g}), one shade per factor 10"
+    return (
+        f'<<table border="0" cellborder="1" cellspacing="0" cellpadding="3">'
+        f'<tr><td colspan="{GRAD_LEVELS + 1}">{title}</td></tr><tr>{cells}{dead}</tr></table>>'
+    )

@@ -1,0 +1,86 @@
+"""The shared summary table: each demo's quoted numbers beside the ones it computed."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+OUT_DIR = "out"
+
+
+@dataclass
+class Check:
+    """One quoted number and our computed one.
+
+    `tolerance` is one unit of the last quoted digit (tutorials round, and sometimes truncate).
+    `expect_match=False` marks a quoted number the demo shows to be wrong; `note` says why.
+    """
+
+    example: str
+    quantity: str
+    quoted: float | str
+    computed: float | str
+    tolerance: float = 0.0
+    expect_match: bool = True
+    note: str = ""
+    quoted_text: str = ""  # the quoted number exactly as the tutorial prints it
+
+    @property
+    def matches(self) -> bool:
+        if isinstance(self.quoted, str) or isinstance(self.computed, str):
+            return self.quoted == self.computed
+        return abs(self.computed - self.quoted) <= self.tolerance
+
+    @property
+    def as_expected(self) -> bool:
+        return self.matches == self.expect_match
+
+
+def quoted_digits(quoted: str) -> float:
+    """One unit in the last digit of a number as quoted: "0.3775" -> 0.0001."""
+    decimals = len(quoted.split(".")[1]) if "." in quoted else 0
+    return 10.0**-decimals
+
+
+def check(example: str, quantity: str, quoted: str, computed: float, **kwargs) -> Check:
+    """A Check against a number quoted as text, to the precision it was quoted with."""
+    return Check(example, quantity, float(quoted), computed, quoted_digits(quoted), quoted_text=quoted, **kwargs)
+
+
+def table(checks: Sequence[Check]) -> str:
+    """The summary table, one row per check."""
+    rows = [("example", "quantity", "quoted", "computed", "match")]
+    for c in checks:
+        verdict = "yes" if c.matches else "no"
+        if not c.expect_match:
+            verdict += " (quoted is wrong, as expected)" if not c.matches else " (expected a mismatch!)"
+        elif not c.matches:
+            verdict += "  <-- DISAGREES"
+        rows.append((c.example, c.quantity, c.quoted_text or _show(c.quoted), _show(c.computed), verdict))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r[:4], widths)) + "  " + r[4] for r in rows]
+    lines.insert(1, "-" * len(lines[0]))
+    return "\n".join(lines)
+
+
+def _show(x: float | str) -> str:
+    return x if isinstance(x, str) else f"{x:.8g}"
+
+
+def out_path(name: str) -> str:
+    """A path in out/ (created on demand) for a demo's picture."""
+    os.makedirs(OUT_DIR, exist_ok=True)
+    return os.path.join(OUT_DIR, name)
+
+
+def main(description: str, run: Callable[[bool], list[Check]]) -> int:
+    """The command line every demo shares: `--fast`, then its table; exit 1 on a disagreement."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--fast", action="store_true", help="fewer training steps (used by the tests)")
+    args = parser.parse_args()
+    checks = run(args.fast)
+    print()
+    print(table(checks))
+    return 0 if all(c.as_expected for c in checks) else 1

@@ -1,0 +1,125 @@
+"""Training plots: the loss curve and a 2-D decision boundary, saved as PNG files.
+
+matplotlib is an optional extra (`pip install 'autodiff[plot]'`), imported only here,
+and drawn off-screen with the Agg canvas: no display, no pyplot state touched.
+
+>>> import tempfile, pathlib
+>>> out = plot_loss([1.0, 0.5, 0.25], pathlib.Path(tempfile.mkdtemp()) / "loss.png")
+>>> out.read_bytes()[:4]
+b'\\x89PNG'
+"""
+
+from __future__ import annotations
+
+import numbers
+import pathlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from autodiff import Value, constant, no_grad
+
+BELOW, ABOVE = "#c6dbef", "#fdd0a2"  # the two sides of the boundary
+
+
+def plot_loss(
+    losses: Sequence[Any],
+    path: str | pathlib.Path = "loss.png",
+    *,
+    title: str = "Training loss",
+    log_scale: bool = False,
+) -> pathlib.Path:
+    """Save the loss per step (floats or Values) as a line plot; returns the file's path.
+
+    `log_scale` puts the loss axis on a log scale (every loss must then be positive).
+    """
+    ys = [_number("plot_loss", loss) for loss in losses]
+    if not ys:
+        raise ValueError("plot_loss: needs at least one loss, got an empty sequence")
+    if log_scale and min(ys) <= 0:
+        raise ValueError(f"plot_loss: log_scale needs positive losses, got {min(ys)!r}")
+    fig = _figure()
+    ax = fig.subplots()
+    ax.plot(range(len(ys)), ys, marker="." if len(ys) < 50 else None)
+    if log_scale:
+        ax.set_yscale("log")
+    ax.set(title=title, xlabel="step", ylabel="loss")
+    ax.grid(alpha=0.3)
+    return _save(fig, path)
+
+
+def plot_decision_boundary(
+    model: Callable[[list[Value]], Any],
+    points: Sequence[Sequence[float]],
+    labels: Sequence[float],
+    path: str | pathlib.Path = "decision_boundary.png",
+    *,
+    threshold: float = 0.0,
+    resolution: int = 60,
+    margin: float = 0.5,
+    title: str = "Decision boundary",
+) -> pathlib.Path:
+    """Save where `model([x0, x1])` (a score) is above or below `threshold`, with the points.
+
+    The model is called on a `resolution` x `resolution` grid spanning the points plus
+    `margin`, under `no_grad()`. Points are coloured by their labels.
+    """
+    xy = _points(points)
+    if len(labels) != len(xy):
+        raise ValueError(f"plot_decision_boundary: {len(xy)} points but {len(labels)} labels")
+    colours = [_number("plot_decision_boundary", label) for label in labels]
+    xs, ys, scores = _score_grid(model, xy, resolution, margin)
+    fig = _figure()
+    ax = fig.subplots()
+    ax.contourf(xs, ys, scores >= threshold, levels=[-0.5, 0.5, 1.5], colors=[BELOW, ABOVE])
+    if scores.min() < threshold < scores.max():
+        ax.contour(xs, ys, scores, levels=[threshold], colors="black", linewidths=1.5)
+    ax.scatter(xy[:, 0], xy[:, 1], c=colours, cmap="coolwarm", edgecolors="black", linewidths=0.5, s=25)
+    ax.set(title=title, xlabel="x0", ylabel="x1")
+    return _save(fig, path)
+
+
+def _score_grid(
+    model: Callable[[list[Value]], Any], xy: np.ndarray, resolution: int, margin: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The grid's coordinates (meshgrid order) and the model's score at each grid point."""
+    if resolution < 2:
+        raise ValueError(f"plot_decision_boundary: resolution must be at least 2, got {resolution!r}")
+    lo, hi = xy.min(axis=0) - margin, xy.max(axis=0) + margin
+    xs, ys = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    with no_grad():
+        scores = [_number("plot_decision_boundary: the model's score", model([constant(x), constant(y)]))
+                  for x, y in zip(xs.ravel(), ys.ravel())]
+    return xs, ys, np.array(scores).reshape(xs.shape)
+
+
+def _points(points: Sequence[Sequence[float]]) -> np.ndarray:
+    if len(points) == 0 or any(len(p) != 2 for p in points):
+        raise ValueError("plot_decision_boundary: points must be a non-empty sequence of (x0, x1) pairs")
+    return np.array([[_number("plot_decision_boundary", c) for c in p] for p in points])
+
+
+def _number(where: str, x: Any) -> float:
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, numbers.Real):
+        return float(x)
+    raise TypeError(f"{where}: expected a number or a Value, got {type(x).__name__} ({x!r})")
+
+
+def _figure() -> Any:
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError as error:
+        raise ImportError("nn.plots needs matplotlib: pip install 'autodiff[plot]'") from error
+    fig = Figure(figsize=(6, 4.5), dpi=100)
+    FigureCanvasAgg(fig)  # Agg: renders without a display
+    return fig
+
+
+def _save(fig: Any, path: str | pathlib.Path) -> pathlib.Path:
+    path = pathlib.Path(path)
+    fig.savefig(path)
+    return path

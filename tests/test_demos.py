@@ -1,0 +1,31 @@
+"""Every demo, in its fast mode: each computed number is what the demo expects."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from demos.__main__ import DEMOS
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # pictures go to tmp_path/out
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_demo_numbers(name):
+    checks = importlib.import_module(f"demos.{name}").run(fast=True)
+    assert checks
+    wrong = [c for c in checks if not c.as_expected]
+    assert not wrong, [(c.quantity, c.quoted, c.computed) for c in wrong]
+
+
+def test_coffee_shows_the_mse_claim_is_off_by_two():
+    from demos import coffee
+
+    checks = {c.quantity: c for c in coffee.run()}
+    mse = checks["MSELoss dL/dw1"]
+    summed = checks["dL/dw1 (sum)"].computed
+    assert not mse.matches and mse.computed == pytest.approx(2 * summed / 3, rel=1e-12)
