@@ -9,6 +9,7 @@ import pytest
 import torch
 
 import autodiff
+import nn
 from autodiff import CompiledGraph, Op, Value, constant, dot, ops
 from autodiff.compiled import arrays
 from tests.test_custom_ops import smooth_abs, softplus
@@ -16,13 +17,6 @@ from tests.test_ops import BINARY, UNARY
 
 rng = np.random.default_rng(8)
 
-ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "linear": lambda v: v,
-}
-TORCH_ACTIVATIONS = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "linear": lambda t: t}
 
 
 def eager(fn: Callable, x: np.ndarray, reduction: str = "mean") -> tuple[np.ndarray, np.ndarray]:
@@ -116,33 +110,13 @@ def test_ops_with_parameters_and_constants_equal_eager():
     assert_compiled_equals_eager(fn, rng.uniform(-3, 3, (80, 2)), [w, b])
 
 
-def hand_mlp(sizes: Sequence[int], activation: str, seed: int = 0):
-    """An MLP of Values and `dot`: returns its forward (a list of scores) and its parameters."""
-    r = np.random.default_rng(seed)
-    layers = [
-        (
-            [[Value(float(v)) for v in r.uniform(-1, 1, n_in)] for _ in range(n_out)],
-            [Value(float(v)) for v in r.uniform(-0.5, 0.5, n_out)],
-        )
-        for n_in, n_out in zip(sizes, sizes[1:])
-    ]
-    params = [p for ws, bs in layers for row in ws for p in row] + [b for _, bs in layers for b in bs]
-
-    def forward(xs: Sequence) -> list[Value]:
-        for i, (ws, bs) in enumerate(layers):
-            xs = [dot(w, xs) + b for w, b in zip(ws, bs)]
-            if i < len(layers) - 1:
-                xs = [ACTIVATIONS[activation](v) for v in xs]
-        return xs
-
-    return forward, params, layers
-
-
-def max_margin_with_l2(model: Callable, params: Sequence[Value]) -> Callable:
-    """The two-moons loss for one example (x1, x2, y); its mean over a batch is the demo's loss."""
+def moons_loss(model: nn.MLP) -> Callable:
+    """The two-moons demo's loss for one example (x1, x2, y): its mean over a batch is the
+    hinge loss plus 1e-4 times the sum of squared parameters."""
+    params = model.parameters()
 
     def loss(x1, x2, y):
-        return (1 - y * model([x1, x2])[0]).relu() + 1e-4 * autodiff.sum([p * p for p in params])
+        return nn.hinge_loss(model([x1, x2]), y) + 1e-4 * autodiff.sum([p * p for p in params])
 
     return loss
 
@@ -152,44 +126,38 @@ def moons_like(n: int) -> np.ndarray:
     return np.column_stack([x, np.where(x[:, 0] * x[:, 1] > 0, 1.0, -1.0)])
 
 
-@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
 def test_mlps_of_each_activation_equal_eager(activation):
-    model, params, _ = hand_mlp([3, 6, 5, 2], activation)
-    assert_compiled_equals_eager(lambda *xs: model(xs), rng.uniform(-2, 2, (40, 3)), params)
-    model, params, _ = hand_mlp([2, 8, 8, 1], activation)
-    assert_compiled_equals_eager(max_margin_with_l2(model, params), moons_like(40), params)
+    nn.manual_seed(1)
+    model = nn.MLP(3, [6, 5, 2], activation=activation, output_activation=activation)
+    assert_compiled_equals_eager(lambda *xs: model(list(xs)), rng.uniform(-2, 2, (40, 3)), model.parameters())
+    model = nn.MLP(2, [8, 8, 1], activation=activation)
+    assert_compiled_equals_eager(moons_loss(model), moons_like(40), model.parameters())
 
 
 def test_mlp_gradients_match_torch_batched():
-    model, params, layers = hand_mlp([2, 16, 16, 1], "relu", seed=4)
+    nn.manual_seed(4)
+    model = nn.MLP(2, [16, 16, 1])
     data = moons_like(100)
-    graph = autodiff.compile(max_margin_with_l2(model, params), 3)
+    graph = autodiff.compile(moons_loss(model), 3)
     losses = graph(data)
     graph.backward("mean")
 
-    tensors = [
-        (torch.tensor([[w.data for w in row] for row in ws], dtype=torch.float64, requires_grad=True),
-         torch.tensor([b.data for b in bs], dtype=torch.float64, requires_grad=True))
-        for ws, bs in layers
-    ]
-    h = torch.tensor(data[:, :2])
-    for i, (w, b) in enumerate(tensors):
-        h = h @ w.T + b
-        h = torch.relu(h) if i < len(tensors) - 1 else h
-    l2 = sum((t * t).sum() for pair in tensors for t in pair)
-    per_example = torch.relu(1 - torch.tensor(data[:, 2]) * h[:, 0]) + 1e-4 * l2
+    reference = model.to_torch()
+    scores = reference(torch.tensor(data[:, :2]))[:, 0]
+    l2 = sum((t * t).sum() for t in reference.parameters())
+    per_example = torch.relu(1 - torch.tensor(data[:, 2]) * scores) + 1e-4 * l2
     per_example.mean().backward()
-    theirs = [t.grad.flatten() for t, _ in tensors] + [b.grad for _, b in tensors]
+    linears = [m for m in reference if isinstance(m, torch.nn.Linear)]
     assert_close(losses, per_example.detach().numpy(), rel=1e-10)
-    assert_close([p.grad for p in params], torch.cat(theirs).numpy(), rel=1e-10)
+    for layer, linear in zip(model.layers, linears):
+        assert_close([[w.grad for w in row] for row in layer.weight], linear.weight.grad.numpy(), rel=1e-10)
+        assert_close([b.grad for b in layer.bias], linear.bias.grad.numpy(), rel=1e-10)
 
 
-def test_groups_do_not_grow_with_width_or_batch():
+def test_groups_do_not_grow_with_width():
     # Vectorised across nodes: a wider MLP has as many groups as a narrow one.
-    counts = []
-    for width in (4, 32):
-        model, params, _ = hand_mlp([2, width, width, 1], "tanh")
-        counts.append(len(autodiff.compile(max_margin_with_l2(model, params), 3)._groups))
+    counts = [len(autodiff.compile(moons_loss(nn.MLP(2, [w, w, 1], activation="tanh")), 3)._groups) for w in (4, 32)]
     assert counts[0] == counts[1] <= 20
 
 
@@ -241,22 +209,26 @@ def test_gradients_accumulate_into_grad_as_eager_backward_does():
 @pytest.mark.parametrize("activation", ["relu", "tanh"])
 def test_twenty_training_steps_reach_the_weights_of_eager_training(activation):
     data = moons_like(30)
-    eager_model, eager_params, _ = hand_mlp([2, 8, 8, 1], activation, seed=5)
-    model, params, _ = hand_mlp([2, 8, 8, 1], activation, seed=5)
-    eager_loss, loss = max_margin_with_l2(eager_model, eager_params), max_margin_with_l2(model, params)
-    graph = autodiff.compile(loss, 3)
-    for step in range(20):
-        lr = 0.5 - 0.02 * step
-        total = autodiff.sum([eager_loss(*map(float, row)) for row in data]) * (1.0 / len(data))
-        for p in eager_params + params:
-            p.grad = 0.0
-        total.backward()
+    models = []
+    for _ in range(2):
+        nn.manual_seed(5)
+        models.append(nn.MLP(2, [8, 8, 1], activation=activation))
+    eager_model, model = models
+    initial = [p.data for p in model.parameters()]
+    eager_opt, opt = nn.SGD(eager_model.parameters(), lr=0.3), nn.SGD(model.parameters(), lr=0.3)
+    graph = autodiff.compile(moons_loss(model), 3)
+    for _ in range(20):
+        eager_opt.zero_grad()
+        scores = [eager_model(list(row[:2])) for row in data]
+        l2 = autodiff.sum([p * p for p in eager_model.parameters()])
+        (nn.hinge_loss(scores, list(data[:, 2])) + 1e-4 * l2).backward()
+        eager_opt.step()
+        opt.zero_grad()
         graph(data)
         graph.backward("mean")
-        for p in eager_params + params:
-            p.data -= lr * p.grad
-    assert_close([p.data for p in params], [p.data for p in eager_params])
-    assert max(abs(p.data - q.data) for p, q in zip(params, hand_mlp([2, 8, 8, 1], activation, seed=5)[1])) > 0.01
+        opt.step()
+    assert_close([p.data for p in model.parameters()], [p.data for p in eager_model.parameters()])
+    assert max(abs(p.data - q) for p, q in zip(model.parameters(), initial)) > 0.01
 
 
 @pytest.mark.parametrize("shape", [(5,), (5, 2), (5, 4), (1, 5, 3), (0, 3), ()])
