@@ -401,11 +401,11 @@ def _as_slice(index: np.ndarray) -> slice | np.ndarray:
 
 def _accumulate(grads: np.ndarray, group: _Group, local: Sequence[Any], stacked: np.ndarray) -> None:
     """Add the input gradients `local` of every node of `group` into their parents' rows."""
-    arity, size = group.parents.shape
-    shape = (size, grads.shape[1])
-    if all(type(d) is np.ndarray and d.shape == shape for d in local):
+    try:
+        # Each gradient has its node's shape (size, width), being made from g, out or the args.
         np.concatenate(local, out=stacked)
-    else:  # some are numbers or broadcast: place them one by one
+    except ValueError:  # numbers, or arrays that broadcast: place them one by one
+        size = group.parents.shape[1]
         for k, d in enumerate(local):
             stacked[k * size : (k + 1) * size] = d
     for rows, positions in group.scatter:

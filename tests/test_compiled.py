@@ -365,3 +365,10 @@ def test_tracing_inside_no_grad_still_records_the_graph():
     graph(np.array([[3.0]]))
     assert_close(graph.backward(), [[12.0]])
     assert w.grad == 9.0
+
+
+def test_a_derivative_may_give_plain_numbers():
+    # d/db of "a, ignoring b" is the number 0.0, not an array: it broadcasts into place.
+    first = Op("first", lambda m, a, b: a * 1.0, lambda m, g, out, a, b: (g, 0.0))
+    w = Value(2.0)
+    assert_compiled_equals_eager(lambda x, y: first(x * w, y) + first(w, x), rng.uniform(-1, 1, (6, 2)), [w])
