@@ -43,6 +43,26 @@ from .ops import Op
 from .value import Value, constant
 
 
+def _check_domain(bad: Any, x: Any, message: str) -> None:
+    if np.any(bad):
+        raise ValueError(message.format(_first(x, bad)))
+
+
+def _first(x: Any, mask: Any) -> float:
+    """The first entry of `x` where `mask` holds, as a float for the error message."""
+    return float(np.broadcast_to(x, np.shape(mask))[mask].flat[0])
+
+
+def _defined_from(fn: Callable[[Any], Any], lowest: float, message: str) -> staticmethod:
+    """`fn`, raising ValueError(message) for an input below `lowest`, as ops.scalar does."""
+
+    def checked(x: Any) -> Any:
+        _check_domain(np.less(x, lowest), x, message)
+        return fn(x)
+
+    return staticmethod(checked)
+
+
 class arrays:
     """`ops.scalar`'s functions on numpy arrays, elementwise, with the same domain errors.
 
@@ -61,20 +81,9 @@ class arrays:
     sign = staticmethod(np.sign)
     where = staticmethod(np.where)
 
-    @staticmethod
-    def log(x: Any) -> Any:
-        _check_domain(x < 0, x, "log: undefined for negative input {!r}")
-        return np.log(x)
-
-    @staticmethod
-    def log1p(x: Any) -> Any:
-        _check_domain(x < -1, x, "log1p: undefined for input {!r} < -1")
-        return np.log1p(x)
-
-    @staticmethod
-    def sqrt(x: Any) -> Any:
-        _check_domain(x < 0, x, "sqrt: undefined for negative input {!r}")
-        return np.sqrt(x)
+    log = _defined_from(np.log, 0.0, "log: undefined for negative input {!r}")
+    log1p = _defined_from(np.log1p, -1.0, "log1p: undefined for input {!r} < -1")
+    sqrt = _defined_from(np.sqrt, 0.0, "sqrt: undefined for negative input {!r}")
 
     @staticmethod
     def sigmoid(x: Any) -> Any:
@@ -127,16 +136,6 @@ class arrays:
             np.less(a, 0.0), a, "pow: base {!r} is negative under a Value exponent (its gradient needs log(base))"
         )
         return arrays.pow_number(a, b)
-
-
-def _check_domain(bad: Any, x: Any, message: str) -> None:
-    if np.any(bad):
-        raise ValueError(message.format(_first(x, bad)))
-
-
-def _first(x: Any, mask: Any) -> float:
-    """The first entry of `x` where `mask` holds, as a float for the error message."""
-    return float(np.broadcast_to(x, np.shape(mask))[mask].flat[0])
 
 
 class _Group(NamedTuple):
