@@ -110,8 +110,11 @@ class arrays:
 
     @staticmethod
     def pow(x: Any, p: Any) -> Any:
-        """x ** p for derivatives: 0 ** (negative) is +inf, as ops.scalar.pow."""
-        return np.where(np.equal(x, 0.0) & np.less(p, 0.0), np.inf, np.power(x, p))
+        """x ** p for derivatives: 0 ** (negative) is +inf, as ops.scalar.pow (numpy: -inf for -0.0)."""
+        result = np.power(x, p)
+        if np.any(np.less(p, 0.0)):
+            result = np.where(np.equal(x, 0.0) & np.less(p, 0.0), np.inf, result)
+        return result
 
     @staticmethod
     def div(a: Any, b: Any) -> Any:
@@ -219,7 +222,7 @@ class CompiledGraph:
         values[n_in : n_in + n_params] = np.fromiter((p.data for p in self._parameters), float, n_params)[:, None]
         with np.errstate(all="ignore"):
             for group, args in zip(self._groups, work.args):
-                np.take(values[:, :1] if group.uniform else values, group.parents, axis=0, out=args, mode="clip")
+                (values[:, :1] if group.uniform else values).take(group.parents, axis=0, out=args, mode="clip")
                 values[group.start : group.stop] = group.op.forward(arrays, *args)
         self._ready = True
         out = values[self._output_rows]  # a copy: the workspace is used again by the next call

@@ -73,6 +73,40 @@ def test_arrays_has_every_function_of_the_scalar_namespace():
     assert names <= set(vars(arrays))
 
 
+EDGES = [0.0, -0.0, 1e-300, -1e-300, 0.5, -0.5, 1.0, -1.0, 3.0, -3.0, 36.0, -36.0, 710.0, -710.0, 1e300, -1e300]
+
+
+@pytest.mark.parametrize("name", ["exp", "tanh", "sin", "cos", "abs", "sigmoid", "relu", "step", "sign", "recip"])
+def test_arrays_functions_equal_the_scalar_ones_everywhere(name):
+    with np.errstate(all="ignore"):
+        assert_close(getattr(arrays, name)(np.array(EDGES)), [getattr(ops.scalar, name)(x) for x in EDGES])
+
+
+@pytest.mark.parametrize("name, low", [("log", 0.0), ("log1p", -1.0), ("sqrt", 0.0)])
+def test_arrays_functions_with_a_domain_equal_the_scalar_ones_on_it(name, low):
+    points = [x for x in EDGES if x >= low] + [low]
+    with np.errstate(all="ignore"):
+        assert_close(getattr(arrays, name)(np.array(points)), [getattr(ops.scalar, name)(x) for x in points])
+
+
+@pytest.mark.parametrize("name", ["pow", "pow_number", "pow_value", "div"])
+def test_arrays_binary_functions_equal_the_scalar_ones(name):
+    pairs = [(a, b) for a in [0.0, -0.0, 0.5, 2.0, 1e200, -2.0] for b in [0.0, 1.0, 2.0, 3.0, -1.0, -2.0, 0.5, 400.0]]
+    valid = []
+    for a, b in pairs:
+        try:
+            result = getattr(ops.scalar, name)(a, b)
+        except (ValueError, ZeroDivisionError):
+            continue
+        if isinstance(result, float):  # scalar.pow(-2.0, 0.5) is Python's complex; no op asks for it
+            valid.append((a, b, result))
+    a, b, want = map(np.array, zip(*valid))
+    assert len(valid) > 20
+    with np.errstate(all="ignore"):
+        got = getattr(arrays, name)(a, b)
+    np.testing.assert_array_equal(got, want)  # exact, with the sign of each infinity
+
+
 @pytest.mark.parametrize("name", UNARY)
 def test_every_unary_op_equals_eager(name):
     fn, points, edges = UNARY[name]
