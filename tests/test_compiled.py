@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -114,6 +115,19 @@ def test_every_unary_op_equals_eager(name):
 def test_every_binary_op_equals_eager(name):
     fn, points, edges = BINARY[name]
     assert_compiled_equals_eager(fn, column(points + edges))
+
+
+TABLE = {name: op for name, op in vars(ops).items() if isinstance(op, Op)} | {"power(2.5)": ops.power(2.5)}
+
+
+@pytest.mark.parametrize("name", TABLE)
+def test_every_op_of_the_table_equals_eager(name):
+    # Inputs in (0.5, 2) are in every op's domain; an n-ary op gets four of them.
+    op = TABLE[name]
+    code = op.forward.__code__
+    arity = 4 if code.co_flags & inspect.CO_VARARGS else code.co_argcount - 1
+    w = Value(0.9)
+    assert_compiled_equals_eager(lambda x, *xs: op(x * w, *xs), rng.uniform(0.5, 2.0, (30, arity)), [w])
 
 
 @pytest.mark.parametrize("op", [softplus, smooth_abs])
