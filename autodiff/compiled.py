@@ -5,7 +5,9 @@ graph it records, and returns a `CompiledGraph` that evaluates that same graph o
 batch at a time (define-then-run). Every node is computed by its own `Op`: the replay
 calls `op.forward` and `op.derivative` with the numpy namespace `arrays` below, so there
 is still one definition per op. Nodes of the same op, arity and depth form one group,
-evaluated together on a (group size, batch) array.
+evaluated together on a (group size, batch) array; terms that depend on no input (an L2
+penalty on the parameters) are computed once per call, not once per example. A domain
+error (the log of a negative input, in any example) raises the same error as eager mode.
 
 What a trace cannot see: Python control flow. If `fn` branches on `.data` (`if x.data > 0:`),
 the graph holds only the branch the placeholders took, and the compiled graph follows that
@@ -179,6 +181,17 @@ class CompiledGraph:
     of a list) into each parameter's `.grad`, as eager `backward()` does, and returns the
     gradient with respect to the inputs. The Values of the traced graph itself are left as
     the trace made them.
+
+    >>> import numpy as np
+    >>> from autodiff import Value, compile
+    >>> w = Value(3.0)
+    >>> f = compile(lambda x: [w * x, x + 1.0], n_inputs=1)
+    >>> f(np.array([[1.0], [2.0]]))
+    array([[3., 2.],
+           [6., 3.]])
+    >>> f.backward(reduction="mean"), w.grad   # d/dx (3x + x + 1) = 4, over 2 examples
+    (array([[2.],
+           [2.]]), 1.5)
     """
 
     def __init__(self, inputs: Sequence[Value], outputs: Sequence[Value], single_output: bool):
