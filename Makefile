@@ -15,7 +15,7 @@ demo: $(STAMP) graphviz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,plot]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,plot,demo]"
 	touch $@
 
 # Rendering needs the `dot` program (Debian package `graphviz`); install it when we can.
