@@ -19,7 +19,7 @@ from .compiled import CompiledGraph, compile  # noqa: A004 - autodiff.compile, a
 
 __version__ = "0.1.0"
 
-# `compile` is left out of __all__ so that `from autodiff import *` keeps the builtin.
+# `compile` and `sum` are left out of __all__ so that `from autodiff import *` keeps the builtins.
 __all__ = [
     "CompiledGraph",
     "DotNotFoundError",
@@ -40,6 +40,5 @@ __all__ = [
     "power",
     "save_graph",
     "scalar",
-    "sum",
     "topological_order",
 ]
