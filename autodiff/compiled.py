@@ -39,9 +39,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from . import ops
 from .backward import topological_order
 from .grad_mode import enable_grad
-from . import ops
 from .ops import Op
 from .value import Value, constant
 
@@ -56,7 +56,7 @@ def _first(x: Any, mask: Any) -> float:
     return float(np.broadcast_to(x, np.shape(mask))[mask].flat[0])
 
 
-def _defined_from(fn: Callable[[Any], Any], lowest: float, message: str) -> staticmethod:
+def _defined_from(fn: Callable[[Any], Any], lowest: float, message: str) -> Any:
     """`fn`, raising ValueError(message) for an input below `lowest`, as ops.scalar does."""
 
     def checked(x: Any) -> Any:
@@ -249,7 +249,7 @@ class CompiledGraph:
                     values[group.start : group.stop] = group.op.forward(arrays, *args)
         self._ready = True
         out = values[self._output_rows]  # a copy: the workspace is used again by the next call
-        return out[0] if self._single_output else out.T
+        return np.asarray(out[0] if self._single_output else out.T)
 
     def backward(self, reduction: str = "mean") -> np.ndarray:
         """Backpropagate the summed or mean output of the last call; return d/d(inputs).
@@ -259,9 +259,9 @@ class CompiledGraph:
         """
         if reduction not in ("sum", "mean"):
             raise ValueError(f"backward: reduction must be 'sum' or 'mean', got {reduction!r}")
-        if not self._ready:
-            raise RuntimeError("backward: call the compiled graph on a batch before backward()")
         work = self._workspace
+        if not self._ready or work is None:
+            raise RuntimeError("backward: call the compiled graph on a batch before backward()")
         values, grads, batch = work.values, work.grads, work.values.shape[1]
         grads.fill(0.0)
         for r in self._output_rows:
@@ -283,7 +283,7 @@ class CompiledGraph:
         totals = grads[n_in : n_in + len(self._parameters)].sum(axis=1).tolist()
         for p, total in zip(self._parameters, totals):
             p.grad = total if p.grad is None else p.grad + total
-        return grads[:n_in].T.copy()
+        return np.array(grads[:n_in].T)
 
     def _workspace_for(self, batch: int) -> _Workspace:
         """Arrays for a batch of this size, kept from call to call.

@@ -40,7 +40,9 @@ def run(fast: bool = False) -> list[Check]:
         print(f"{gate}: mistakes per epoch {mistakes}")
         if converged:
             weights = ", ".join(f"{w.data:+.3f}" for w in p.w)
-            print(f"  converged in epoch {len(mistakes)}: w = [{weights}], b = {p.b.data:+.3f}, predictions {predictions}")
+            print(
+                f"  converged in epoch {len(mistakes)}: w = [{weights}], b = {p.b.data:+.3f}, predictions {predictions}"
+            )
         else:
             print(f"  no epoch without a mistake in {EPOCHS}: XOR is not linearly separable (Minsky and Papert, 1969)")
         expected = "never converges" if gate == "XOR" else "converges"

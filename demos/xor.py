@@ -110,14 +110,17 @@ def run(fast: bool = False) -> list[Check]:
     print(f"eager engine, {n} steps: loss {eager_loss:.6f}; largest weight difference from numpy {eager_worst:.2e}")
     model, worst, losses = train_compiled()
     predictions = [model(list(x)).data for x in X]
-    print(f"compiled graph, {STEPS} steps: loss {losses[0]:.4f} -> {losses[-1]:.4f}; "
-          f"largest weight difference from numpy {worst:.2e}")
+    print(
+        f"compiled graph, {STEPS} steps: loss {losses[0]:.4f} -> {losses[-1]:.4f}; "
+        f"largest weight difference from numpy {worst:.2e}"
+    )
     print("predictions:", ", ".join(f"{p:.4f}" for p in predictions), "for targets", Y.astype(int).tolist())
     return [
         Check(EX, f"eager vs numpy, {n} steps (max |dw|)", 0.0, eager_worst, 1e-9),
         Check(EX, f"compiled vs numpy, {STEPS} steps (max |dw|)", 0.0, worst, 1e-9),
-        Check(EX, "predictions round to the targets", str(Y.astype(int).tolist()),
-              str([round(p) for p in predictions])),
+        Check(
+            EX, "predictions round to the targets", str(Y.astype(int).tolist()), str([round(p) for p in predictions])
+        ),
         # The tutorial's loss 0.0033 and predictions came from a notebook whose random state had been
         # used before: not reproducible from seed 0, so the claim checked is that training converges.
         Check(EX, "converges (loss falls fivefold)", "converges", "converges" if losses[-1] < losses[0] / 5 else "no"),

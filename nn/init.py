@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
+from typing import Any
 
 from autodiff import Value
 
@@ -30,19 +31,19 @@ def manual_seed(seed: int) -> None:
     generator.seed(seed)
 
 
-def uniform_(values: Sequence, a: float = 0.0, b: float = 1.0) -> None:
+def uniform_(values: Sequence[Any], a: float = 0.0, b: float = 1.0) -> None:
     """Draw each Value's data uniformly from [a, b] (`values`: a list, or a list of rows)."""
     for v in _flat(values):
         v.data = generator.uniform(a, b)
 
 
-def normal_(values: Sequence, mean: float = 0.0, std: float = 1.0) -> None:
+def normal_(values: Sequence[Any], mean: float = 0.0, std: float = 1.0) -> None:
     """Draw each Value's data from the normal distribution N(mean, std**2)."""
     for v in _flat(values):
         v.data = generator.gauss(mean, std)
 
 
-def zeros_(values: Sequence) -> None:
+def zeros_(values: Sequence[Any]) -> None:
     """Set each Value's data to 0."""
     for v in _flat(values):
         v.data = 0.0
@@ -81,5 +82,5 @@ def _fans(where: str, weight: Sequence[Sequence[Value]]) -> tuple[int, int]:
     return len(weight[0]), len(weight)
 
 
-def _flat(values: Sequence) -> list[Value]:
+def _flat(values: Sequence[Any]) -> list[Value]:
     return [v for item in values for v in ([item] if isinstance(item, Value) else item)]

@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Sequence
-from typing import Any, Union
+from typing import Any
 
 import autodiff
 from autodiff import Value
@@ -42,7 +42,7 @@ from .module import Module, Tensor, named_parameters_of
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 
-Output = Union[Value, list[Value]]
+Output = Value | list[Value]
 WeightInit = Callable[[list[list[Value]]], None]
 
 
@@ -79,7 +79,7 @@ class Neuron(Module):
         z.label = self._label("z")
         if self.activation == "linear":
             return z
-        out = getattr(z, self.activation)()
+        out: Value = getattr(z, self.activation)()
         out.label = self._label(self.activation)
         return out
 
@@ -192,13 +192,13 @@ def check_inputs(module: Any, x: Any) -> list[Any]:
     for i, xi in enumerate(x):
         if not isinstance(xi, (Value, numbers.Real)):
             raise TypeError(f"{who}: input {i} should be a number or a Value, got {type(xi).__name__} ({xi!r})")
-    return x
+    return list(x)
 
 
 def _check_size(who: str, what: str, n: Any) -> int:
     if not isinstance(n, numbers.Integral) or isinstance(n, bool):
         raise TypeError(f"{who}: {what} should be a positive int, got {type(n).__name__} ({n!r})")
-    if n < 1:
+    if int(n) < 1:
         raise ValueError(f"{who}: {what} should be a positive int, got {n!r}")
     return int(n)
 
@@ -206,7 +206,7 @@ def _check_size(who: str, what: str, n: Any) -> int:
 def _check_activation(who: str, what: str, name: Any) -> str:
     if name not in ACTIVATIONS:
         raise ValueError(f"{who}: unknown {what} {name!r}; expected one of {', '.join(map(repr, ACTIVATIONS))}")
-    return name
+    return str(name)
 
 
 def _unwrap(outputs: list[Value]) -> Output:

@@ -68,7 +68,7 @@ def cross_entropy(logits: Sequence[Any], target: Any) -> Value:
         return autodiff.sum([cross_entropy(row, t) for row, t in zip(logits, target)]) / len(logits)
     if not isinstance(target, numbers.Integral) or isinstance(target, bool):
         raise TypeError(f"cross_entropy: target should be a class index (an int), got {type(target).__name__}")
-    if not 0 <= target < len(logits):
+    if not 0 <= int(target) < len(logits):
         raise ValueError(f"cross_entropy: target index {target} is out of range for {len(logits)} classes")
     return -log_softmax(logits)[target]
 

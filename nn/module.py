@@ -18,12 +18,12 @@ import json
 import numbers
 import os
 from collections.abc import Sequence
-from typing import Any, Union
+from typing import Any
 
 from autodiff import Value
 
-Tensor = Union[Value, list[Value]]
-State = dict[str, Union[float, list[float]]]
+Tensor = Value | list[Value]
+State = dict[str, float | list[float]]
 
 
 class Module:
@@ -31,6 +31,10 @@ class Module:
 
     def __call__(self, *args: Any) -> Any:
         return self.forward(*args)
+
+    def forward(self, *args: Any) -> Any:
+        """What calling the module computes (defined by each subclass)."""
+        raise NotImplementedError(f"{type(self).__name__} defines no forward()")
 
     def named_parameters(self) -> list[tuple[str, Tensor]]:
         """(name, Value or list of Values) pairs, in the order `parameters()` follows."""
@@ -67,12 +71,12 @@ class Module:
             for value, number in zip(_as_list(tensor), checked[name]):
                 value.data = number
 
-    def save(self, path: str | os.PathLike) -> None:
+    def save(self, path: str | os.PathLike[str]) -> None:
         """Write `state_dict()` to `path` as JSON."""
         with open(path, "w", encoding="utf-8") as file:
             json.dump(self.state_dict(), file, indent=1)
 
-    def load(self, path: str | os.PathLike) -> None:
+    def load(self, path: str | os.PathLike[str]) -> None:
         """Read a JSON state written by `save` into this model (see `load_state_dict`)."""
         with open(path, encoding="utf-8") as file:
             self.load_state_dict(json.load(file))

@@ -96,6 +96,6 @@ class Adam(Optimizer):
 
 
 def _non_negative(who: str, what: str, x: Any) -> float:
-    if not isinstance(x, numbers.Real) or isinstance(x, bool) or not x >= 0:
+    if not isinstance(x, numbers.Real) or isinstance(x, bool) or not float(x) >= 0:
         raise ValueError(f"{who}: {what} should be a number >= 0, got {x!r}")
     return float(x)

@@ -4,10 +4,10 @@ import sys
 
 import pytest
 import torch
-from tests.nn.torch_reference import ACTIVATIONS, assert_close, tensor
 
 import nn
 from autodiff import Value
+from tests.nn.torch_reference import ACTIVATIONS, assert_close, tensor
 
 ARCHITECTURES = [(1, [1]), (3, [4, 4, 1]), (2, [5, 3]), (4, [3, 2, 2])]
 

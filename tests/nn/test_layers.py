@@ -3,10 +3,10 @@ import random
 import numpy as np
 import pytest
 import torch
-from tests.nn.torch_reference import ACTIVATIONS, TORCH_ACTIVATION, assert_close, tensor, torch_forward, torch_layers
 
 import nn
 from autodiff import Value
+from tests.nn.torch_reference import ACTIVATIONS, TORCH_ACTIVATION, assert_close, tensor, torch_forward, torch_layers
 
 ARCHITECTURES = [(1, [1]), (3, [4, 4, 1]), (2, [5, 3]), (4, [1, 3, 2]), (5, [6, 6, 6, 1])]
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from tests.nn.torch_reference import assert_close
 
 import nn
 from autodiff import Value
+from tests.nn.torch_reference import assert_close
 
 rng = random.Random(2024)
 

@@ -3,10 +3,10 @@ import json
 
 import pytest
 import torch
-from tests.nn.torch_reference import assert_close
 
 import nn
 from autodiff import Value
+from tests.nn.torch_reference import assert_close
 
 
 def make_model(seed=0):

@@ -2,10 +2,10 @@ import random
 
 import pytest
 import torch
-from tests.nn.torch_reference import assert_close
 
 import nn
 from autodiff import Value
+from tests.nn.torch_reference import assert_close
 
 STEPS = 25
 

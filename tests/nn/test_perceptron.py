@@ -4,10 +4,10 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from tests.nn.torch_reference import assert_close
 
 import nn
 from autodiff import Value
+from tests.nn.torch_reference import assert_close
 
 INPUTS = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
 GATES = {

@@ -6,9 +6,9 @@ import random
 import pytest
 import torch
 import torch.nn.functional as F
-from tests.nn.torch_reference import assert_close
 
 import nn
+from tests.nn.torch_reference import assert_close
 
 STEPS = 50
 
