@@ -5,17 +5,23 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo graphviz clean
+.PHONY: test demo lint graphviz clean
 
-test: $(STAMP) graphviz
+test: lint graphviz
 	$(PY) -m pytest -q
+
+# Formatting, lint (ruff) and types (mypy, strict on the two packages); `make test` runs it first.
+lint: $(STAMP)
+	$(PY) -m ruff format --check .
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 demo: $(STAMP) graphviz
 	$(PY) -m demos
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,plot]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,plot,demo,lint]"
 	touch $@
 
 # Rendering needs the `dot` program (Debian package `graphviz`); install it when we can.

@@ -8,17 +8,22 @@
 (-0.029598, -0.039464)
 """
 
-from .value import Value, apply, constant
-from .ops import Op, dot, power, scalar, sum
-from .backward import backward, grad, topological_order
 from .anomaly import detect_anomaly
+from .backward import backward, grad, topological_order
+from .compiled import CompiledGraph
+from .compiled import compile as compile  # noqa: A004 - autodiff.compile, as torch.compile
+from .draw import DotNotFoundError, draw_dot, save_graph
 from .grad_mode import enable_grad, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .draw import DotNotFoundError, draw_dot, save_graph
+from .ops import Op, dot, power, scalar
+from .ops import sum as sum  # noqa: A004 - autodiff.sum, as torch.sum
+from .value import Value, apply, constant
 
 __version__ = "0.1.0"
 
+# `compile` and `sum` are left out of __all__ so that `from autodiff import *` keeps the builtins.
 __all__ = [
+    "CompiledGraph",
     "DotNotFoundError",
     "GradcheckError",
     "Op",
@@ -37,6 +42,5 @@ __all__ = [
     "power",
     "save_graph",
     "scalar",
-    "sum",
     "topological_order",
 ]

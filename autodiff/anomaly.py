@@ -7,15 +7,17 @@ import math
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from types import FrameType
 from typing import Any
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 class _AnomalyMode:
-    enabled = False
-    # Where each node was made (only while enabled): its label and the user's source line.
-    origins: dict[Any, str] = {}
+    def __init__(self) -> None:
+        self.enabled = False
+        # Where each node was made (only while enabled): its label and the user's source line.
+        self.origins: dict[Any, str] = {}
 
 
 anomaly_mode = _AnomalyMode()
@@ -67,7 +69,7 @@ def _show(values: Sequence[Any]) -> str:
 
 def _user_site() -> str:
     """The first stack frame outside this package: the line of user code that made the node."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == _PACKAGE_DIR:
         frame = frame.f_back
     if frame is None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 import pathlib
 import shutil
 from collections.abc import Iterable, Iterator
@@ -255,8 +254,12 @@ def _clusters(order: list[Value]) -> dict[Value, str]:
 
 
 def _common(a: str, b: str) -> str:
-    parts = os.path.commonprefix([a.split("."), b.split(".")])
-    return ".".join(parts)
+    shared = []
+    for x, y in zip(a.split("."), b.split(".")):
+        if x != y:
+            break
+        shared.append(x)
+    return ".".join(shared)
 
 
 def _box(boxes: dict[str, graphviz.Digraph], prefix: str) -> graphviz.Digraph:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 from .backward import grad
 from .value import Value
 
+
 class GradcheckError(AssertionError):
     """An analytic gradient disagrees with its finite-difference estimate."""
 
+
 Function = Callable[..., Value]
 
-def gradcheck(
-    fn: Function, inputs: Sequence[float], eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3
-) -> bool:
+
+def gradcheck(fn: Function, inputs: Sequence[float], eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3) -> bool:
     """True if every d fn / d input agrees with `(fn(x + eps) - fn(x - eps)) / (2 eps)`.
 
     Raises `GradcheckError` with a table of input, analytic, numeric and error otherwise.
@@ -26,6 +28,7 @@ def gradcheck(
     analytic = _gradient(fn, point)
     numeric = _central_difference(lambda p: fn(*[Value(x) for x in p]).data, point, eps)
     return _compare("gradient", point, analytic, numeric, atol, rtol)
+
 
 def gradgradcheck(
     fn: Function, inputs: Sequence[float], eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3
@@ -39,18 +42,25 @@ def gradgradcheck(
     point = [float(x) for x in inputs]
     for i in range(len(point)):
         analytic = _hessian_row(fn, point, i)
-        numeric = _central_difference(lambda p, i=i: _gradient(fn, p)[i], point, eps)
+        numeric = _central_difference(functools.partial(_partial_derivative, fn, i), point, eps)
         _compare(f"second derivative of d/dx{i}", point, analytic, numeric, atol, rtol)
     return True
+
 
 def _gradient(fn: Function, point: list[float]) -> list[float]:
     xs = [Value(x) for x in point]
     return [float(g) for g in grad(fn(*xs), xs)]
 
+
+def _partial_derivative(fn: Function, i: int, point: list[float]) -> float:
+    return _gradient(fn, point)[i]
+
+
 def _hessian_row(fn: Function, point: list[float], i: int) -> list[float]:
     xs = [Value(x) for x in point]
     first = grad(fn(*xs), xs, create_graph=True)[i]
     return [float(g) for g in grad(first, xs)]
+
 
 def _central_difference(f: Callable[[list[float]], float], point: list[float], eps: float) -> list[float]:
     out = []
@@ -60,6 +70,7 @@ def _central_difference(f: Callable[[list[float]], float], point: list[float], e
         down[i] -= eps
         out.append((f(up) - f(down)) / (2 * eps))
     return out
+
 
 def _compare(
     what: str, point: list[float], analytic: list[float], numeric: list[float], atol: float, rtol: float
@@ -74,4 +85,3 @@ def _compare(
         header = f"  {'input':<29} {'analytic':<24} {'numeric':<24} error"
         raise GradcheckError(f"{what} mismatch (atol={atol}, rtol={rtol}):\n{header}\n{table}")
     return True
-

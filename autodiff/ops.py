@@ -33,9 +33,9 @@ from . import value as _value
 class Op:
     """A differentiable primitive; calling it on Values or numbers records a node."""
 
-    __slots__ = ("name", "forward", "derivative")
+    __slots__ = ("derivative", "forward", "name")
 
-    def __init__(self, name: str, forward: Callable[..., Any], derivative: Callable[..., tuple]):
+    def __init__(self, name: str, forward: Callable[..., Any], derivative: Callable[..., tuple[Any, ...]]):
         self.name = name
         self.forward = forward
         self.derivative = derivative
@@ -85,9 +85,12 @@ class scalar:
 
     @staticmethod
     def pow(x: float, p: float) -> float:
-        """x ** p for derivatives: 0 ** -1 is inf and overflow is inf, as in IEEE."""
+        """x ** p with IEEE results (as numpy's): 0 ** -1 is inf, overflow is inf, and a negative
+        base to a non-integer power is nan (Python would give a complex number)."""
+        if x < 0 and not float(p).is_integer():
+            return math.nan
         try:
-            return x**p
+            return float(x**p)
         except ZeroDivisionError:
             return math.inf
         except OverflowError:

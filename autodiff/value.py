@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import numbers
-from typing import Any, Union
+from typing import Any, cast
 
 from . import ops
 from .anomaly import anomaly_mode, check_forward
 from .grad_mode import grad_mode
-
-Number = Union[int, float]
 
 
 class Value:
@@ -22,7 +20,7 @@ class Value:
     (-3.0, -4.0)
     """
 
-    __slots__ = ("data", "grad", "label", "requires_grad", "_op", "parents")
+    __slots__ = ("_op", "data", "grad", "label", "parents", "requires_grad")
 
     def __init__(self, data: Any, label: str = "", requires_grad: bool = True):
         self.data = data if type(data) is float else _to_float(data)
@@ -117,7 +115,7 @@ class Value:
     def abs(self) -> Value:
         return apply(ops.ABS, self)
 
-    __abs__ = abs
+    __abs__ = abs  # noqa: A003 - abs(v) and v.abs() are the same op
 
     def sin(self) -> Value:
         return apply(ops.SIN, self)
@@ -147,11 +145,11 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
     return out
 
 
-def _binary(op: ops.Op, a: Value, b: Any) -> Any:
+def _binary(op: ops.Op, a: Value, b: Any) -> Value:
     if type(b) is Value or type(b) is float or type(b) is int:
         return apply(op, a, b)
     # A numpy array on the right broadcasts the op over its elements (via its reflected form).
-    return NotImplemented if hasattr(b, "__array_ufunc__") and not _is_number(b) else apply(op, a, b)
+    return cast(Value, NotImplemented) if hasattr(b, "__array_ufunc__") and not _is_number(b) else apply(op, a, b)
 
 
 def constant(x: Any, op: ops.Op | None = None) -> Value:

@@ -50,10 +50,13 @@ def run(fast: bool = False) -> list[Check]:
     n = len(Y)
     print("Forward, row by row (engine):")
     for i, (z, a, y) in enumerate(zip(Z, A, Y)):
-        print(f"  morning {i + 1}: z = {z.data:+.4f}  a = sigmoid(z) = {a.data:.4f}  (a - y)^2 = {(a.data - y) ** 2:.4f}")
+        print(
+            f"  morning {i + 1}: z = {z.data:+.4f}  a = sigmoid(z) = {a.data:.4f}  (a - y)^2 = {(a.data - y) ** 2:.4f}"
+        )
     print("Backward, the chain-rule pieces (read off the engine's interior .grad):")
     for i, (z, a) in enumerate(zip(Z, A)):
-        print(f"  morning {i + 1}: dL/da = {a.grad:+.4f}  sigmoid'(z) = {a.data * (1 - a.data):.4f}  dL/dz = {z.grad:+.4f}")
+        sigmoid_prime = a.data * (1 - a.data)
+        print(f"  morning {i + 1}: dL/da = {a.grad:+.4f}  sigmoid'(z) = {sigmoid_prime:.4f}  dL/dz = {z.grad:+.4f}")
     summed = [w.grad for w in W]
     print(f"dL/dW summed over the batch = [{summed[0]:+.4f}, {summed[1]:+.4f}], dL/db = {b.grad:+.4f}")
     print(f"  as a mean over the batch:   [{summed[0] / n:+.4f}, {summed[1] / n:+.4f}], dL/db = {b.grad / n:+.4f}")

@@ -75,12 +75,15 @@ def out_path(name: str) -> str:
     return os.path.join(OUT_DIR, name)
 
 
-def main(description: str, run: Callable[[bool], list[Check]]) -> int:
-    """The command line every demo shares: `--fast`, then its table; exit 1 on a disagreement."""
+def main(description: str, run: Callable[..., list[Check]], flags: dict[str, str] | None = None) -> int:
+    """The command line every demo shares: `--fast` (and the demo's own `flags`, passed to `run`
+    as keywords), then its table; exit 1 on a disagreement."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--fast", action="store_true", help="fewer training steps (used by the tests)")
-    args = parser.parse_args()
-    checks = run(args.fast)
+    for flag, help_text in (flags or {}).items():
+        parser.add_argument(f"--{flag}", action="store_true", help=help_text)
+    args = vars(parser.parse_args())
+    checks = run(**args)
     print()
     print(table(checks))
     return 0 if all(c.as_expected for c in checks) else 1

@@ -25,8 +25,17 @@ def by_hand(w: list[float], b: float) -> dict[str, float]:
     dl_da = a - Y
     da_dz = a * (1 - a)
     dl_dz = dl_da * da_dz
-    return {"z": z, "a": a, "L": 0.5 * (a - Y) ** 2, "dL/da": dl_da, "da/dz": da_dz, "dL/dz": dl_dz,
-            "dL/dw0": dl_dz * X[0], "dL/dw1": dl_dz * X[1], "dL/db": dl_dz}
+    return {
+        "z": z,
+        "a": a,
+        "L": 0.5 * (a - Y) ** 2,
+        "dL/da": dl_da,
+        "da/dz": da_dz,
+        "dL/dz": dl_dz,
+        "dL/dw0": dl_dz * X[0],
+        "dL/dw1": dl_dz * X[1],
+        "dL/db": dl_dz,
+    }
 
 
 def run(fast: bool = False) -> list[Check]:

@@ -89,8 +89,10 @@ def _score_grid(
     lo, hi = xy.min(axis=0) - margin, xy.max(axis=0) + margin
     xs, ys = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     with no_grad():
-        scores = [_number("plot_decision_boundary: the model's score", model([constant(x), constant(y)]))
-                  for x, y in zip(xs.ravel(), ys.ravel())]
+        scores = [
+            _number("plot_decision_boundary: the model's score", model([constant(x), constant(y)]))
+            for x, y in zip(xs.ravel(), ys.ravel())
+        ]
     return xs, ys, np.array(scores).reshape(xs.shape)
 
 

@@ -11,9 +11,10 @@ from autodiff import Value, detect_anomaly
 
 def test_forward_infinity_names_op_operand_and_line():
     x = Value(800.0, label="x")
-    with pytest.raises(FloatingPointError) as info, detect_anomaly():
+    with detect_anomaly():
         y = x * 2.0
-        y.exp()
+        with pytest.raises(FloatingPointError) as info:
+            y.exp()
     message = str(info.value)
     assert "exp forward gave inf" in message and "1600.0" in message
     assert "test_anomaly.py" in message and "test_forward_infinity" in message
@@ -26,10 +27,11 @@ def test_forward_nan_from_a_nan_input():
 
 def test_backward_infinity_names_the_node_and_where_it_was_made():
     x = Value(0.0, label="x")
-    with pytest.raises(FloatingPointError) as info, detect_anomaly():
+    with detect_anomaly():
         root = x.sqrt()
         root.label = "root"
-        (root * 3.0).backward()
+        with pytest.raises(FloatingPointError) as info:
+            (root * 3.0).backward()
     message = str(info.value)
     assert "sqrt backward gave inf" in message and "x=0.0" in message
     assert "'root'" in message and f"test_anomaly.py:{_line_of('root = x.sqrt()')}" in message

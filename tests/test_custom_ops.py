@@ -71,3 +71,22 @@ def test_custom_op_takes_numbers_and_several_inputs():
     assert h.data == 5.0 and a.grad == pytest.approx(0.6)
     with pytest.raises(TypeError, match="hypot"):
         hypot(a, "4")
+
+
+def test_custom_op_in_pictures_and_compiled_mode():
+    import autodiff as ad
+
+    x = Value(0.3, label="x")
+    y = softplus(x) * smooth_abs(x)
+    assert "softplus" in ad.draw_dot(y).source
+    assert "smooth_abs" in ad.draw_dot(y).source
+
+    f = ad.compile(lambda v: softplus(v) * smooth_abs(v), n_inputs=1)
+    batch = np.array([[-2.0], [0.3], [4.0]])
+    out = f(batch)
+    grads = f.backward(reduction="sum")[:, 0]
+    for row, value, d in zip(batch[:, 0], out, grads):
+        v = Value(row)
+        e = softplus(v) * smooth_abs(v)
+        e.backward()
+        assert close(value, e.data) and close(d, v.grad)

@@ -336,8 +336,12 @@ def test_missing_dot_program(monkeypatch, tmp_path):
     graph = draw_dot(root)
     assert "digraph" in graph.source
     assert save_graph(root, tmp_path / "graph.dot").read_text() == graph.source
-    for render in (graph.pipe, lambda: graph.render(tmp_path / "g"), graph._repr_mimebundle_,
-                   lambda: save_graph(root, tmp_path / "graph.png")):
+    for render in (
+        graph.pipe,
+        lambda: graph.render(tmp_path / "g"),
+        graph._repr_mimebundle_,
+        lambda: save_graph(root, tmp_path / "graph.png"),
+    ):
         with pytest.raises(DotNotFoundError) as error:
             render()
         assert "`dot`" in str(error.value) and "apt-get install graphviz" in str(error.value)

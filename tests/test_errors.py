@@ -19,11 +19,11 @@ def test_non_number_data_is_a_type_error(bad):
 @pytest.mark.parametrize("op", ["+", "-", "*", "/", "**"])
 @pytest.mark.parametrize("bad", ["x", None, [1.0]])
 def test_non_number_operand_is_a_type_error(op, bad):
-    a = Value(2.0)
+    names = {"a": Value(2.0), "bad": bad}
     with pytest.raises(TypeError, match=type(bad).__name__):
-        eval(f"a {op} bad")
+        eval(f"a {op} bad", names)
     with pytest.raises(TypeError, match=type(bad).__name__):
-        eval(f"bad {op} a")
+        eval(f"bad {op} a", names)
 
 
 @pytest.mark.parametrize(

@@ -154,7 +154,5 @@ def test_hessian_vector_product_matches_torch():
     gs = grad(_mlp_loss(ws, x, y, _ours), ws, create_graph=True)
     hvp = grad(sum(g * v for g, v in zip(gs, v0)), ws)
 
-    _, expected = torch.autograd.functional.hvp(
-        lambda w: _mlp_loss(w, x, y, torch), torch.tensor(w0), torch.tensor(v0)
-    )
+    _, expected = torch.autograd.functional.hvp(lambda w: _mlp_loss(w, x, y, torch), torch.tensor(w0), torch.tensor(v0))
     assert np.allclose(hvp, expected.numpy(), rtol=1e-10, atol=1e-13)

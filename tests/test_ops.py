@@ -44,7 +44,11 @@ UNARY = {
     "cos": (lambda a: a.cos(), anywhere(), [0.0, -0.0, 1e6, -1e6, 1e-300, 3.141592653589793]),
 }
 for p in [2, 3, -1, -2, 0, 1]:
-    UNARY[f"a**{p}"] = (lambda a, p=p: a**p, anywhere(), [1.0, -1.0, 1e-100, -1e-100, 1e100] + ([0.0] if p >= 0 else []))
+    UNARY[f"a**{p}"] = (
+        lambda a, p=p: a**p,
+        anywhere(),
+        [1.0, -1.0, 1e-100, -1e-100, 1e100] + ([0.0] if p >= 0 else []),
+    )
 for p in [0.5, 1.5, -0.5, 2.5, -1.5]:
     UNARY[f"a**{p}"] = (lambda a, p=p: a**p, positive(), [1.0, 1e-100, 1e100] + ([0.0] if p > 0 else []))
 
@@ -111,7 +115,9 @@ FD = {name: fn for name, (fn, _, _) in UNARY.items()} | {name: fn for name, (fn,
 def test_central_finite_difference(name):
     fn = FD[name]
     arity = fn.__code__.co_argcount - sum(1 for v in (fn.__defaults__ or ()))
-    needs_positive = name in ("log", "sqrt", "a**b", "0.0**a") or any(f"**{p}" in name for p in (0.5, 1.5, -0.5, 2.5, -1.5))
+    needs_positive = name in ("log", "sqrt", "a**b", "0.0**a") or any(
+        f"**{p}" in name for p in (0.5, 1.5, -0.5, 2.5, -1.5)
+    )
     for i, x in enumerate(FD_POINTS):
         point = [abs(x) if needs_positive else x, FD_POINTS[(i + 2) % len(FD_POINTS)]][:arity]
         assert gradcheck(fn, point, eps=1e-6, atol=1e-7, rtol=1e-6)

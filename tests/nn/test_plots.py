@@ -71,7 +71,7 @@ def test_decision_boundary_shows_both_sides(tmp_path):
     image = read_png(out)
     # Inside the circle the score is above 0; the grid spans [-2, 2] x [-1.5, 1.5].
     inside, outside = share_of_colour(image, ABOVE), share_of_colour(image, BELOW)
-    assert 0.05 < inside and 0.05 < outside
+    assert inside > 0.05 and outside > 0.05
     assert inside < outside  # the disc covers less of the grid than the rest
 
 

@@ -1,0 +1,131 @@
+"""XOR with a 2-4-1 network (tanh hidden, sigmoid out), beside a plain numpy version of the tutorial.
+
+Glorot/Xavier uniform weights drawn as the tutorial draws them (numpy seed 0, W1 then W2),
+zero biases, loss mean of 1/2 (y - y_hat)^2 with the gradient summed over the batch, lr 0.001.
+The engine's weights are compared with the numpy implementation's after every step.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+import autodiff as ad
+import nn
+from demos.progress import steps
+from demos.report import Check, main
+
+X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+Y = np.array([0.0, 1.0, 1.0, 0.0])
+LR, STEPS = 0.001, 100_000
+EAGER_STEPS = {False: 3_000, True: 300}  # eager is compared step by step; compiled runs them all
+EX = "xor"
+
+
+def glorot_init() -> list[np.ndarray]:
+    """The tutorial's initial weights: uniform in +-sqrt(6 / (fan_in + fan_out)), seed 0."""
+    np.random.seed(0)
+    w1 = np.random.uniform(-np.sqrt(6 / (2 + 4)), np.sqrt(6 / (2 + 4)), (2, 4))
+    w2 = np.random.uniform(-np.sqrt(6 / (4 + 1)), np.sqrt(6 / (4 + 1)), (4, 1))
+    return [w1, np.zeros(4), w2, np.zeros(1)]
+
+
+def numpy_step(params: list[np.ndarray]) -> float:
+    """One step of the tutorial's algorithm, by hand, in place; returns the loss before it."""
+    w1, b1, w2, b2 = params
+    h = np.tanh(X @ w1 + b1)
+    out = 1 / (1 + np.exp(-(h @ w2 + b2)))[:, 0]
+    delta2 = ((out - Y) * out * (1 - out))[:, None]  # d(1/2 (y - out)^2)/dz2, summed below
+    delta1 = (delta2 @ w2.T) * (1 - h * h)
+    w2 -= LR * (h.T @ delta2)
+    b2 -= LR * delta2.sum(axis=0)
+    w1 -= LR * (X.T @ delta1)
+    b1 -= LR * delta1.sum(axis=0)
+    return float(np.mean(0.5 * (Y - out) ** 2))
+
+
+def model_from(params: list[np.ndarray]) -> nn.MLP:
+    """Our MLP with the given weights (a neuron's weights are a column of W)."""
+    model = nn.MLP(2, [4, 1], activation="tanh", output_activation="sigmoid")
+    for layer, (w, b) in zip(model.layers, [params[:2], params[2:]]):
+        for j, (row, bias) in enumerate(zip(layer.weight, layer.bias)):
+            for i, v in enumerate(row):
+                v.data = float(w[i, j])
+            bias.data = float(b[j])
+    return model
+
+
+def as_arrays(model: nn.MLP) -> list[np.ndarray]:
+    (l1, l2) = model.layers
+    return [
+        np.array([[v.data for v in row] for row in l1.weight]).T,
+        np.array([b.data for b in l1.bias]),
+        np.array([[v.data for v in row] for row in l2.weight]).T,
+        np.array([b.data for b in l2.bias]),
+    ]
+
+
+def max_difference(model: nn.MLP, params: list[np.ndarray]) -> float:
+    return max(float(np.max(np.abs(a - b))) for a, b in zip(as_arrays(model), params))
+
+
+def train_eager(n: int) -> tuple[float, float]:
+    """n eager steps beside numpy; returns the largest weight difference seen and the last loss."""
+    reference = glorot_init()
+    model = model_from(reference)
+    opt = nn.SGD(model.parameters(), lr=LR)
+    worst, loss = 0.0, None
+    for _ in steps(n, "eager"):
+        loss = ad.sum([0.5 * (y - model(list(x))) ** 2 for x, y in zip(X, Y)])  # summed: its gradient is
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        numpy_step(reference)
+        worst = max(worst, max_difference(model, reference))
+    return worst, loss.data / len(Y)
+
+
+def train_compiled() -> tuple[nn.MLP, float, list[float]]:
+    """All the tutorial's steps with the compiled graph, beside numpy, compared every step."""
+    reference = glorot_init()
+    model = model_from(reference)
+    opt = nn.SGD(model.parameters(), lr=LR)
+    per_example = ad.compile(lambda x0, x1, y: 0.5 * (y - model([x0, x1])) ** 2, n_inputs=3)
+    batch = np.column_stack([X, Y])
+    worst, losses = 0.0, []
+    for _ in steps(STEPS, "compiled"):
+        losses.append(float(np.mean(per_example(batch))))
+        opt.zero_grad()
+        per_example.backward(reduction="sum")
+        opt.step()
+        numpy_step(reference)
+        worst = max(worst, max_difference(model, reference))
+    return model, worst, losses
+
+
+def run(fast: bool = False) -> list[Check]:
+    n = EAGER_STEPS[fast]
+    eager_worst, eager_loss = train_eager(n)
+    print(f"eager engine, {n} steps: loss {eager_loss:.6f}; largest weight difference from numpy {eager_worst:.2e}")
+    model, worst, losses = train_compiled()
+    predictions = [model(list(x)).data for x in X]
+    print(
+        f"compiled graph, {STEPS} steps: loss {losses[0]:.4f} -> {losses[-1]:.4f}; "
+        f"largest weight difference from numpy {worst:.2e}"
+    )
+    print("predictions:", ", ".join(f"{p:.4f}" for p in predictions), "for targets", Y.astype(int).tolist())
+    return [
+        Check(EX, f"eager vs numpy, {n} steps (max |dw|)", 0.0, eager_worst, 1e-9),
+        Check(EX, f"compiled vs numpy, {STEPS} steps (max |dw|)", 0.0, worst, 1e-9),
+        Check(
+            EX, "predictions round to the targets", str(Y.astype(int).tolist()), str([round(p) for p in predictions])
+        ),
+        # The tutorial's loss 0.0033 and predictions came from a notebook whose random state had been
+        # used before: not reproducible from seed 0, so the claim checked is that training converges.
+        Check(EX, "converges (loss falls fivefold)", "converges", "converges" if losses[-1] < losses[0] / 5 else "no"),
+    ]
+
+
+if __name__ == "__main__":
+    sys.exit(main(__doc__.splitlines()[0], run))

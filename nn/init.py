@@ -1,0 +1,86 @@
+"""Initialisers, in `torch.nn.init`'s words, and the seed that makes them reproducible.
+
+Every random number in `nn` comes from one generator: `manual_seed(n)` resets it, so the same
+seed then gives identical models. An initialiser fills Values in place (hence the trailing `_`);
+a weight matrix is a list of rows, one row of Values per neuron, as `Layer.weight` gives it
+(PyTorch's (out_features, in_features) layout): fan_in is a row's length, fan_out the row count.
+
+>>> import nn
+>>> nn.manual_seed(0)
+>>> layer = nn.Layer(3, 2, weight_init=nn.init.xavier_uniform_)
+>>> all(abs(w.data) <= (6 / (3 + 2)) ** 0.5 for row in layer.weight for w in row)
+True
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from typing import Any
+
+from autodiff import Value
+
+generator = random.Random()
+
+GAINS = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0)}
+
+
+def manual_seed(seed: int) -> None:
+    """Seed the generator behind every initialiser, as `torch.manual_seed`."""
+    generator.seed(seed)
+
+
+def uniform_(values: Sequence[Any], a: float = 0.0, b: float = 1.0) -> None:
+    """Draw each Value's data uniformly from [a, b] (`values`: a list, or a list of rows)."""
+    for v in _flat(values):
+        v.data = generator.uniform(a, b)
+
+
+def normal_(values: Sequence[Any], mean: float = 0.0, std: float = 1.0) -> None:
+    """Draw each Value's data from the normal distribution N(mean, std**2)."""
+    for v in _flat(values):
+        v.data = generator.gauss(mean, std)
+
+
+def zeros_(values: Sequence[Any]) -> None:
+    """Set each Value's data to 0."""
+    for v in _flat(values):
+        v.data = 0.0
+
+
+def calculate_gain(nonlinearity: str) -> float:
+    """The gain that keeps activations' variance steady: 1, 5/3 for tanh, sqrt(2) for relu."""
+    if nonlinearity not in GAINS:
+        raise ValueError(f"calculate_gain: unknown nonlinearity {nonlinearity!r}; expected one of {list(GAINS)}")
+    return GAINS[nonlinearity]
+
+
+def xavier_uniform_(weight: Sequence[Sequence[Value]], gain: float = 1.0) -> None:
+    """Glorot & Bengio (2010): U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
+    fan_in, fan_out = _fans("xavier_uniform_", weight)
+    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    uniform_(weight, -bound, bound)
+
+
+def kaiming_uniform_(weight: Sequence[Sequence[Value]], nonlinearity: str = "relu") -> None:
+    """He et al. (2015), fan_in mode: U(-a, a) with a = gain * sqrt(3 / fan_in)."""
+    fan_in, _ = _fans("kaiming_uniform_", weight)
+    bound = calculate_gain(nonlinearity) * math.sqrt(3.0 / fan_in)
+    uniform_(weight, -bound, bound)
+
+
+def kaiming_normal_(weight: Sequence[Sequence[Value]], nonlinearity: str = "relu") -> None:
+    """He et al. (2015), fan_in mode: N(0, std**2) with std = gain / sqrt(fan_in)."""
+    fan_in, _ = _fans("kaiming_normal_", weight)
+    normal_(weight, 0.0, calculate_gain(nonlinearity) / math.sqrt(fan_in))
+
+
+def _fans(where: str, weight: Sequence[Sequence[Value]]) -> tuple[int, int]:
+    if not weight or any(isinstance(row, Value) or len(row) != len(weight[0]) for row in weight) or not weight[0]:
+        raise ValueError(f"{where}: expected a weight matrix (a non-empty list of equal, non-empty rows of Values)")
+    return len(weight[0]), len(weight)
+
+
+def _flat(values: Sequence[Any]) -> list[Value]:
+    return [v for item in values for v in ([item] if isinstance(item, Value) else item)]

@@ -1,0 +1,213 @@
+"""`Neuron`, `Layer` and `MLP`: fully connected networks, in PyTorch's words.
+
+Activations: "relu", "tanh", "sigmoid" and "linear" (none). A Layer is PyTorch's `nn.Linear`
+followed by its activation; an MLP's hidden layers use `activation`, its last layer
+`output_activation`. A model takes a list of numbers or Values and returns a Value when its
+last layer has one neuron, otherwise a list of Values.
+
+Parameter order (`parameters()`, `state_dict()`): layer by layer, neuron by neuron, each
+neuron's weights then its bias. So `MLP(3, [4, 4, 1])` has 4*(3+1) + 4*(4+1) + 1*(4+1) = 41
+parameters, and its state_dict keys run "layers.0.neurons.0.w" (3 floats),
+"layers.0.neurons.0.b" (a float), "layers.0.neurons.1.w", ...
+
+Labels, for graph pictures (which cluster by the part before the last dot): inside an MLP the
+parameters are "L{layer}.N{neuron}.w{i}" and "L{layer}.N{neuron}.b", and each call labels a
+neuron's weighted sum plus bias "L{layer}.N{neuron}.z" and its activation's output
+"L{layer}.N{neuron}.relu" (or .tanh, .sigmoid; nothing more for "linear"). Counts start at 0.
+A Layer on its own drops the "L{layer}." part; a Neuron on its own uses "w{i}", "b" and "z".
+
+Initialisation is `nn.Linear`'s default: weights and bias uniform in +-1/sqrt(nin), drawn from
+the generator that `nn.manual_seed` seeds. `weight_init` (e.g. `nn.init.xavier_uniform_`)
+then redraws each layer's weight matrix, as calling it on `linear.weight` does in PyTorch.
+
+>>> import nn
+>>> nn.manual_seed(0)
+>>> model = nn.MLP(3, [4, 4, 1])
+>>> len(model.parameters()), model([1.0, -2.0, 0.5]).label
+(41, 'L2.N0.z')
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import autodiff
+from autodiff import Value
+
+from . import init
+from .module import Module, Tensor, named_parameters_of
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+
+Output = Value | list[Value]
+WeightInit = Callable[[list[list[Value]]], None]
+
+
+class Neuron(Module):
+    """activation(w . x + b) for `nin` inputs; `label` prefixes its Values' labels.
+
+    >>> n = Neuron(2, activation="tanh")
+    >>> y = n([1.0, 2.0])
+    >>> y.label, y.parents[0].label, [p.label for p in n.parameters()]
+    ('tanh', 'z', ['w0', 'w1', 'b'])
+    """
+
+    def __init__(self, nin: int, activation: str = "linear", label: str = ""):
+        self.nin = _check_size("Neuron", "nin", nin)
+        self.activation = _check_activation("Neuron", "activation", activation)
+        self.label = label
+        self.w = [Value(0.0, self._label(f"w{i}")) for i in range(nin)]
+        self.b = Value(0.0, self._label("b"))
+        bound = 1.0 / math.sqrt(nin)
+        init.uniform_([*self.w, self.b], -bound, bound)
+
+    def __repr__(self) -> str:
+        return f"Neuron({self.nin}, activation={self.activation!r})"
+
+    def named_parameters(self) -> list[tuple[str, Tensor]]:
+        return [("w", self.w), ("b", self.b)]
+
+    def forward(self, x: Sequence[Any]) -> Value:
+        return self._fire(check_inputs(self, x))
+
+    def _fire(self, x: list[Any]) -> Value:
+        # One node for the weighted sum: the bias rides on a constant input 1.
+        z = autodiff.dot([*self.w, self.b], [*x, 1.0])
+        z.label = self._label("z")
+        if self.activation == "linear":
+            return z
+        out: Value = getattr(z, self.activation)()
+        out.label = self._label(self.activation)
+        return out
+
+    def _label(self, name: str) -> str:
+        return f"{self.label}.{name}" if self.label else name
+
+
+class Layer(Module):
+    """`nout` neurons on the same `nin` inputs: PyTorch's `nn.Linear` plus an activation.
+
+    `weight` is the list of the neurons' weight rows, `bias` the list of their biases.
+
+    >>> layer = Layer(3, 2, activation="relu")
+    >>> len(layer([1.0, 2.0, 3.0])), len(layer.weight), len(layer.weight[0])
+    (2, 2, 3)
+    """
+
+    def __init__(
+        self, nin: int, nout: int, activation: str = "linear", weight_init: WeightInit | None = None, label: str = ""
+    ):
+        self.nin = _check_size("Layer", "nin", nin)
+        self.nout = _check_size("Layer", "nout", nout)
+        self.activation = _check_activation("Layer", "activation", activation)
+        prefix = f"{label}." if label else ""
+        self.neurons = [Neuron(nin, activation, f"{prefix}N{j}") for j in range(nout)]
+        if weight_init is not None:
+            weight_init(self.weight)
+
+    def __repr__(self) -> str:
+        return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
+
+    @property
+    def weight(self) -> list[list[Value]]:
+        return [n.w for n in self.neurons]
+
+    @property
+    def bias(self) -> list[Value]:
+        return [n.b for n in self.neurons]
+
+    def named_parameters(self) -> list[tuple[str, Tensor]]:
+        return named_parameters_of("neurons", self.neurons)
+
+    def forward(self, x: Sequence[Any]) -> Output:
+        return _unwrap(self._fire(check_inputs(self, x)))
+
+    def _fire(self, x: list[Any]) -> list[Value]:
+        return [n._fire(x) for n in self.neurons]
+
+
+class MLP(Module):
+    """A multilayer perceptron: `nin` inputs, then one Layer per entry of `nouts`.
+
+    >>> model = MLP(2, [3, 2], activation="tanh")
+    >>> [layer.activation for layer in model.layers], len(model([0.5, -1.0]))
+    (['tanh', 'linear'], 2)
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        output_activation: str = "linear",
+        weight_init: WeightInit | None = None,
+    ):
+        self.nin = _check_size("MLP", "nin", nin)
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or len(nouts) == 0:
+            raise ValueError(f"MLP: nouts should be a non-empty list of layer sizes, got {nouts!r}")
+        sizes = [nin, *(_check_size("MLP", "nouts", n) for n in nouts)]
+        self.activation = _check_activation("MLP", "activation", activation)
+        self.output_activation = _check_activation("MLP", "output_activation", output_activation)
+        activations = [activation] * (len(nouts) - 1) + [output_activation]
+        self.layers = [Layer(sizes[i], sizes[i + 1], activations[i], weight_init, f"L{i}") for i in range(len(nouts))]
+
+    def __repr__(self) -> str:
+        nouts = [layer.nout for layer in self.layers]
+        return f"MLP({self.nin}, {nouts}, activation={self.activation!r}, output_activation={self.output_activation!r})"
+
+    def named_parameters(self) -> list[tuple[str, Tensor]]:
+        return named_parameters_of("layers", self.layers)
+
+    def forward(self, x: Sequence[Any]) -> Output:
+        x = check_inputs(self, x)
+        for layer in self.layers:
+            x = layer._fire(x)
+        return _unwrap(x)
+
+    def to_torch(self) -> Any:
+        """A float64 `torch.nn.Sequential` with the same weights (see `nn.torch_bridge`)."""
+        from .torch_bridge import to_torch
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, sequential: Any) -> MLP:
+        """An MLP with the weights of a Sequential of Linear layers and activations."""
+        from .torch_bridge import from_torch
+
+        return from_torch(sequential)
+
+
+def check_inputs(module: Any, x: Any) -> list[Any]:
+    """`x` as a list of `module.nin` numbers or Values, or a TypeError/ValueError saying what was expected."""
+    who = type(module).__name__
+    if isinstance(x, (str, bytes, Value, numbers.Number)) or not hasattr(x, "__iter__"):
+        raise TypeError(f"{who}: expected a list of {module.nin} numbers or Values, got {type(x).__name__} ({x!r})")
+    x = list(x)
+    if len(x) != module.nin:
+        raise ValueError(f"{who}: expected {module.nin} inputs, got {len(x)}")
+    for i, xi in enumerate(x):
+        if not isinstance(xi, (Value, numbers.Real)):
+            raise TypeError(f"{who}: input {i} should be a number or a Value, got {type(xi).__name__} ({xi!r})")
+    return list(x)
+
+
+def _check_size(who: str, what: str, n: Any) -> int:
+    if not isinstance(n, numbers.Integral) or isinstance(n, bool):
+        raise TypeError(f"{who}: {what} should be a positive int, got {type(n).__name__} ({n!r})")
+    if int(n) < 1:
+        raise ValueError(f"{who}: {what} should be a positive int, got {n!r}")
+    return int(n)
+
+
+def _check_activation(who: str, what: str, name: Any) -> str:
+    if name not in ACTIVATIONS:
+        raise ValueError(f"{who}: unknown {what} {name!r}; expected one of {', '.join(map(repr, ACTIVATIONS))}")
+    return str(name)
+
+
+def _unwrap(outputs: list[Value]) -> Output:
+    return outputs[0] if len(outputs) == 1 else outputs

@@ -1,0 +1,74 @@
+"""`Perceptron`: Rosenblatt's unit (1958), a neuron with a hard threshold, taught by its mistakes.
+
+No gradients here: on each misclassified example (x, y), with y in {-1, +1}, the rule moves the
+boundary towards it, w <- w + lr*y*x and b <- b + lr*y. On linearly separable data (AND, OR) an
+epoch without mistakes comes, and `fit` stops there; on XOR it never comes, and `fit` warns.
+
+>>> p = Perceptron(2)
+>>> p.fit([[0, 0], [0, 1], [1, 0], [1, 1]], [-1, -1, -1, 1])[-1]
+0
+>>> [p.predict(x) for x in [[0, 0], [0, 1], [1, 0], [1, 1]]]
+[-1, -1, -1, 1]
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+from autodiff import Value, no_grad
+
+from . import init
+from .layers import Neuron, check_inputs
+
+
+class Perceptron(Neuron):
+    """`nin` weights and a bias, all starting at 0; calling it gives the score w . x + b."""
+
+    def __init__(self, nin: int):
+        super().__init__(nin, activation="linear")
+        init.zeros_([*self.w, self.b])
+
+    def __repr__(self) -> str:
+        return f"Perceptron({self.nin})"
+
+    def predict(self, x: Sequence[Any]) -> int:
+        """+1 if w . x + b >= 0, else -1: the hard threshold (a point on the boundary counts as +1)."""
+        with no_grad():
+            return 1 if self(x).data >= 0 else -1
+
+    def fit(self, X: Sequence[Sequence[Any]], y: Sequence[int], lr: float = 1.0, epochs: int = 100) -> list[int]:
+        """Sweep the examples in order, updating on each mistake; return the mistakes per epoch.
+
+        Stops after the first epoch without a mistake; warns if none came within `epochs`.
+        """
+        if len(X) != len(y) or len(X) == 0:
+            raise ValueError(f"Perceptron.fit: X and y should be non-empty, of one length, got {len(X)} and {len(y)}")
+        if any(label not in (-1, 1) for label in y):
+            raise ValueError(f"Perceptron.fit: labels should be -1 or +1, got {sorted(set(y) - {-1, 1})}")
+        if not isinstance(lr, numbers.Real) or lr <= 0:
+            raise ValueError(f"Perceptron.fit: lr should be a positive number, got {lr!r}")
+        if not isinstance(epochs, int) or epochs < 1:
+            raise ValueError(f"Perceptron.fit: epochs should be a positive int, got {epochs!r}")
+        rows = [[xi.data if isinstance(xi, Value) else float(xi) for xi in check_inputs(self, x)] for x in X]
+        labels = [int(label) for label in y]
+        mistakes: list[int] = []
+        for _ in range(epochs):
+            mistakes.append(0)
+            for x, label in zip(rows, labels):
+                if self.predict(x) != label:
+                    mistakes[-1] += 1
+                    for w, xi in zip(self.w, x):
+                        w.data += lr * label * xi
+                    self.b.data += lr * label
+            if mistakes[-1] == 0:
+                return mistakes
+        warnings.warn(
+            f"Perceptron.fit: still {mistakes[-1]} mistakes after {epochs} epochs; "
+            "the data may not be linearly separable (XOR is not)",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return mistakes

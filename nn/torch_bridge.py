@@ -1,0 +1,98 @@
+"""The bridge to PyTorch: an `MLP` to a float64 `torch.nn.Sequential` and back.
+
+torch is imported only when a bridge function runs, so `nn` works without it. A Layer becomes
+a `Linear` followed by `ReLU`, `Tanh` or `Sigmoid` (nothing for "linear"); back the other way,
+`Identity` also counts as "linear".
+
+>>> import nn
+>>> model = nn.MLP(2, [3, 1])
+>>> model.to_torch()
+Sequential(
+  (0): Linear(in_features=2, out_features=3, bias=True)
+  (1): ReLU()
+  (2): Linear(in_features=3, out_features=1, bias=True)
+)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .layers import MLP
+
+TORCH_ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
+OUR_ACTIVATIONS = {"ReLU": "relu", "Tanh": "tanh", "Sigmoid": "sigmoid", "Identity": "linear"}
+
+
+def import_torch() -> Any:
+    """torch, or an ImportError that says how to install it."""
+    try:
+        import torch
+    except ImportError as error:
+        raise ImportError(
+            "nn's torch bridge needs PyTorch, which is not installed: `pip install torch` "
+            "(https://pytorch.org/get-started/locally/)"
+        ) from error
+    return torch
+
+
+def to_torch(mlp: MLP) -> Any:
+    """A float64 `torch.nn.Sequential` computing the same function, with copies of the weights."""
+    torch = import_torch()
+    modules = []
+    for layer in mlp.layers:
+        linear = torch.nn.Linear(layer.nin, layer.nout, dtype=torch.float64)
+        with torch.no_grad():
+            linear.weight.copy_(torch.tensor([[w.data for w in row] for row in layer.weight], dtype=torch.float64))
+            linear.bias.copy_(torch.tensor([b.data for b in layer.bias], dtype=torch.float64))
+        modules.append(linear)
+        if layer.activation != "linear":
+            modules.append(getattr(torch.nn, TORCH_ACTIVATIONS[layer.activation])())
+    return torch.nn.Sequential(*modules)
+
+
+def from_torch(sequential: Any) -> MLP:
+    """An MLP with the weights of a Sequential of `Linear` layers, each followed by at most one
+    supported activation; the hidden layers must share one. Anything else: a ValueError naming it."""
+    torch = import_torch()
+    if not isinstance(sequential, torch.nn.Sequential):
+        raise TypeError(f"from_torch: expected a torch.nn.Sequential, got {type(sequential).__name__}")
+    linears: list[Any] = []
+    activations: list[str | None] = []  # None: no activation seen yet after that Linear
+    for i, module in enumerate(sequential):
+        kind = type(module).__name__
+        if isinstance(module, torch.nn.Linear):
+            if module.bias is None:
+                raise ValueError(f"from_torch: layer {i} ({module}) has no bias; our neurons always have one")
+            if linears and module.in_features != linears[-1].out_features:
+                raise ValueError(
+                    f"from_torch: layer {i} ({module}) expects {module.in_features} inputs "
+                    f"but the layer before gives {linears[-1].out_features}"
+                )
+            linears.append(module)
+            activations.append(None)
+        elif kind not in OUR_ACTIVATIONS or type(module) is not getattr(torch.nn, kind):
+            raise ValueError(
+                f"from_torch: layer {i} ({module}) is not supported; expected Linear, {', '.join(OUR_ACTIVATIONS)}"
+            )
+        elif not linears or activations[-1] is not None:
+            raise ValueError(f"from_torch: layer {i} ({module}) should follow a Linear layer")
+        else:
+            activations[-1] = OUR_ACTIVATIONS[kind]
+    if not linears:
+        raise ValueError("from_torch: the Sequential holds no Linear layer")
+    names = [a or "linear" for a in activations]
+    if len(set(names[:-1])) > 1:
+        raise ValueError(f"from_torch: an MLP's hidden layers share one activation, got {names[:-1]}")
+    mlp = MLP(
+        linears[0].in_features,
+        [linear.out_features for linear in linears],
+        activation=names[0] if len(names) > 1 else "relu",
+        output_activation=names[-1],
+    )
+    for layer, linear in zip(mlp.layers, linears):
+        for neuron, row, bias in zip(layer.neurons, linear.weight.tolist(), linear.bias.tolist()):
+            for w, number in zip(neuron.w, row):
+                w.data = number
+            neuron.b.data = bias
+    return mlp

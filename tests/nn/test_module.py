@@ -1,0 +1,150 @@
+import copy
+import json
+
+import pytest
+import torch
+
+import nn
+from autodiff import Value
+from tests.nn.torch_reference import assert_close
+
+
+def make_model(seed=0):
+    nn.manual_seed(seed)
+    return nn.MLP(3, [4, 4, 1], activation="tanh")
+
+
+def test_state_dict_has_readable_keys_and_plain_floats():
+    model = make_model()
+    state = model.state_dict()
+    assert list(state)[:4] == [
+        "layers.0.neurons.0.w",
+        "layers.0.neurons.0.b",
+        "layers.0.neurons.1.w",
+        "layers.0.neurons.1.b",
+    ]
+    assert list(state)[-1] == "layers.2.neurons.0.b"
+    assert len(state) == 2 * (4 + 4 + 1)
+    assert state["layers.1.neurons.2.w"] == [w.data for w in model.layers[1].neurons[2].w]
+    assert state["layers.2.neurons.0.b"] == model.layers[2].neurons[0].b.data
+    assert json.loads(json.dumps(state)) == state
+    flat = [x for v in state.values() for x in (v if isinstance(v, list) else [v])]
+    assert flat == [p.data for p in model.parameters()]
+
+
+def test_state_dict_matches_torch_s_layout():
+    # Row j of a torch Linear's weight is our neuron j's w, in the same order.
+    model = make_model()
+    torch_state = model.to_torch().state_dict()
+    for i, layer in enumerate(model.layers):
+        weight = [model.state_dict()[f"layers.{i}.neurons.{j}.w"] for j in range(layer.nout)]
+        bias = [model.state_dict()[f"layers.{i}.neurons.{j}.b"] for j in range(layer.nout)]
+        assert_close(weight, torch_state[f"{2 * i}.weight"])
+        assert_close(bias, torch_state[f"{2 * i}.bias"])
+
+
+def test_load_state_dict_reproduces_the_model():
+    model, other = make_model(0), make_model(1)
+    x = [0.3, -1.2, 2.0]
+    assert model(x).data != other(x).data
+    other.load_state_dict(model.state_dict())
+    assert other(x).data == model(x).data
+    assert other.state_dict() == model.state_dict()
+
+
+def test_save_and_load_round_trip(tmp_path):
+    model, other = make_model(0), make_model(1)
+    path = tmp_path / "model.json"
+    model.save(path)
+    assert json.loads(path.read_text()) == model.state_dict()
+    other.load(str(path))
+    assert other.state_dict() == model.state_dict()
+
+
+def bad_states(state):
+    """Each a copy of `state` with one thing wrong: (state, error, message)."""
+    last = list(state)[-1]
+    cases = []
+    for key, change, error, message in [
+        ("layers.0.neurons.0.w", lambda v: v[:-1], ValueError, "should be a list of 3 numbers, got a list of 2"),
+        ("layers.1.neurons.3.w", lambda v: v + [0.0], ValueError, "should be a list of 4 numbers, got a list of 5"),
+        ("layers.1.neurons.3.w", lambda v: 1.0, ValueError, "should be a list of 4 numbers, got 1.0"),
+        (last, lambda v: [v], ValueError, "should be one number, got a list of 1"),
+        (last, lambda v: "0.5", TypeError, "should hold numbers, got str"),
+        ("layers.2.neurons.0.w", lambda v: [None] * 4, TypeError, "should hold numbers, got NoneType"),
+    ]:
+        bad = copy.deepcopy(state)
+        bad[key] = change(bad[key])
+        cases.append((bad, error, f"'{key}' {message}"))
+    missing = copy.deepcopy(state)
+    del missing[last]
+    cases.append((missing, ValueError, rf"missing keys \['{last}'\], unexpected keys \[\]"))
+    extra = copy.deepcopy(state)
+    extra["layers.3.neurons.0.b"] = 0.0
+    cases.append((extra, ValueError, r"missing keys \[\], unexpected keys \['layers.3.neurons.0.b'\]"))
+    return cases
+
+
+def test_a_bad_state_raises_and_leaves_the_model_as_it_was(tmp_path):
+    source, model = make_model(1), make_model(0)
+    before = model.state_dict()
+    for bad, error, message in bad_states(source.state_dict()):
+        with pytest.raises(error, match="MLP.load_state_dict: " + message):
+            model.load_state_dict(bad)
+        assert model.state_dict() == before
+        path = tmp_path / "bad.json"
+        path.write_text(json.dumps(bad))
+        with pytest.raises(error):
+            model.load(path)
+        assert model.state_dict() == before
+    with pytest.raises(ValueError, match="missing keys"):
+        model.load_state_dict(nn.MLP(3, [4, 1]).state_dict())
+    with pytest.raises(TypeError, match="MLP.load_state_dict: expected a dict"):
+        model.load_state_dict([1.0, 2.0])
+    assert model.state_dict() == before
+
+
+def test_zero_grad():
+    model = make_model()
+    model([1.0, 2.0, 3.0]).backward()
+    assert any(p.grad != 0.0 for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_parameters_match_torch_parameters():
+    model = make_model()
+    theirs = torch.cat([p.detach().reshape(-1) for p in model.to_torch().parameters()]).tolist()
+    # torch lists all weights of a layer, then all its biases; we go neuron by neuron.
+    ours = [
+        x
+        for layer in model.layers
+        for x in [*(w.data for row in layer.weight for w in row), *(b.data for b in layer.bias)]
+    ]
+    assert ours == theirs
+
+
+class Affine(nn.Module):
+    """A user's own module, written as in PyTorch: forward and its parameters."""
+
+    def __init__(self):
+        self.scale, self.shift = Value(2.0), Value(-1.0)
+
+    def named_parameters(self):
+        return [("scale", self.scale), ("shift", self.shift)]
+
+    def forward(self, x):
+        return self.scale * x + self.shift
+
+
+def test_a_user_module_gets_everything_from_named_parameters(tmp_path):
+    m = Affine()
+    assert m(3.0).data == 5.0
+    assert m.parameters() == [m.scale, m.shift]
+    assert m.state_dict() == {"scale": 2.0, "shift": -1.0}
+    m.save(tmp_path / "affine.json")
+    m.load_state_dict({"scale": 1, "shift": 0})
+    assert m(3.0).data == 3.0
+    m.load(tmp_path / "affine.json")
+    assert m(3.0).data == 5.0
+    assert nn.Module().parameters() == []

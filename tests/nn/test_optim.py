@@ -1,0 +1,106 @@
+import random
+
+import pytest
+import torch
+
+import nn
+from autodiff import Value
+from tests.nn.torch_reference import assert_close
+
+STEPS = 25
+
+
+def objective(ps):
+    """A bumpy function, written once for Values and for torch tensors alike."""
+    bowl = sum((i + 1) * (p - 0.5 * i) ** 2 for i, p in enumerate(ps))
+    return bowl + (ps[0] * ps[1]).tanh() + (ps[2] * 3.0).sin() * ps[3]
+
+
+def run_both(make_ours, make_theirs, start):
+    """Our optimizer and torch's from the same start; the parameters after every step agree."""
+    ours = [Value(x) for x in start]
+    theirs = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in start]
+    opt, t_opt = make_ours(ours), make_theirs(theirs)
+    for _ in range(STEPS):
+        opt.zero_grad()
+        objective(ours).backward()
+        opt.step()
+        t_opt.zero_grad()
+        objective(theirs).backward()
+        t_opt.step()
+        assert_close(ours, theirs)
+    return ours
+
+
+STARTS = [[random.Random(seed).uniform(-2, 2) for _ in range(5)] for seed in range(3)]
+
+SGD_SETTINGS = [
+    {"lr": 0.05},
+    {"lr": 0.02, "momentum": 0.9},
+    {"lr": 0.05, "weight_decay": 0.01},
+    {"lr": 0.03, "momentum": 0.5, "weight_decay": 0.1},
+]
+
+ADAM_SETTINGS = [
+    {},
+    {"lr": 0.05},
+    {"lr": 0.1, "betas": (0.8, 0.99), "eps": 1e-6},
+    {"lr": 0.05, "weight_decay": 0.1},
+    {"lr": 0.2, "betas": (0.0, 0.5), "eps": 0.0},
+]
+
+
+@pytest.mark.parametrize("start", STARTS)
+@pytest.mark.parametrize("settings", SGD_SETTINGS, ids=str)
+def test_sgd_matches_torch_step_for_step(settings, start):
+    run_both(lambda ps: nn.SGD(ps, **settings), lambda ps: torch.optim.SGD(ps, **settings), start)
+
+
+@pytest.mark.parametrize("start", STARTS)
+@pytest.mark.parametrize("settings", ADAM_SETTINGS, ids=str)
+def test_adam_matches_torch_step_for_step(settings, start):
+    run_both(lambda ps: nn.Adam(ps, **settings), lambda ps: torch.optim.Adam(ps, **settings), start)
+
+
+def test_optimizers_bring_the_objective_down():
+    for make in [lambda ps: nn.SGD(ps, lr=0.02, momentum=0.9), lambda ps: nn.Adam(ps, lr=0.1)]:
+        ps = [Value(x) for x in STARTS[0]]
+        before = objective(ps).data
+        opt = make(ps)
+        for _ in range(STEPS):
+            opt.zero_grad()
+            objective(ps).backward()
+            opt.step()
+        assert objective(ps).data < before
+
+
+def test_zero_grad_resets_every_gradient():
+    ps = [Value(1.0), Value(2.0)]
+    opt = nn.Adam(ps)
+    (ps[0] * ps[1]).backward()
+    assert [p.grad for p in ps] == [2.0, 1.0]
+    opt.zero_grad()
+    assert [p.grad for p in ps] == [0.0, 0.0]
+
+
+def test_optimizers_take_a_model_s_parameters():
+    model = nn.MLP(2, [3, 1])
+    opt = nn.SGD(model.parameters(), lr=0.1)
+    assert opt.params == model.parameters()
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda: nn.SGD([], lr=0.1), ValueError, "SGD: got an empty parameter list"),
+        (lambda: nn.Adam([1.0]), TypeError, "Adam: parameters should be Values, got float"),
+        (lambda: nn.SGD([Value(1.0)], lr=-0.1), ValueError, "SGD: lr should be a number >= 0, got -0.1"),
+        (lambda: nn.SGD([Value(1.0)], lr=0.1, momentum=-1), ValueError, "SGD: momentum should be a number >= 0"),
+        (lambda: nn.Adam([Value(1.0)], betas=(0.9, 1.0)), ValueError, r"Adam: betas should be two numbers in \[0, 1\)"),
+        (lambda: nn.Adam([Value(1.0)], eps=float("nan")), ValueError, "Adam: eps should be a number >= 0, got nan"),
+        (lambda: nn.Adam([Value(1.0)], weight_decay="0.1"), ValueError, "Adam: weight_decay should be a number >= 0"),
+    ],
+)
+def test_bad_settings_raise_clear_errors(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
