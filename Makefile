@@ -1,11 +1,11 @@
-# `make test` and `make demo` do all the set-up: a virtual environment in .venv,
+# `make test`, `make demo` and `make bench` do all the set-up: a virtual environment in .venv,
 # the Python packages, and Graphviz's `dot` program where it is missing.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo lint graphviz clean
+.PHONY: test demo bench lint graphviz clean
 
 test: lint graphviz
 	$(PY) -m pytest -q
@@ -19,9 +19,13 @@ lint: $(STAMP)
 demo: $(STAMP) graphviz
 	$(PY) -m demos
 
+# Our engine against micrograd 0.1.0 and PyTorch: prints the tables, writes tests/benchmarks/results.md.
+bench: $(STAMP)
+	$(PY) -m tests.benchmarks
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,plot,demo,lint]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,plot,demo,lint,bench]"
 	touch $@
 
 # Rendering needs the `dot` program (Debian package `graphviz`); install it when we can.

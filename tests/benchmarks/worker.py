@@ -1,0 +1,106 @@
+"""One measurement job, run in a fresh Python process: `python -m tests.benchmarks.worker JOB`.
+
+JOB is a JSON object: {"workload": ..., "engine": ..., and the workload's parameters}. The
+worker prints {"runs": [...]}: one dict of figures per timed run, the warm-up left out.
+A fresh process per job keeps the engines apart: the cyclic garbage collector's full passes
+walk every object alive in the process, so one engine's modules (torch alone brings some
+150,000 objects) or leftovers would slow another's figures.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+from . import graphs, moons
+from .engines import leaf_maker
+from .measure import garbage_collector, peak_bytes, timed_runs
+
+Runs = list[dict[str, Any]]
+
+
+def chain(engine: str, n: int, repeats: int, gc: bool = True, warmup_n: int | None = None) -> Runs:
+    """`warmup_n`: the size of the warm-up run, when a run of size n would take long."""
+    leaf = leaf_maker(engine)
+    with garbage_collector(gc):
+        return timed_runs(lambda: graphs.chain(leaf, n), repeats, warmup=lambda: graphs.chain(leaf, warmup_n or n))
+
+
+def wide(engine: str, n: int, repeats: int, total: str = "pairwise", warmup_n: int | None = None) -> Runs:
+    leaf, summed = leaf_maker(engine), _total(total)
+    return timed_runs(
+        lambda: graphs.wide(leaf, n, summed), repeats, warmup=lambda: graphs.wide(leaf, warmup_n or n, summed)
+    )
+
+
+def wide_memory(engine: str, n: int, total: str = "pairwise") -> Runs:
+    """The peak memory of one `wide` run (traced, so not timed)."""
+    leaf, summed = leaf_maker(engine), _total(total)
+    return [{"peak_bytes": peak_bytes(lambda: graphs.wide(leaf, n, summed))}]
+
+
+def _total(name: str) -> Any:
+    if name == "pairwise":
+        return graphs.pairwise_sum
+    import autodiff  # only in our engine's process
+
+    return autodiff.sum
+
+
+def ops(engine: str, n: int, repeats: int) -> Runs:
+    leaf = leaf_maker(engine)
+    return timed_runs(lambda: graphs.ops(leaf, n, has_tanh=engine != "micrograd"), repeats)
+
+
+def moons_step(engine: str, gc: bool, repeats: int, n: int = 100) -> Runs:
+    """One training step, timed step after step (the model keeps training).
+
+    Steps follow each other as in a training loop. With the collector on, each pays for
+    whatever the collector does meanwhile; with it off, nothing frees micrograd's cycles, so
+    its memory grows from step to step (some 50 MB a step).
+    """
+    X, y = moons.data(n)
+    step, _ = moons.TRAINERS[engine](X, y)
+    steps = iter(range(10**9))
+
+    def run() -> dict[str, float]:
+        start = time.perf_counter()
+        step(next(steps) % 100)
+        return {"seconds": time.perf_counter() - start}
+
+    with garbage_collector(gc):
+        return timed_runs(run, repeats, collect=False)
+
+
+def moons_train(engine: str, steps: int = 100, n: int = 100) -> Runs:
+    """The whole demo once, set-up included: seconds, the last loss, and the final accuracy."""
+    X, y = moons.data(n)
+    moons.TRAINERS[engine](X[:2], y[:2])[0](0)  # warm-up: imports and first calls, untimed
+    start = time.perf_counter()
+    step, scores = moons.TRAINERS[engine](X, y)
+    for k in range(steps):
+        loss = step(k)
+    seconds = time.perf_counter() - start
+    return [{"seconds": seconds, "loss": loss, "accuracy": moons.accuracy(scores(), y)}]
+
+
+WORKLOADS = {
+    "chain": chain,
+    "wide": wide,
+    "wide_memory": wide_memory,
+    "ops": ops,
+    "moons_step": moons_step,
+    "moons_train": moons_train,
+}
+
+
+def run(job: dict[str, Any]) -> Runs:
+    """The runs of one job, in this process."""
+    parameters = dict(job)
+    return WORKLOADS[parameters.pop("workload")](**parameters)
+
+
+if __name__ == "__main__":
+    print(json.dumps({"runs": run(json.loads(sys.argv[1]))}))
