@@ -284,7 +284,8 @@ def header() -> str:
         f"Written by `make bench` (`python -m tests.benchmarks`) on: {machine()}; {versions} "
         "(PyTorch on one thread). Every job runs in a fresh Python process, so that no engine's objects "
         "slow another's garbage collection; times are medians after a warm-up run. Ratios are micrograd's "
-        "figure over the engine's: above 1, the engine is faster or leaner."
+        "figure over the engine's: above 1, the engine is faster or leaner. On a shared machine the figures move "
+        "by up to 20% from one run to the next."
     )
 
 
