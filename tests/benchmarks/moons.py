@@ -63,7 +63,7 @@ def demo_loss(
 
 def micrograd(X: np.ndarray, y: np.ndarray, numpy_scalars: bool = False) -> Trainer:
     """The demo step as the notebook has it; with `numpy_scalars`, the points stay numpy
-    float64 as in the notebook (so micrograd computes on numpy scalars: slower)."""
+    float64 as in the notebook (so micrograd's first layer computes on numpy scalars)."""
     from micrograd.engine import Value
     from micrograd.nn import MLP
 
