@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import inspect
+import re
 from pathlib import Path
 
 import pytest
-import tomllib
 
 import autodiff
 import nn
@@ -26,10 +26,11 @@ def _public():
 
 
 def test_version_matches_pyproject_and_changelog():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert autodiff.__version__ == project["version"]
-    assert project["license"] and any("License" in c for c in project["classifiers"])
-    assert f"## {project['version']}" in (ROOT / "CHANGELOG.md").read_text()
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    version = re.search(r'^version = "(.+)"$', pyproject, flags=re.M).group(1)
+    assert autodiff.__version__ == version
+    assert re.search(r"^license = ", pyproject, flags=re.M) and "License :: OSI Approved" in pyproject
+    assert f"## {version}" in (ROOT / "CHANGELOG.md").read_text()
 
 
 def test_packages_are_typed():
