@@ -14,7 +14,14 @@ from .value import Value, constant
 
 
 def topological_order(root: Value) -> list[Value]:
-    """Every node that `root` depends on, each after all of its parents (iterative DFS)."""
+    """Every node that `root` depends on, each after all of its parents (iterative DFS).
+
+    >>> a = Value(2.0, label="a")
+    >>> b = a * a
+    >>> c = b + a
+    >>> [v.label or v.op for v in topological_order(c)]
+    ['a', '*', '+']
+    """
     order: list[Value] = []
     visited = {root}
     path = [root]  # the nodes whose parents are being visited, with an iterator over those parents

@@ -49,7 +49,14 @@ DEAD = {"fillcolor": "#bdbdbd", "color": "#d62728", "fontcolor": "#444444"}  # g
 
 
 class DotNotFoundError(graphviz.ExecutableNotFound):
-    """Graphviz's `dot` program is missing: the graph cannot be rendered (its `.source` still works)."""
+    """Graphviz's `dot` program is missing: the graph cannot be rendered (its `.source` still works).
+
+    A `RuntimeError` (as graphviz's own `ExecutableNotFound`), whose message says what to install.
+
+    >>> error = DotNotFoundError()
+    >>> isinstance(error, RuntimeError), "`dot`" in str(error), "install Graphviz" in str(error)
+    (True, True, True)
+    """
 
     def __init__(self, program: str = "dot") -> None:
         RuntimeError.__init__(

@@ -34,7 +34,15 @@ def no_grad() -> Iterator[None]:
 
 @contextlib.contextmanager
 def enable_grad() -> Iterator[None]:
-    """Record the graph again, inside a `no_grad()` block (used by `create_graph=True`)."""
+    """Record the graph again, inside a `no_grad()` block (used by `create_graph=True`).
+
+    >>> from autodiff import Value
+    >>> a = Value(2.0)
+    >>> with no_grad(), enable_grad():
+    ...     b = a * 3
+    >>> b.op, len(b.parents)   # recorded: without enable_grad() it would be ('', 0)
+    ('*', 2)
+    """
     previous = grad_mode.enabled
     grad_mode.enabled = True
     try:

@@ -10,7 +10,16 @@ from .value import Value
 
 
 class GradcheckError(AssertionError):
-    """An analytic gradient disagrees with its finite-difference estimate."""
+    """An analytic gradient disagrees with its finite-difference estimate.
+
+    >>> from autodiff import Op
+    >>> square = Op("square", lambda m, x: x * x, lambda m, g, out, x: (g * x,))  # forgets the 2
+    >>> try:
+    ...     gradcheck(square, [3.0])
+    ... except GradcheckError as error:
+    ...     print(str(error).splitlines()[0])
+    gradient mismatch (atol=1e-05, rtol=0.001):
+    """
 
 
 Function = Callable[..., Value]

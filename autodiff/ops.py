@@ -31,7 +31,16 @@ from . import value as _value
 
 
 class Op:
-    """A differentiable primitive; calling it on Values or numbers records a node."""
+    """A differentiable primitive; calling it on Values or numbers records a node.
+
+    >>> from autodiff import Value
+    >>> cube = Op("cube", lambda m, x: x**3, lambda m, g, out, x: (g * 3 * x**2,))
+    >>> x = Value(2.0)
+    >>> y = cube(x)
+    >>> y.backward()
+    >>> y.data, y.op, x.grad
+    (8.0, 'cube', 12.0)
+    """
 
     __slots__ = ("derivative", "forward", "name")
 
@@ -48,7 +57,14 @@ class Op:
 
 
 class scalar:
-    """Math on Python floats with IEEE results (inf, not OverflowError) and clear domain errors."""
+    """Math on Python floats with IEEE results (inf, not OverflowError) and clear domain errors.
+
+    >>> scalar.exp(1000.0), scalar.sigmoid(-800.0), TANH.forward(scalar, 0.0)
+    (inf, 0.0, 0.0)
+    >>> scalar.log(-1.0)
+    Traceback (most recent call last):
+    ValueError: log: undefined for negative input -1.0
+    """
 
     @staticmethod
     def exp(x: float) -> float:

@@ -125,7 +125,13 @@ class Value:
 
 
 def apply(op: ops.Op, *inputs: Any) -> Value:
-    """Run `op` forward on the inputs (Values or numbers) and record the node."""
+    """Run `op` forward on the inputs (Values or numbers) and record the node.
+
+    >>> from autodiff import ops
+    >>> node = apply(ops.MUL, Value(3.0), 2)
+    >>> node.data, node.op, node.parents[1].requires_grad
+    (6.0, '*', False)
+    """
     parents = inputs
     for x in inputs:
         if type(x) is not Value:
@@ -153,7 +159,12 @@ def _binary(op: ops.Op, a: Value, b: Any) -> Value:
 
 
 def constant(x: Any, op: ops.Op | None = None) -> Value:
-    """A number as a leaf that asks for no gradient (shown as a constant in pictures)."""
+    """A number as a leaf that asks for no gradient (shown as a constant in pictures).
+
+    >>> c = constant(2.5)
+    >>> c.data, c.requires_grad, (c * Value(1.0)).parents[0] is c
+    (2.5, False, True)
+    """
     if not _is_number(x):
         where = f"{op.name}: " if op is not None else ""
         raise TypeError(f"{where}expected a Value or a number, got {type(x).__name__} ({x!r})")

@@ -22,7 +22,14 @@ from autodiff import Value, constant
 
 
 def mse_loss(pred: Any, target: Any) -> Value:
-    """Mean of (pred - target)**2."""
+    """Mean of (pred - target)**2.
+
+    >>> pred = Value(1.0)
+    >>> loss = mse_loss([pred, 2.0], [0.0, 2.0])
+    >>> loss.backward()
+    >>> loss.data, pred.grad   # (1 + 0) / 2, and d/dpred = 2 * (1 - 0) / 2
+    (0.5, 1.0)
+    """
     return _mean("mse_loss", lambda p, t: (p - t) ** 2, pred, target)
 
 
@@ -32,36 +39,74 @@ def binary_cross_entropy(prob: Any, target: Any) -> Value:
     PyTorch clamps each log at -100 and, in the gradient, p*(1-p) at 1e-12; we do not. So a
     sure and wrong prediction (p = 0, t = 1) costs inf here, and within 1e-12 of 0 or 1 the
     gradient is the exact one. For stability, use `binary_cross_entropy_with_logits`.
+
+    >>> round(binary_cross_entropy(0.8, 1.0).data, 6)   # -log(0.8)
+    0.223144
+    >>> round(binary_cross_entropy([0.8, 0.5], [1.0, 0.0]).data, 6), binary_cross_entropy(0.0, 1.0).data
+    (0.458145, inf)
     """
     return _mean("binary_cross_entropy", _binary_cross_entropy, prob, target)
 
 
 def binary_cross_entropy_with_logits(logit: Any, target: Any) -> Value:
-    """binary_cross_entropy(sigmoid(x), t), computed stably for any finite logit x."""
+    """binary_cross_entropy(sigmoid(x), t), computed stably for any finite logit x.
+
+    >>> round(binary_cross_entropy_with_logits(0.0, 1.0).data, 6)   # log(2)
+    0.693147
+    >>> binary_cross_entropy_with_logits(-800.0, 1.0).data   # sigmoid(-800) is 0 in floats; this is not inf
+    800.0
+    """
     return _mean("binary_cross_entropy_with_logits", _binary_cross_entropy_with_logits, logit, target)
 
 
 def hinge_loss(scores: Any, labels: Any) -> Value:
-    """Mean of relu(1 - y*s), the SVM's loss, for labels y in {-1, +1}."""
+    """Mean of relu(1 - y*s), the SVM's loss, for labels y in {-1, +1}.
+
+    >>> hinge_loss([2.0, 0.5], [1, 1]).data   # (0 + 0.5) / 2: only the second is inside the margin
+    0.25
+    >>> hinge_loss(-1.0, 1).data
+    2.0
+    """
     return _mean("hinge_loss", _hinge, scores, labels)
 
 
 def softmax(logits: Sequence[Any]) -> list[Value]:
-    """exp(x_i) / sum_j exp(x_j) over one list of logits."""
+    """exp(x_i) / sum_j exp(x_j) over one list of logits.
+
+    >>> [round(p.data, 4) for p in softmax([1.0, 2.0, 3.0])]
+    [0.09, 0.2447, 0.6652]
+    >>> [p.data for p in softmax([1000.0, 1000.0])]
+    [0.5, 0.5]
+    """
     exps = [s.exp() for s in _shifted("softmax", logits)]
     total = autodiff.sum(exps)
     return [e / total for e in exps]
 
 
 def log_softmax(logits: Sequence[Any]) -> list[Value]:
-    """x_i - log(sum_j exp(x_j)) over one list of logits, through a stable log-sum-exp."""
+    """x_i - log(sum_j exp(x_j)) over one list of logits, through a stable log-sum-exp.
+
+    >>> [round(v.data, 6) for v in log_softmax([0.0, 0.0])]
+    [-0.693147, -0.693147]
+    >>> [v.data for v in log_softmax([1000.0, 0.0])]
+    [0.0, -1000.0]
+    """
     shifted = _shifted("log_softmax", logits)
     log_total = autodiff.sum([s.exp() for s in shifted]).log()
     return [s - log_total for s in shifted]
 
 
 def cross_entropy(logits: Sequence[Any], target: Any) -> Value:
-    """-log_softmax(logits)[target]: one list of logits and a class index, or lists of both (mean)."""
+    """-log_softmax(logits)[target]: one list of logits and a class index, or lists of both (mean).
+
+    >>> logits = [Value(0.0), Value(0.0)]
+    >>> loss = cross_entropy(logits, 1)
+    >>> loss.backward()
+    >>> round(loss.data, 6), [x.grad for x in logits]   # log(2); softmax minus one-hot
+    (0.693147, [0.5, -0.5])
+    >>> round(cross_entropy([[0.0, 0.0], [5.0, 0.0]], [0, 1]).data, 6)   # two rows: the mean
+    2.849931
+    """
     if len(logits) > 0 and all(_is_sequence(row) for row in logits):
         if not _is_sequence(target) or len(target) != len(logits):
             raise ValueError(f"cross_entropy: expected {len(logits)} target indices, one per row, got {target!r}")

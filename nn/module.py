@@ -27,7 +27,19 @@ State = dict[str, float | list[float]]
 
 
 class Module:
-    """Subclasses define `forward` and `named_parameters`; calling a module runs `forward`."""
+    """Subclasses define `forward` and `named_parameters`; calling a module runs `forward`.
+
+    >>> class Scale(Module):
+    ...     def __init__(self):
+    ...         self.w = Value(2.0)
+    ...     def forward(self, x):
+    ...         return self.w * x
+    ...     def named_parameters(self):
+    ...         return [("w", self.w)]
+    >>> model = Scale()
+    >>> model(3.0).data, model.parameters() == [model.w], model.state_dict()
+    (6.0, True, {'w': 2.0})
+    """
 
     def __call__(self, *args: Any) -> Any:
         return self.forward(*args)

@@ -22,7 +22,19 @@ from autodiff import Value
 
 
 class Optimizer:
-    """Holds the parameters; subclasses define `step()` from each parameter's `.grad`."""
+    """Holds the parameters; subclasses define `step()` from each parameter's `.grad`.
+
+    >>> class PlainSGD(Optimizer):
+    ...     def step(self):
+    ...         for p in self.params:
+    ...             p.data -= self.lr * p.grad
+    >>> x = Value(3.0)
+    >>> opt = PlainSGD([x], lr=0.25)
+    >>> (x * x).backward()
+    >>> opt.step()
+    >>> x.data, x.grad   # 3 - 0.25 * 6; zero_grad() would reset the grad
+    (1.5, 6.0)
+    """
 
     def __init__(self, params: Iterable[Value], lr: float):
         self.params = list(params)
@@ -41,7 +53,17 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """p <- p - lr * v, with v = momentum * v + (grad + weight_decay * p) (v = the first such grad)."""
+    """p <- p - lr * v, with v = momentum * v + (grad + weight_decay * p) (v = the first such grad).
+
+    >>> x = Value(1.0)
+    >>> opt = SGD([x], lr=0.5, momentum=0.5)
+    >>> for _ in range(2):
+    ...     opt.zero_grad()
+    ...     (x * x).backward()
+    ...     opt.step()
+    >>> x.data   # 1 -> 0 (grad 2), then momentum carries it on to -0.5 (grad 0)
+    -0.5
+    """
 
     def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0):
         super().__init__(params, lr)
@@ -63,6 +85,13 @@ class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015): steps by the bias-corrected running means of grad and grad**2.
 
     `weight_decay` adds weight_decay * p to the gradient (L2, as torch.optim.Adam; not AdamW).
+
+    >>> x = Value(3.0)
+    >>> opt = Adam([x], lr=0.1)
+    >>> (x * x).backward()
+    >>> opt.step()
+    >>> round(x.data, 6)   # the first step moves each parameter by about lr, whatever its grad
+    2.9
     """
 
     def __init__(

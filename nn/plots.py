@@ -33,6 +33,12 @@ def plot_loss(
     """Save the loss per step (floats or Values) as a line plot; returns the file's path.
 
     `log_scale` puts the loss axis on a log scale (every loss must then be positive).
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = plot_loss([1.0, 0.1, 0.01], pathlib.Path(tmp) / "loss.png", log_scale=True)
+    ...     out.name, out.read_bytes()[:4]
+    ('loss.png', b'\\x89PNG')
     """
     ys = [_number("plot_loss", loss) for loss in losses]
     if not ys:
@@ -64,6 +70,13 @@ def plot_decision_boundary(
 
     The model is called on a `resolution` x `resolution` grid spanning the points plus
     `margin`, under `no_grad()`. Points are coloured by their labels.
+
+    >>> import tempfile, pathlib
+    >>> points, labels = [[0.0, 1.0], [1.0, 0.0]], [1, -1]
+    >>> with tempfile.TemporaryDirectory() as tmp:   # the score x1 - x0: the boundary is x1 = x0
+    ...     out = plot_decision_boundary(lambda x: x[1] - x[0], points, labels, pathlib.Path(tmp) / "b.png")
+    ...     out.name, out.read_bytes()[:4]
+    ('b.png', b'\\x89PNG')
     """
     xy = _points(points)
     if len(labels) != len(xy):

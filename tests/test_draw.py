@@ -235,6 +235,24 @@ def test_clusters_nest_layer_then_neuron():
     assert 'label="L0.N2"' in draw_dot(loss, clusters=True).source
 
 
+def test_clusters_for_a_real_mlp():
+    import nn
+
+    nn.manual_seed(0)
+    model = nn.MLP(2, [3, 2, 1], activation="tanh")
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    loss.backward()
+    order = topological_order(loss)
+    name = {v: f"v{i}" for i, v in enumerate(order)}
+    _, _, where = parse(draw_dot(loss, params=model.parameters(), clusters=True).source)
+    for p in model.parameters():
+        layer, neuron, _ = p.label.split(".")
+        assert where[name[p]] == (f"cluster_{layer}", f"cluster_{layer}.{neuron}")
+    clusters = {c for path in where.values() for c in path} - {"cluster_legend"}
+    expected_neurons = {f"cluster_L{i}.N{j}" for i, n in enumerate([3, 2, 1]) for j in range(n)}
+    assert clusters == {"cluster_L0", "cluster_L1", "cluster_L2"} | expected_neurons
+
+
 def test_no_clusters_unless_asked():
     loss, params, _ = hand_mlp()
     source = draw_dot(loss, params=params, legend=False).source
