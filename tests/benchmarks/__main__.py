@@ -117,8 +117,10 @@ def moons_train(sizes: Sizes, measure: Measure) -> Section:
 
 
 def chain(sizes: Sizes, measure: Measure) -> Section:
+    # Small chains take milliseconds: more runs, so that one busy moment does not move the median.
+    repeats = {n: max(sizes.repeats, min(100, 10**5 // n)) for n in sizes.chain}
     jobs = [
-        {"workload": "chain", "engine": engine, "gc": gc, "n": n, "repeats": sizes.repeats}
+        {"workload": "chain", "engine": engine, "gc": gc, "n": n, "repeats": repeats[n]}
         | ({"warmup_n": n // 10} if n >= 10**6 else {})
         # micrograd's largest graph takes seconds to build, and its backward fails anyway
         | ({"repeats": 1} if n >= 10**6 and engine == "micrograd" else {})
@@ -145,7 +147,9 @@ def chain(sizes: Sizes, measure: Measure) -> Section:
     return Section(
         "chain",
         "x <- x * a + b, N ops in all: build, then backward, in ns per op, at Python's default garbage-collector "
-        f"settings and with the collector off. Median of {sizes.repeats} runs (one run for micrograd's largest graph).",
+        "settings and with the collector off. Median of "
+        + ", ".join(f"{r} runs at N = {n:,}" for n, r in repeats.items())
+        + (" (one run for micrograd's graph of a million)." if large >= 10**6 else "."),
         ["engine", "N", "build", "backward", "build (GC off)", "backward (GC off)", "backward"],
         rows,
         [
