@@ -31,7 +31,8 @@ Measure = Callable[[list[dict[str, Any]], int], list[dict[str, Any]]]
 class Sizes:
     points: int  # moons data set
     steps: int  # moons_train
-    step_repeats: int
+    step_repeats: int  # for a step that takes a second
+    fast_step_repeats: int  # for one of milliseconds: more runs, steadier medians
     rounds: int  # for moons_step, the headline
     chain: list[int]
     wide: int
@@ -40,14 +41,43 @@ class Sizes:
     repeats: int
 
 
-FULL = Sizes(100, 100, 3, 2, [10**3, 10**4, 10**5, 10**6], 10**6, 10**5, 10**5, 3)
-QUICK = Sizes(8, 2, 1, 1, [10, 100], 50, 50, 50, 1)
+FULL = Sizes(
+    points=100,
+    steps=100,
+    step_repeats=3,
+    fast_step_repeats=20,
+    rounds=2,
+    chain=[10**3, 10**4, 10**5, 10**6],
+    wide=10**6,
+    wide_memory=10**5,
+    ops=10**5,
+    repeats=3,
+)
+QUICK = Sizes(
+    points=8,
+    steps=2,
+    step_repeats=1,
+    fast_step_repeats=1,
+    rounds=1,
+    chain=[10, 100],
+    wide=50,
+    wide_memory=50,
+    ops=50,
+    repeats=1,
+)
 
 
 def moons_step(sizes: Sizes, measure: Measure) -> Section:
     gc_off_too = {"micrograd", "ours", "ours compiled", "torch batched"}  # the two slow variants add nothing there
+    slow = {"micrograd", "micrograd (numpy scalars)", "torch 0-d tensors"}
     jobs = [
-        {"workload": "moons_step", "engine": engine, "gc": gc, "repeats": sizes.step_repeats, "n": sizes.points}
+        {
+            "workload": "moons_step",
+            "engine": engine,
+            "gc": gc,
+            "repeats": sizes.step_repeats if engine in slow else sizes.fast_step_repeats,
+            "n": sizes.points,
+        }
         for engine in moons.TRAINERS
         for gc in ([True, False] if engine in gc_off_too else [True])
     ]
