@@ -316,7 +316,7 @@ def header() -> str:
         "(PyTorch on one thread). Every job runs in a fresh Python process, so that no engine's objects "
         "slow another's garbage collection; times are medians after a warm-up run. Ratios are micrograd's "
         "figure over the engine's: above 1, the engine is faster or leaner. On a shared machine the figures move "
-        "by up to 20% from one run to the next."
+        "by 20% and more from one run to the next."
     )
 
 
