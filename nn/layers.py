@@ -71,11 +71,12 @@ class Neuron(Module):
         return [("w", self.w), ("b", self.b)]
 
     def forward(self, x: Sequence[Any]) -> Value:
-        return self._fire(check_inputs(self, x))
+        return self._fire(_with_bias_input(check_inputs(self, x)))
 
-    def _fire(self, x: list[Any]) -> Value:
-        # One node for the weighted sum: the bias rides on a constant input 1.
-        z = autodiff.dot([*self.w, self.b], [*x, 1.0])
+    def _fire(self, x: list[Value]) -> Value:
+        """`x`: the inputs as Values, then the bias's input 1 (see `_with_bias_input`)."""
+        # One node for the weighted sum: the bias rides on the constant input 1.
+        z = autodiff.dot([*self.w, self.b], x)
         z.label = self._label("z")
         if self.activation == "linear":
             return z
@@ -126,7 +127,8 @@ class Layer(Module):
         return _unwrap(self._fire(check_inputs(self, x)))
 
     def _fire(self, x: list[Any]) -> list[Value]:
-        return [n._fire(x) for n in self.neurons]
+        inputs = _with_bias_input(x)  # made once for all the layer's neurons
+        return [n._fire(inputs) for n in self.neurons]
 
 
 class MLP(Module):
@@ -179,6 +181,14 @@ class MLP(Module):
         from .torch_bridge import from_torch
 
         return from_torch(sequential)
+
+
+_ONE = autodiff.constant(1.0)  # the bias's input: one shared constant, as it never changes
+
+
+def _with_bias_input(x: list[Any]) -> list[Value]:
+    """The inputs as Values (numbers become constants), then the constant 1 for the bias."""
+    return [xi if isinstance(xi, Value) else autodiff.constant(xi) for xi in x] + [_ONE]
 
 
 def check_inputs(module: Any, x: Any) -> list[Any]:
