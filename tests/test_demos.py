@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 import pytest
 
@@ -29,3 +30,21 @@ def test_coffee_shows_the_mse_claim_is_off_by_two():
     mse = checks["MSELoss dL/dw1"]
     summed = checks["dL/dw1 (sum)"].computed
     assert not mse.matches and mse.computed == pytest.approx(2 * summed / 3, rel=1e-12)
+
+
+def test_moons_compiled_reaches_full_accuracy_too():
+    from demos import moons
+
+    checks = {c.quantity: c for c in moons.run(compiled=True)}
+    assert checks["training accuracy"].computed == "100%"
+    assert all(c.as_expected for c in checks.values())
+
+
+def test_every_demo_runs_alone_with_a_help():
+    import subprocess
+    import sys
+
+    for name in DEMOS:
+        command = [sys.executable, "-m", f"demos.{name}", "--help"]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+        assert done.returncode == 0 and done.stdout.startswith("usage:"), (name, done.stderr)
