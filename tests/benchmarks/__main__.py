@@ -146,6 +146,9 @@ def moons_train(sizes: Sizes, measure: Measure) -> Section:
     )
 
 
+CHAIN_ENGINES = ["micrograd", "ours", "bare nodes"]
+
+
 def chain(sizes: Sizes, measure: Measure) -> Section:
     # Small chains take milliseconds: more runs, so that one busy moment does not move the median.
     repeats = {n: max(sizes.repeats, min(100, 10**5 // n)) for n in sizes.chain}
@@ -154,13 +157,13 @@ def chain(sizes: Sizes, measure: Measure) -> Section:
         | ({"warmup_n": n // 10} if n >= 10**6 else {})
         # micrograd's largest graph takes seconds to build, and its backward fails anyway
         | ({"repeats": 1} if n >= 10**6 and engine == "micrograd" else {})
-        for engine in ["micrograd", "ours"]
+        for engine in CHAIN_ENGINES
         for n in sizes.chain
         for gc in (True, False)
     ]
     result = {(job["engine"], job["n"], job["gc"]): r for job, r in zip(jobs, measure(jobs, 1))}
     rows = []
-    for engine in ["micrograd", "ours"]:
+    for engine in CHAIN_ENGINES:
         for n in sizes.chain:
             row = [engine, f"{n:,}"]
             for gc in (True, False):
@@ -170,14 +173,20 @@ def chain(sizes: Sizes, measure: Measure) -> Section:
     small, large = min(sizes.chain), max(sizes.chain)
     succeeded = result["ours", large, True]["ok"]
 
-    def cost(n: int, gc: bool) -> float:
-        r = result["ours", n, gc]
+    def cost(n: int, gc: bool, engine: str = "ours") -> float:
+        r = result[engine, n, gc]
         return (r["build"] + r["backward"]) / n
+
+    def costs(engine: str, gc: bool) -> str:
+        return f"{cost(large, gc, engine) * 1e9:.0f} ns against {cost(small, gc, engine) * 1e9:.0f} ns"
 
     return Section(
         "chain",
         "x <- x * a + b, N ops in all: build, then backward, in ns per op, at Python's default garbage-collector "
-        "settings and with the collector off. Median of "
+        "settings and with the collector off. `bare nodes` is the floor under any pure-Python engine: a "
+        "four-slot node with `+`, `*` and the least backward (`tests/benchmarks/engines.py`); where its cost per op "
+        "grows with N, the interpreter charges it (the collector's full passes walk every live node, and a million "
+        "nodes no longer fit in the processor's caches). Median of "
         + ", ".join(f"{r} runs at N = {n:,}" for n, r in repeats.items())
         + (" (one run for micrograd's graph of a million)." if large >= 10**6 else "."),
         ["engine", "N", "build", "backward", "build (GC off)", "backward (GC off)", "backward"],
@@ -186,8 +195,8 @@ def chain(sizes: Sizes, measure: Measure) -> Section:
             Target(f"ours succeeds at N = {large:,}", "ok" if succeeded else "failed", succeeded),
             Target(
                 f"ours' time per op at N = {large:,} no worse than at N = {small:,}",
-                f"{cost(large, True) * 1e9:.0f} ns against {cost(small, True) * 1e9:.0f} ns; with the collector off, "
-                f"{cost(large, False) * 1e9:.0f} ns against {cost(small, False) * 1e9:.0f} ns",
+                f"{costs('ours', True)}; with the collector off, {costs('ours', False)}. "
+                f"Bare nodes: {costs('bare nodes', True)}; with the collector off, {costs('bare nodes', False)}",
                 cost(large, True) <= cost(small, True),
             ),
         ],
