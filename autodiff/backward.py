@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from . import ops
 from .anomaly import anomaly_mode, check_backward
 from .grad_mode import enable_grad
-from .value import Value, constant
+from .value import Value, _is_number, _to_float, constant
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -89,10 +89,13 @@ def _sweep(order: list[Value], create_graph: bool) -> None:
                 parent.grad = d if parent.grad is None else parent.grad + d
 
 
-def backward(root: Value, gradient: float = 1.0, create_graph: bool = False) -> None:
+def backward(root: Value, gradient: float | Value = 1.0, create_graph: bool = False) -> None:
     """Add d(root)/d(leaf) * gradient into each leaf's `.grad`; set each interior node's `.grad`.
 
-    Leaves accumulate over calls, as in PyTorch; interior nodes start afresh each call.
+    Leaves accumulate over calls, as in PyTorch; interior nodes start afresh each call. A Value
+    as `gradient` is part of the new graph under `create_graph=True`; otherwise its number is used.
+    A root that does not require grad (made under `no_grad()`, or from constants alone) has no
+    graph to go back through: that is a `RuntimeError`, as in PyTorch.
 
     >>> x = Value(3.0)
     >>> y = x * x
@@ -100,25 +103,41 @@ def backward(root: Value, gradient: float = 1.0, create_graph: bool = False) -> 
     >>> x.grad
     12.0
     """
+    _check_output("backward", root)
+    seed = _seed(gradient, create_graph)
     order = _interior_order(root)
-    for node in order:
-        node.grad = None
-    seed = constant(gradient) if create_graph else float(gradient)
-    root.grad = seed if root.grad is None else root.grad + seed
-    with enable_grad() if create_graph else contextlib.nullcontext():
-        _sweep(order, create_graph)
+    try:
+        for node in order:
+            node.grad = None
+        with enable_grad() if create_graph else contextlib.nullcontext():
+            root.grad = seed if root.grad is None else root.grad + seed
+            _sweep(order, create_graph)
+    except BaseException:
+        # Nodes that the failed sweep did not reach got no gradient: zero, not None.
+        for node in order:
+            if node.grad is None:
+                node.grad = 0.0
+        raise
 
 
-def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Any]:
+def grad(output: Value, inputs: Iterable[Value] | Value, create_graph: bool = False) -> list[Any]:
     """The gradients of `output` with respect to `inputs`, leaving every `.grad` as it was.
 
-    Floats by default; with `create_graph=True`, Values that can be differentiated again.
+    Floats by default; with `create_graph=True`, Values that can be differentiated again. An
+    output or an input that does not require grad is a `RuntimeError`, as in PyTorch.
 
     >>> x = Value(2.0)
     >>> (dx,) = grad(x**3, [x], create_graph=True)
     >>> dx.data, grad(dx, [x])[0]
     (12.0, 12.0)
     """
+    _check_output("grad", output)
+    inputs = [inputs] if isinstance(inputs, Value) else ops._as_sequence(inputs, "grad")  # as torch: one or many
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(f"grad: input {i} must be a Value, got {type(x).__name__} ({x!r})")
+        if not x.requires_grad:
+            raise RuntimeError(f"grad: input {i} ({x!r}) does not require grad (a constant, or made under no_grad())")
     order = topological_order(output)
     saved = [node.grad for node in order]
     try:
@@ -133,6 +152,26 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     finally:
         for node, g in zip(order, saved):
             node.grad = g
+
+
+def _check_output(function: str, output: Any) -> None:
+    if not isinstance(output, Value):
+        raise TypeError(f"{function}: expected a Value to differentiate, got {type(output).__name__} ({output!r})")
+    if not output.requires_grad:
+        raise RuntimeError(
+            f"{function}: {output!r} does not require grad, so there is no graph to differentiate: "
+            "it is a constant, or was made under no_grad() or from constants only"
+        )
+
+
+def _seed(gradient: Any, create_graph: bool) -> Any:
+    """The gradient that backward starts from: a Value seeds the new graph under create_graph."""
+    if isinstance(gradient, Value):
+        return gradient if create_graph else gradient.data
+    if not _is_number(gradient):
+        raise TypeError(f"backward: gradient must be a Value or a number, got {type(gradient).__name__} ({gradient!r})")
+    seed = _to_float(gradient, "backward")
+    return constant(seed) if create_graph else seed
 
 
 def _as_grad(g: Any, create_graph: bool) -> Any:

@@ -82,7 +82,6 @@ class arrays:
     cos = staticmethod(np.cos)
     abs = staticmethod(np.abs)
     sign = staticmethod(np.sign)
-    where = staticmethod(np.where)
 
     log = _defined_from(np.log, 0.0, "log: undefined for negative input {!r}")
     log1p = _defined_from(np.log1p, -1.0, "log1p: undefined for input {!r} < -1")
@@ -108,6 +107,13 @@ class arrays:
         return np.equal(x, 0.0)
 
     @staticmethod
+    def where(condition: Any, x: Callable[[], Any], y: Callable[[], Any]) -> Any:
+        """As `ops.scalar.where`, elementwise: both branches are computed for the whole batch, so
+        numpy's warnings about the one not taken (log(0) where the other is chosen) are silenced."""
+        with np.errstate(all="ignore"):
+            return np.where(condition, x(), y())
+
+    @staticmethod
     def recip(x: Any) -> Any:
         return 1.0 / x  # 1 / ±0 is ±inf, as ops.scalar.recip
 
@@ -123,7 +129,7 @@ class arrays:
     def div(a: Any, b: Any) -> Any:
         zero = np.equal(b, 0.0)
         if np.any(zero):
-            raise ZeroDivisionError(f"div: cannot divide {_first(a, zero)!r} by zero")
+            raise ops.DivisionByZeroError(f"div: cannot divide {_first(a, zero)!r} by zero ({_first(b, zero)!r})")
         return a / b
 
     @staticmethod

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import numbers
 import pathlib
 import shutil
 from collections.abc import Iterable, Iterator
@@ -214,8 +215,10 @@ def _escape(text: str) -> str:
 
 
 def _grad(v: Value) -> float:
-    # After backward(create_graph=True) a grad is itself a Value.
-    return v.grad.data if isinstance(v.grad, Value) else v.grad
+    # After backward(create_graph=True) a grad is itself a Value; anything but a number
+    # (None, put there by hand) is shown as nan rather than stop the picture.
+    g = v.grad.data if isinstance(v.grad, Value) else v.grad
+    return float(g) if isinstance(g, numbers.Real) else math.nan
 
 
 def _style(v: Value, kind: str, largest: float | None) -> dict[str, str]:

@@ -24,7 +24,7 @@ import builtins
 import functools
 import math
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from . import value as _value
@@ -54,6 +54,19 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
+
+
+class DivisionByZeroError(ZeroDivisionError, ValueError):
+    """Division by zero: a domain error, so a `ValueError` as every other one here, and still a
+    `ZeroDivisionError` as Python's own, so that either `except` catches it.
+
+    >>> from autodiff import Value
+    >>> try:
+    ...     Value(1.0) / 0
+    ... except ValueError as error:
+    ...     print(error, isinstance(error, ZeroDivisionError))
+    div: cannot divide 1.0 by zero (0.0) True
+    """
 
 
 class scalar:
@@ -130,8 +143,10 @@ class scalar:
         return x == 0
 
     @staticmethod
-    def where(condition: bool, x: Any, y: Any) -> Any:
-        return x if condition else y
+    def where(condition: bool, x: Callable[[], Any], y: Callable[[], Any]) -> Any:
+        """`x()` if condition else `y()`: only the branch taken is computed, so the other one may
+        be undefined there (log(0)) without making a node, or a NaN for `detect_anomaly()`."""
+        return x() if condition else y()
 
     tanh = staticmethod(math.tanh)
     sin = staticmethod(math.sin)
@@ -145,7 +160,7 @@ class scalar:
     @staticmethod
     def div(a: float, b: float) -> float:
         if b == 0:
-            raise ZeroDivisionError(f"div: cannot divide {a!r} by zero")
+            raise DivisionByZeroError(f"div: cannot divide {a!r} by zero ({b!r})")
         return a / b
 
     @staticmethod
@@ -174,8 +189,8 @@ POW = Op(
     "**",
     lambda m, a, b: m.pow_value(a, b),
     lambda m, g, out, a, b: (
-        m.where(m.is_zero(b), 0.0 * g, g * b * m.pow(a, b - 1.0)),
-        m.where(m.is_zero(a), 0.0 * g, g * out * m.log(a)),
+        m.where(m.is_zero(b), lambda: 0.0 * g, lambda: g * b * m.pow(a, b - 1.0)),
+        m.where(m.is_zero(a), lambda: 0.0 * g, lambda: g * out * m.log(a)),
     ),
 )
 EXP = Op("exp", lambda m, x: m.exp(x), lambda m, g, out, x: (g * out,))
@@ -199,6 +214,7 @@ DOT = Op(
 @functools.lru_cache(maxsize=1024)
 def power(p: float) -> Op:
     """The op `x ** p` for a number p, named `**p` in pictures (one shared Op per exponent)."""
+    p = _value._to_float(p, "power")
     shown = repr(int(p)) if float(p).is_integer() else repr(p)
     return Op(
         f"**{shown}",
@@ -208,25 +224,36 @@ def power(p: float) -> Op:
     )
 
 
-def sum(values: Sequence[Any]) -> _value.Value:  # noqa: A001 - the name users know from torch.sum
+def sum(values: Iterable[Any]) -> _value.Value:  # noqa: A001 - the name users know from torch.sum
     """One n-ary node for `values[0] + values[1] + ...` (a flat graph instead of a chain).
 
     >>> from autodiff import Value
     >>> sum([Value(1.0), Value(2.0), 3.0]).data
     6.0
     """
+    values = _as_sequence(values, "sum")
     if len(values) == 0:
         raise ValueError("sum: needs at least one value, got an empty sequence")
     return _value.apply(SUM, *values)
 
 
-def dot(a: Sequence[Any], b: Sequence[Any]) -> _value.Value:
+def dot(a: Iterable[Any], b: Iterable[Any]) -> _value.Value:
     """One n-ary node for `a[0]*b[0] + a[1]*b[1] + ...`, as a neuron's weighted sum.
 
     >>> from autodiff import Value
     >>> dot([Value(1.0), Value(2.0)], [3.0, 4.0]).data
     11.0
     """
+    a, b = _as_sequence(a, "dot"), _as_sequence(b, "dot")
     if len(a) != len(b) or len(a) == 0:
         raise ValueError(f"dot: needs two sequences of the same non-zero length, got {len(a)} and {len(b)}")
     return _value.apply(DOT, *a, *b)
+
+
+def _as_sequence(xs: Iterable[Any], function: str) -> Sequence[Any]:
+    """A list or a tuple as itself; any other iterable (a generator, say) as a tuple."""
+    if type(xs) is list or type(xs) is tuple:
+        return xs
+    if not isinstance(xs, Iterable):
+        raise TypeError(f"{function}: expected an iterable (a list, say), got {type(xs).__name__} ({xs!r})")
+    return tuple(xs)

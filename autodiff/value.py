@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import decimal
 import numbers
+import sys
 from typing import Any, cast
 
 from . import ops
@@ -37,10 +39,11 @@ class Value:
 
     def __repr__(self) -> str:
         grad = self.grad.data if isinstance(self.grad, Value) else self.grad
+        shown = f"{grad:.4f}" if _is_number(grad) else repr(grad)  # whatever a user may have put there
         label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data:.4f}, grad={grad:.4f}{label})"
+        return f"Value(data={self.data:.4f}, grad={shown}{label})"
 
-    def backward(self, gradient: float = 1.0, create_graph: bool = False) -> None:
+    def backward(self, gradient: float | Value = 1.0, create_graph: bool = False) -> None:
         """Add d(self)/d(leaf) * gradient into every leaf's `.grad` (see `autodiff.backward`)."""
         from .backward import backward
 
@@ -79,7 +82,7 @@ class Value:
         if isinstance(other, Value):
             return apply(ops.POW, self, other)
         if _is_number(other):
-            return apply(ops.power(float(other)), self)
+            return apply(ops.power(other), self)
         return NotImplemented
 
     def __rpow__(self, other: Any) -> Value:
@@ -165,9 +168,11 @@ def constant(x: Any, op: ops.Op | None = None) -> Value:
     >>> c.data, c.requires_grad, (c * Value(1.0)).parents[0] is c
     (2.5, False, True)
     """
-    if not _is_number(x):
-        where = f"{op.name}: " if op is not None else ""
-        raise TypeError(f"{where}expected a Value or a number, got {type(x).__name__} ({x!r})")
+    if type(x) is not float:  # checked and converted here, so that an error names the op
+        where = op.name if op is not None else "constant"
+        if not _is_number(x):
+            raise TypeError(f"{where}: expected a Value or a number, got {type(x).__name__} ({x!r})")
+        x = _to_float(x, where)
     return Value(x, requires_grad=False)
 
 
@@ -176,7 +181,12 @@ def _is_number(x: Any) -> bool:
     return type(x) is float or type(x) is int or isinstance(x, numbers.Real)
 
 
-def _to_float(x: Any) -> float:
+def _to_float(x: Any, where: str = "Value") -> float:
+    """`x` as a float; an error names `where` (the op or function) and `x`."""
     if not _is_number(x):
-        raise TypeError(f"Value: data must be an int, a float or a numpy scalar, got {type(x).__name__} ({x!r})")
-    return float(x)
+        raise TypeError(f"{where}: expected an int, a float or a numpy scalar, got {type(x).__name__} ({x!r})")
+    try:
+        return float(x)
+    except OverflowError:  # an int beyond 1.8e308, shown rounded: it may have thousands of digits
+        shown = f"{decimal.Decimal(int(x)):.4e}"
+        raise ValueError(f"{where}: {shown} is too large for a float (at most {sys.float_info.max:.4g})") from None
