@@ -44,7 +44,7 @@ class Op:
 
     __slots__ = ("derivative", "forward", "name")
 
-    def __init__(self, name: str, forward: Callable[..., Any], derivative: Callable[..., tuple[Any, ...]]):
+    def __init__(self, name: str, forward: Callable[..., Any], derivative: Callable[..., tuple[Any, ...]]) -> None:
         self.name = name
         self.forward = forward
         self.derivative = derivative
@@ -68,6 +68,11 @@ class scalar:
 
     @staticmethod
     def exp(x: float) -> float:
+        """math.exp, with inf for an overflow.
+
+        >>> scalar.exp(0.0), scalar.exp(1000.0)
+        (1.0, inf)
+        """
         try:
             return math.exp(x)
         except OverflowError:
@@ -75,24 +80,44 @@ class scalar:
 
     @staticmethod
     def log(x: float) -> float:
+        """math.log, with -inf at 0 and a ValueError naming the op below it.
+
+        >>> scalar.log(1.0), scalar.log(0.0)
+        (0.0, -inf)
+        """
         if x < 0:
             raise ValueError(f"log: undefined for negative input {x!r}")
         return math.log(x) if x > 0 else -math.inf
 
     @staticmethod
     def log1p(x: float) -> float:
+        """math.log1p, with -inf at -1 and a ValueError naming the op below it.
+
+        >>> scalar.log1p(0.0), scalar.log1p(-1.0)
+        (0.0, -inf)
+        """
         if x < -1:
             raise ValueError(f"log1p: undefined for input {x!r} < -1")
         return math.log1p(x) if x > -1 else -math.inf
 
     @staticmethod
     def sqrt(x: float) -> float:
+        """math.sqrt, with a ValueError naming the op for a negative input.
+
+        >>> scalar.sqrt(4.0)
+        2.0
+        """
         if x < 0:
             raise ValueError(f"sqrt: undefined for negative input {x!r}")
         return math.sqrt(x)
 
     @staticmethod
     def sigmoid(x: float) -> float:
+        """1 / (1 + e ** -x), for any x.
+
+        >>> scalar.sigmoid(0.0), scalar.sigmoid(800.0)
+        (0.5, 1.0)
+        """
         # Two branches so that exp never sees a large positive argument.
         if x >= 0:
             return 1.0 / (1.0 + math.exp(-x))
@@ -102,7 +127,11 @@ class scalar:
     @staticmethod
     def pow(x: float, p: float) -> float:
         """x ** p with IEEE results (as numpy's): 0 ** -1 is inf, overflow is inf, and a negative
-        base to a non-integer power is nan (Python would give a complex number)."""
+        base to a non-integer power is nan (Python would give a complex number).
+
+        >>> scalar.pow(2.0, 3.0), scalar.pow(0.0, -1.0), scalar.pow(-8.0, 0.5)
+        (8.0, inf, nan)
+        """
         if x < 0 and not float(p).is_integer():
             return math.nan
         try:
@@ -114,23 +143,47 @@ class scalar:
 
     @staticmethod
     def recip(x: float) -> float:
+        """1 / x, with 1 / ±0 = ±inf (an infinite derivative, not an error).
+
+        >>> scalar.recip(4.0), scalar.recip(-0.0)
+        (0.25, -inf)
+        """
         return 1.0 / x if x else math.copysign(math.inf, x)
 
     @staticmethod
     def step(x: float) -> float:
-        """1 where x > 0, else 0: the derivative of relu (0 at the kink, as PyTorch)."""
+        """1 where x > 0, else 0: the derivative of relu (0 at the kink, as PyTorch).
+
+        >>> scalar.step(2.0), scalar.step(0.0)
+        (1.0, 0.0)
+        """
         return 1.0 if x > 0 else 0.0
 
     @staticmethod
     def sign(x: float) -> float:
+        """-1, 0 or 1: the derivative of abs (0 at the kink, as PyTorch).
+
+        >>> scalar.sign(-3.0), scalar.sign(0.0)
+        (-1.0, 0.0)
+        """
         return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0 * x)
 
     @staticmethod
     def is_zero(x: float) -> bool:
+        """x == 0 (either sign): where pow's derivatives take their special case.
+
+        >>> scalar.is_zero(-0.0), scalar.is_zero(1e-300)
+        (True, False)
+        """
         return x == 0
 
     @staticmethod
     def where(condition: bool, x: Any, y: Any) -> Any:
+        """x if condition, else y: numpy's `where` for one number.
+
+        >>> scalar.where(True, 1.0, 2.0)
+        1.0
+        """
         return x if condition else y
 
     tanh = staticmethod(math.tanh)
@@ -140,16 +193,31 @@ class scalar:
 
     @staticmethod
     def relu(x: float) -> float:
+        """max(0, x).
+
+        >>> scalar.relu(-2.0), scalar.relu(3.0)
+        (0.0, 3.0)
+        """
         return 0.0 if x <= 0 else x
 
     @staticmethod
     def div(a: float, b: float) -> float:
+        """a / b, with a ZeroDivisionError that names the op.
+
+        >>> scalar.div(1.0, 4.0)
+        0.25
+        """
         if b == 0:
             raise ZeroDivisionError(f"div: cannot divide {a!r} by zero")
         return a / b
 
     @staticmethod
     def pow_number(x: float, p: float) -> float:
+        """x ** p for a number p, with a ValueError naming the op where the result is not real.
+
+        >>> scalar.pow_number(4.0, 0.5), scalar.pow_number(-2.0, 3.0)
+        (2.0, -8.0)
+        """
         if x == 0 and p < 0:
             raise ValueError(f"pow: zero cannot be raised to the negative power {p!r}")
         if x < 0 and not float(p).is_integer():
@@ -158,6 +226,11 @@ class scalar:
 
     @staticmethod
     def pow_value(a: float, b: float) -> float:
+        """a ** b for a Value exponent b: also a ValueError for a negative base.
+
+        >>> scalar.pow_value(2.0, 3.0)
+        8.0
+        """
         # d/db a**b = a**b * log(a) needs a > 0 (or a == 0 with b >= 0).
         if a < 0:
             raise ValueError(f"pow: base {a!r} is negative under a Value exponent (its gradient needs log(base))")
@@ -198,7 +271,15 @@ DOT = Op(
 
 @functools.lru_cache(maxsize=1024)
 def power(p: float) -> Op:
-    """The op `x ** p` for a number p, named `**p` in pictures (one shared Op per exponent)."""
+    """The op `x ** p` for a number p, named `**p` in pictures (one shared Op per exponent).
+
+    >>> from autodiff import Value
+    >>> x = Value(2.0)
+    >>> y = power(3.0)(x)
+    >>> y.backward()
+    >>> y.op, y.data, x.grad, power(0.5) is power(0.5)
+    ('**3', 8.0, 12.0, True)
+    """
     shown = repr(int(p)) if float(p).is_integer() else repr(p)
     return Op(
         f"**{shown}",
