@@ -179,32 +179,63 @@ def _as_grad(g: Any, create_graph: bool) -> Any:
 
 
 class values:
-    """The math namespace on Values: a derivative evaluated here builds a graph of its own."""
+    """The math namespace on Values: a derivative evaluated here builds a graph of its own.
+
+    >>> x = Value(0.5)
+    >>> (dx,) = ops.TANH.derivative(values, constant(1.0), x.tanh(), x)
+    >>> dx.op, round(dx.data, 6)   # a node: 1 - tanh(x)^2, which can be differentiated again
+    ('*', 0.786448)
+    """
 
     exp, log, log1p, sqrt = ops.EXP, ops.LOG, ops.LOG1P, ops.SQRT
     tanh, sigmoid, relu, abs, sin, cos = ops.TANH, ops.SIGMOID, ops.RELU, ops.ABS, ops.SIN, ops.COS
 
     @staticmethod
     def pow(x: Any, p: Any) -> Any:
+        """x ** p as a node; +inf (a number) for 0 to a negative power, as `ops.scalar.pow`.
+
+        >>> values.pow(Value(3.0), 2.0).data
+        9.0
+        """
         if _data(x) == 0 and _data(p) < 0:
             return math.inf  # an infinite derivative; 0 ** p itself would raise
         return x**p
 
     @staticmethod
     def recip(x: Any) -> Any:
+        """1 / x as a node; ±inf (a number) at ±0, as `ops.scalar.recip`.
+
+        >>> values.recip(Value(4.0)).data
+        0.25
+        """
         return 1.0 / x if _data(x) != 0 else ops.scalar.recip(_data(x))
 
     @staticmethod
     def step(x: Any) -> float:
+        """relu's derivative, as a number.
+
+        >>> values.step(Value(2.0))
+        1.0
+        """
         # A constant: relu's own derivative is zero (almost everywhere).
         return ops.scalar.step(_data(x))
 
     @staticmethod
     def sign(x: Any) -> float:
+        """abs's derivative, as a number: its own derivative is zero (almost everywhere).
+
+        >>> values.sign(Value(-2.0))
+        -1.0
+        """
         return ops.scalar.sign(_data(x))
 
     @staticmethod
     def is_zero(x: Any) -> bool:
+        """x == 0, read off the Value's data.
+
+        >>> values.is_zero(Value(0.0))
+        True
+        """
         return _data(x) == 0
 
     where = staticmethod(ops.scalar.where)

@@ -68,7 +68,13 @@ class DotNotFoundError(graphviz.ExecutableNotFound):
 
 
 class Picture(graphviz.Digraph):
-    """A `graphviz.Digraph` (inline SVG in a notebook) whose rendering names a missing `dot`."""
+    """A `graphviz.Digraph` (inline SVG in a notebook) whose rendering names a missing `dot`.
+
+    >>> from autodiff import Value
+    >>> picture = draw_dot(Value(2.0) * 3)
+    >>> isinstance(picture, Picture), picture.source.startswith("digraph")
+    (True, True)
+    """
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         with _program(self.engine):

@@ -24,7 +24,7 @@ class Value:
 
     __slots__ = ("_op", "data", "grad", "label", "parents", "requires_grad")
 
-    def __init__(self, data: Any, label: str = "", requires_grad: bool = True):
+    def __init__(self, data: Any, label: str = "", requires_grad: bool = True) -> None:
         self.data = data if type(data) is float else _to_float(data)
         self.grad: Any = 0.0
         self.label = label
@@ -34,7 +34,11 @@ class Value:
 
     @property
     def op(self) -> str:
-        """The name of the op that made this Value, "" for a leaf."""
+        """The name of the op that made this Value, "" for a leaf.
+
+        >>> (Value(2.0) * 3).op, Value(2.0).op
+        ('*', '')
+        """
         return self._op.name if self._op is not None else ""
 
     def __repr__(self) -> str:
@@ -44,13 +48,25 @@ class Value:
         return f"Value(data={self.data:.4f}, grad={shown}{label})"
 
     def backward(self, gradient: float | Value = 1.0, create_graph: bool = False) -> None:
-        """Add d(self)/d(leaf) * gradient into every leaf's `.grad` (see `autodiff.backward`)."""
+        """Add d(self)/d(leaf) * gradient into every leaf's `.grad` (see `autodiff.backward`).
+
+        >>> x = Value(3.0)
+        >>> y = x * x + x
+        >>> y.backward()
+        >>> x.grad, y.grad
+        (7.0, 1.0)
+        """
         from .backward import backward
 
         backward(self, gradient, create_graph)
 
     def detach(self) -> Value:
-        """A new leaf with the same data, outside any graph (it asks for no gradient)."""
+        """A new leaf with the same data, outside any graph (it asks for no gradient).
+
+        >>> y = (Value(2.0) * 3).detach()
+        >>> y.data, y.parents, y.requires_grad
+        (6.0, (), False)
+        """
         return Value(self.data, self.label, requires_grad=False)
 
     # Arithmetic with a Value or a number on either side; anything else is a TypeError naming the op.
@@ -95,35 +111,88 @@ class Value:
         return self
 
     def exp(self) -> Value:
+        """e ** self (inf past 709.78, as in float64).
+
+        >>> Value(0.0).exp().data
+        1.0
+        """
         return apply(ops.EXP, self)
 
     def log(self) -> Value:
+        """The natural logarithm: -inf at 0, a ValueError below.
+
+        >>> Value(1.0).log().data
+        0.0
+        """
         return apply(ops.LOG, self)
 
     def log1p(self) -> Value:
+        """log(1 + self), accurate for tiny inputs: -inf at -1, a ValueError below.
+
+        >>> Value(1e-20).log1p().data
+        1e-20
+        """
         return apply(ops.LOG1P, self)
 
     def sqrt(self) -> Value:
+        """The square root: a ValueError below 0.
+
+        >>> Value(9.0).sqrt().data
+        3.0
+        """
         return apply(ops.SQRT, self)
 
     def tanh(self) -> Value:
+        """The hyperbolic tangent; like every op here, it records a node that backward() goes through.
+
+        >>> x = Value(0.0)
+        >>> y = x.tanh()
+        >>> y.backward()
+        >>> y.data, y.op, x.grad
+        (0.0, 'tanh', 1.0)
+        """
         return apply(ops.TANH, self)
 
     def sigmoid(self) -> Value:
+        """1 / (1 + e ** -self), without overflow for any input.
+
+        >>> Value(0.0).sigmoid().data, Value(-800.0).sigmoid().data
+        (0.5, 0.0)
+        """
         return apply(ops.SIGMOID, self)
 
     def relu(self) -> Value:
+        """max(0, self); its derivative at 0 is 0, as in PyTorch.
+
+        >>> Value(-2.0).relu().data, Value(3.0).relu().data
+        (0.0, 3.0)
+        """
         return apply(ops.RELU, self)
 
     def abs(self) -> Value:
+        """|self|, also as `abs(v)`; its derivative at 0 is 0, as in PyTorch.
+
+        >>> abs(Value(-2.0)).data
+        2.0
+        """
         return apply(ops.ABS, self)
 
     __abs__ = abs  # noqa: A003 - abs(v) and v.abs() are the same op
 
     def sin(self) -> Value:
+        """The sine, in radians.
+
+        >>> Value(0.0).sin().data
+        0.0
+        """
         return apply(ops.SIN, self)
 
     def cos(self) -> Value:
+        """The cosine, in radians.
+
+        >>> Value(0.0).cos().data
+        1.0
+        """
         return apply(ops.COS, self)
 
 
