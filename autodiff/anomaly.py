@@ -6,6 +6,7 @@ import contextlib
 import math
 import os
 import sys
+import weakref
 from collections.abc import Iterator, Sequence
 from types import FrameType
 from typing import Any
@@ -16,8 +17,9 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 class _AnomalyMode:
     def __init__(self) -> None:
         self.enabled = False
-        # Where each node was made (only while enabled): its label and the user's source line.
-        self.origins: dict[Any, str] = {}
+        # Where each node was made (only while enabled): the user's source line. Weak keys, so
+        # that a graph dropped inside the block is still freed at once.
+        self.origins: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 
 anomaly_mode = _AnomalyMode()
@@ -35,7 +37,7 @@ def detect_anomaly() -> Iterator[None]:
     FloatingPointError: exp forward gave inf from operands (x=1000.0), at ...
     """
     previous = anomaly_mode.enabled, anomaly_mode.origins
-    anomaly_mode.enabled, anomaly_mode.origins = True, {}
+    anomaly_mode.enabled, anomaly_mode.origins = True, weakref.WeakKeyDictionary()
     try:
         yield
     finally:

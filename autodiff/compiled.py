@@ -9,6 +9,11 @@ evaluated together on a (group size, batch) array; terms that depend on no input
 penalty on the parameters) are computed once per call, not once per example. A domain
 error (the log of a negative input, in any example) raises the same error as eager mode.
 
+What it costs: compiling takes some 0.1 to 0.2 ms per node, once; each call then makes a few
+numpy calls per group, and keeps two (nodes, batch) arrays. A wide graph (a layer's neurons
+side by side) forms few, large groups and gains the most; a long chain of single ops forms one
+group per op and gains only from the batch: for one example at a time, eager mode is faster.
+
 What a trace cannot see: Python control flow. If `fn` branches on `.data` (`if x.data > 0:`),
 the graph holds only the branch the placeholders took, and the compiled graph follows that
 branch for every example, right or wrong. Use ops instead (`relu`, `abs`, ...), or trace

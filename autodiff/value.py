@@ -22,7 +22,8 @@ class Value:
     (-3.0, -4.0)
     """
 
-    __slots__ = ("_op", "data", "grad", "label", "parents", "requires_grad")
+    # __weakref__: so that anomaly mode can note where a node was made without keeping it alive.
+    __slots__ = ("__weakref__", "_op", "data", "grad", "label", "parents", "requires_grad")
 
     def __init__(self, data: Any, label: str = "", requires_grad: bool = True) -> None:
         self.data = data if type(data) is float else _to_float(data)
@@ -46,6 +47,29 @@ class Value:
         shown = f"{grad:.4f}" if _is_number(grad) else repr(grad)  # whatever a user may have put there
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data:.4f}, grad={shown}{label})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Copying and pickling (`copy.deepcopy`, `pickle`), for leaves: a new leaf with the same
+        data, grad, label and `requires_grad`. A node made by an op refuses, as in PyTorch: its
+        copy would drag the whole graph along; `.detach()` keeps its data.
+
+        >>> import copy
+        >>> w = Value(0.5, label="w")
+        >>> (w * w).backward()
+        >>> c = copy.deepcopy(w)
+        >>> c.data, c.grad, c.label, c is w
+        (0.5, 1.0, 'w', False)
+        >>> copy.deepcopy(w * w)
+        Traceback (most recent call last):
+        RuntimeError: Value: only leaves can be copied or pickled, not a node made by '*'; .detach() gives a leaf with its data
+        """
+        if self._op is not None:
+            raise RuntimeError(
+                f"Value: only leaves can be copied or pickled, not a node made by {self.op!r}; "
+                ".detach() gives a leaf with its data"
+            )
+        grad = self.grad.data if isinstance(self.grad, Value) else self.grad
+        return (_leaf, (self.data, grad, self.label, self.requires_grad))
 
     def backward(self, gradient: float | Value = 1.0, create_graph: bool = False) -> None:
         """Add d(self)/d(leaf) * gradient into every leaf's `.grad` (see `autodiff.backward`).
@@ -221,6 +245,12 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
     if anomaly_mode.enabled:
         check_forward(op.name, parents, out)
     return out
+
+
+def _leaf(data: float, grad: Any, label: str, requires_grad: bool) -> Value:
+    leaf = Value(data, label, requires_grad)
+    leaf.grad = grad
+    return leaf
 
 
 def _binary(op: ops.Op, a: Value, b: Any) -> Value:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 import warnings
+import weakref
 
 import numpy as np
 import pytest
 import torch
 
 from autodiff import Value, detect_anomaly, ops
+from autodiff.anomaly import anomaly_mode
 from autodiff.backward import values
 from autodiff.compiled import arrays
 
@@ -89,3 +91,15 @@ def test_where_computes_only_the_branch_it_needs(m):
         np.testing.assert_array_equal(got, [0.0, 0.0])
     else:
         assert taken == ["x"]
+
+
+def test_a_graph_dropped_inside_the_block_is_freed_at_once():
+    x = Value(0.5)
+    with detect_anomaly():
+        for _ in range(1000):
+            y = (x * 2.0).tanh()
+            node = weakref.ref(y)
+            del y
+            assert node() is None  # anomaly mode keeps no node alive
+        y = x.exp()
+        assert len(anomaly_mode.origins) == 1 and y in anomaly_mode.origins

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import numpy as np
+import pytest
 import torch
 
 from autodiff import Value
@@ -54,3 +58,34 @@ def test_batch_form_with_object_arrays_matches_torch():
     assert np.allclose([[w.grad for w in row] for row in W], tW.grad.numpy(), rtol=1e-12, atol=0)
     assert np.isclose(b.grad, tb.grad.item(), rtol=1e-12)
     assert np.isclose(loss.data, tloss.item(), rtol=1e-12)
+
+
+def test_a_leaf_copies_and_pickles_with_its_data_grad_label_and_flag():
+    w = Value(0.25, label="w")
+    (w * 3.0).backward()
+    frozen = Value(1.5, requires_grad=False)
+    for copy_of in (copy.copy, copy.deepcopy, lambda v: pickle.loads(pickle.dumps(v))):
+        for leaf in (w, frozen):
+            c = copy_of(leaf)
+            assert c is not leaf and type(c) is Value
+            assert (c.data, c.grad, c.label, c.requires_grad) == (leaf.data, leaf.grad, leaf.label, leaf.requires_grad)
+    c = copy.deepcopy(w)
+    c.data, c.grad = 9.0, 0.0  # the copy is independent
+    assert (w.data, w.grad) == (0.25, 3.0)
+
+
+def test_a_leaf_with_a_value_grad_copies_its_float():
+    x = Value(2.0)
+    (x * x).backward(create_graph=True)
+    assert isinstance(x.grad, Value)
+    assert copy.deepcopy(x).grad == 4.0
+
+
+def test_a_node_made_by_an_op_refuses_to_copy_at_once_however_deep():
+    x = Value(0.5)
+    for _ in range(100_000):  # far deeper than Python's recursion limit
+        x = x * 1.0
+    for copy_of in (copy.copy, copy.deepcopy, pickle.dumps):
+        with pytest.raises(RuntimeError, match=r"only leaves can be copied or pickled, not a node made by '\*'"):
+            copy_of(x)
+    assert copy.deepcopy(x.detach()).data == 0.5
