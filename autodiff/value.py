@@ -61,7 +61,7 @@ class Value:
         (0.5, 1.0, 'w', False)
         >>> copy.deepcopy(w * w)
         Traceback (most recent call last):
-        RuntimeError: Value: only leaves can be copied or pickled, not a node made by '*'; .detach() gives a leaf with its data
+        RuntimeError: Value: only leaves can be copied or pickled, not a node made by '*'; ...
         """
         if self._op is not None:
             raise RuntimeError(
