@@ -23,7 +23,7 @@ demo: $(STAMP) graphviz
 bench: $(STAMP)
 	$(PY) -m tests.benchmarks
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,plot,demo,lint,bench]"
 	touch $@

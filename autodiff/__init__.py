@@ -15,7 +15,7 @@ from .compiled import compile as compile  # noqa: A004 - autodiff.compile, as to
 from .draw import DotNotFoundError, draw_dot, save_graph
 from .grad_mode import enable_grad, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .ops import Op, dot, power, scalar
+from .ops import DivisionByZeroError, Op, dot, power, scalar
 from .ops import sum as sum  # noqa: A004 - autodiff.sum, as torch.sum
 from .value import Value, apply, constant
 
@@ -24,6 +24,7 @@ __version__ = "0.1.0"
 # `compile` and `sum` are left out of __all__ so that `from autodiff import *` keeps the builtins.
 __all__ = [
     "CompiledGraph",
+    "DivisionByZeroError",
     "DotNotFoundError",
     "GradcheckError",
     "Op",

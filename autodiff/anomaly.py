@@ -43,7 +43,14 @@ def detect_anomaly() -> Iterator[None]:
 
 
 def check_forward(op_name: str, parents: Sequence[Any], out: Any) -> None:
-    """Called for each new node while anomaly mode is on."""
+    """Called for each new node while anomaly mode is on.
+
+    >>> from autodiff import Value
+    >>> with detect_anomaly():
+    ...     check_forward("exp", [Value(1000.0)], Value(float("inf")))
+    Traceback (most recent call last):
+    FloatingPointError: exp forward gave inf ...
+    """
     site = _user_site()
     if not math.isfinite(out.data):
         raise FloatingPointError(f"{op_name} forward gave {out.data} from operands ({_show(parents)}), at {site}")
@@ -51,7 +58,14 @@ def check_forward(op_name: str, parents: Sequence[Any], out: Any) -> None:
 
 
 def check_backward(node: Any, local: Sequence[Any]) -> None:
-    """Called with each node's input gradients while anomaly mode is on."""
+    """Called with each node's input gradients while anomaly mode is on.
+
+    >>> from autodiff import Value
+    >>> x = Value(0.0, label="x")
+    >>> check_backward(x.sqrt(), [float("inf")])
+    Traceback (most recent call last):
+    FloatingPointError: sqrt backward gave inf ...
+    """
     for i, d in enumerate(local):
         value = d.data if hasattr(d, "data") else d
         if not math.isfinite(value):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from . import ops
 from .anomaly import anomaly_mode, check_backward
 from .grad_mode import enable_grad
-from .value import Value, constant
+from .value import Value, _is_number, _to_float, constant
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -89,10 +89,13 @@ def _sweep(order: list[Value], create_graph: bool) -> None:
                 parent.grad = d if parent.grad is None else parent.grad + d
 
 
-def backward(root: Value, gradient: float = 1.0, create_graph: bool = False) -> None:
+def backward(root: Value, gradient: float | Value = 1.0, create_graph: bool = False) -> None:
     """Add d(root)/d(leaf) * gradient into each leaf's `.grad`; set each interior node's `.grad`.
 
-    Leaves accumulate over calls, as in PyTorch; interior nodes start afresh each call.
+    Leaves accumulate over calls, as in PyTorch; interior nodes start afresh each call. A Value
+    as `gradient` is part of the new graph under `create_graph=True`; otherwise its number is used.
+    A root that does not require grad (made under `no_grad()`, or from constants alone) has no
+    graph to go back through: that is a `RuntimeError`, as in PyTorch.
 
     >>> x = Value(3.0)
     >>> y = x * x
@@ -100,25 +103,41 @@ def backward(root: Value, gradient: float = 1.0, create_graph: bool = False) -> 
     >>> x.grad
     12.0
     """
+    _check_output("backward", root)
+    seed = _seed(gradient, create_graph)
     order = _interior_order(root)
-    for node in order:
-        node.grad = None
-    seed = constant(gradient) if create_graph else float(gradient)
-    root.grad = seed if root.grad is None else root.grad + seed
-    with enable_grad() if create_graph else contextlib.nullcontext():
-        _sweep(order, create_graph)
+    try:
+        for node in order:
+            node.grad = None
+        with enable_grad() if create_graph else contextlib.nullcontext():
+            root.grad = seed if root.grad is None else root.grad + seed
+            _sweep(order, create_graph)
+    except BaseException:
+        # Nodes that the failed sweep did not reach got no gradient: zero, not None.
+        for node in order:
+            if node.grad is None:
+                node.grad = 0.0
+        raise
 
 
-def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Any]:
+def grad(output: Value, inputs: Iterable[Value] | Value, create_graph: bool = False) -> list[Any]:
     """The gradients of `output` with respect to `inputs`, leaving every `.grad` as it was.
 
-    Floats by default; with `create_graph=True`, Values that can be differentiated again.
+    Floats by default; with `create_graph=True`, Values that can be differentiated again. An
+    output or an input that does not require grad is a `RuntimeError`, as in PyTorch.
 
     >>> x = Value(2.0)
     >>> (dx,) = grad(x**3, [x], create_graph=True)
     >>> dx.data, grad(dx, [x])[0]
     (12.0, 12.0)
     """
+    _check_output("grad", output)
+    inputs = [inputs] if isinstance(inputs, Value) else ops._as_sequence(inputs, "grad")  # as torch: one or many
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(f"grad: input {i} must be a Value, got {type(x).__name__} ({x!r})")
+        if not x.requires_grad:
+            raise RuntimeError(f"grad: input {i} ({x!r}) does not require grad (a constant, or made under no_grad())")
     order = topological_order(output)
     saved = [node.grad for node in order]
     try:
@@ -135,37 +154,88 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
             node.grad = g
 
 
+def _check_output(function: str, output: Any) -> None:
+    if not isinstance(output, Value):
+        raise TypeError(f"{function}: expected a Value to differentiate, got {type(output).__name__} ({output!r})")
+    if not output.requires_grad:
+        raise RuntimeError(
+            f"{function}: {output!r} does not require grad, so there is no graph to differentiate: "
+            "it is a constant, or was made under no_grad() or from constants only"
+        )
+
+
+def _seed(gradient: Any, create_graph: bool) -> Any:
+    """The gradient that backward starts from: a Value seeds the new graph under create_graph."""
+    if isinstance(gradient, Value):
+        return gradient if create_graph else gradient.data
+    if not _is_number(gradient):
+        raise TypeError(f"backward: gradient must be a Value or a number, got {type(gradient).__name__} ({gradient!r})")
+    seed = _to_float(gradient, "backward")
+    return constant(seed) if create_graph else seed
+
+
 def _as_grad(g: Any, create_graph: bool) -> Any:
     return g if not create_graph or isinstance(g, Value) else constant(g)
 
 
 class values:
-    """The math namespace on Values: a derivative evaluated here builds a graph of its own."""
+    """The math namespace on Values: a derivative evaluated here builds a graph of its own.
+
+    >>> x = Value(0.5)
+    >>> (dx,) = ops.TANH.derivative(values, constant(1.0), x.tanh(), x)
+    >>> dx.op, round(dx.data, 6)   # a node: 1 - tanh(x)^2, which can be differentiated again
+    ('*', 0.786448)
+    """
 
     exp, log, log1p, sqrt = ops.EXP, ops.LOG, ops.LOG1P, ops.SQRT
     tanh, sigmoid, relu, abs, sin, cos = ops.TANH, ops.SIGMOID, ops.RELU, ops.ABS, ops.SIN, ops.COS
 
     @staticmethod
     def pow(x: Any, p: Any) -> Any:
+        """x ** p as a node; +inf (a number) for 0 to a negative power, as `ops.scalar.pow`.
+
+        >>> values.pow(Value(3.0), 2.0).data
+        9.0
+        """
         if _data(x) == 0 and _data(p) < 0:
             return math.inf  # an infinite derivative; 0 ** p itself would raise
         return x**p
 
     @staticmethod
     def recip(x: Any) -> Any:
+        """1 / x as a node; ±inf (a number) at ±0, as `ops.scalar.recip`.
+
+        >>> values.recip(Value(4.0)).data
+        0.25
+        """
         return 1.0 / x if _data(x) != 0 else ops.scalar.recip(_data(x))
 
     @staticmethod
     def step(x: Any) -> float:
+        """relu's derivative, as a number.
+
+        >>> values.step(Value(2.0))
+        1.0
+        """
         # A constant: relu's own derivative is zero (almost everywhere).
         return ops.scalar.step(_data(x))
 
     @staticmethod
     def sign(x: Any) -> float:
+        """abs's derivative, as a number: its own derivative is zero (almost everywhere).
+
+        >>> values.sign(Value(-2.0))
+        -1.0
+        """
         return ops.scalar.sign(_data(x))
 
     @staticmethod
     def is_zero(x: Any) -> bool:
+        """x == 0, read off the Value's data.
+
+        >>> values.is_zero(Value(0.0))
+        True
+        """
         return _data(x) == 0
 
     where = staticmethod(ops.scalar.where)

@@ -60,6 +60,11 @@ def _defined_from(fn: Callable[[Any], Any], lowest: float, message: str) -> Any:
     """`fn`, raising ValueError(message) for an input below `lowest`, as ops.scalar does."""
 
     def checked(x: Any) -> Any:
+        """`fn` elementwise, with `ops.scalar`'s ValueError for an input below `lowest`.
+
+        >>> arrays.sqrt(np.array([4.0, 9.0])), arrays.log1p(np.array([0.0]))
+        (array([2., 3.]), array([0.]))
+        """
         _check_domain(np.less(x, lowest), x, message)
         return fn(x)
 
@@ -82,7 +87,6 @@ class arrays:
     cos = staticmethod(np.cos)
     abs = staticmethod(np.abs)
     sign = staticmethod(np.sign)
-    where = staticmethod(np.where)
 
     log = _defined_from(np.log, 0.0, "log: undefined for negative input {!r}")
     log1p = _defined_from(np.log1p, -1.0, "log1p: undefined for input {!r} < -1")
@@ -90,30 +94,70 @@ class arrays:
 
     @staticmethod
     def sigmoid(x: Any) -> Any:
+        """`ops.scalar.sigmoid`, elementwise.
+
+        >>> arrays.sigmoid(np.array([0.0, -800.0]))
+        array([0.5, 0. ])
+        """
         # As ops.scalar.sigmoid: exp only ever sees -|x|, so it cannot overflow.
         e = np.exp(-np.abs(x))
         return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
     @staticmethod
     def relu(x: Any) -> Any:
+        """max(0, x), elementwise.
+
+        >>> arrays.relu(np.array([-2.0, 3.0]))
+        array([0., 3.])
+        """
         return np.maximum(x, 0.0)
 
     @staticmethod
     def step(x: Any) -> Any:
-        """1 where x > 0, else 0: the derivative of relu."""
+        """1 where x > 0, else 0: the derivative of relu.
+
+        >>> arrays.step(np.array([-1.0, 0.0, 2.0]))
+        array([0., 0., 1.])
+        """
         return np.greater(x, 0.0) * 1.0
 
     @staticmethod
     def is_zero(x: Any) -> Any:
+        """x == 0 (either sign), elementwise.
+
+        >>> arrays.is_zero(np.array([-0.0, 1.0]))
+        array([ True, False])
+        """
         return np.equal(x, 0.0)
 
     @staticmethod
+    def where(condition: Any, x: Callable[[], Any], y: Callable[[], Any]) -> Any:
+        """As `ops.scalar.where`, elementwise: both branches are computed for the whole batch, so
+        numpy's warnings about the one not taken (log(0) where the other is chosen) are silenced.
+
+        >>> x = np.array([0.0, 1.0])
+        >>> arrays.where(x > 0, lambda: np.log(x), lambda: 0.0 * x)
+        array([0., 0.])
+        """
+        with np.errstate(all="ignore"):
+            return np.where(condition, x(), y())
+
+    @staticmethod
     def recip(x: Any) -> Any:
+        """1 / x, elementwise (±inf at ±0).
+
+        >>> arrays.recip(np.array([4.0, 0.5]))
+        array([0.25, 2.  ])
+        """
         return 1.0 / x  # 1 / ±0 is ±inf, as ops.scalar.recip
 
     @staticmethod
     def pow(x: Any, p: Any) -> Any:
-        """x ** p for derivatives: 0 ** (negative) is +inf, as ops.scalar.pow (numpy: -inf for -0.0)."""
+        """x ** p for derivatives: 0 ** (negative) is +inf, as ops.scalar.pow (numpy: -inf for -0.0).
+
+        >>> arrays.pow(np.array([2.0, 3.0]), 2.0)
+        array([4., 9.])
+        """
         result = np.power(x, p)
         if np.any(np.less(p, 0.0)):
             result = np.where(np.equal(x, 0.0) & np.less(p, 0.0), np.inf, result)
@@ -121,13 +165,23 @@ class arrays:
 
     @staticmethod
     def div(a: Any, b: Any) -> Any:
+        """a / b, elementwise, with `ops.scalar.div`'s ZeroDivisionError.
+
+        >>> arrays.div(np.array([1.0, 3.0]), np.array([4.0, 2.0]))
+        array([0.25, 1.5 ])
+        """
         zero = np.equal(b, 0.0)
         if np.any(zero):
-            raise ZeroDivisionError(f"div: cannot divide {_first(a, zero)!r} by zero")
+            raise ops.DivisionByZeroError(f"div: cannot divide {_first(a, zero)!r} by zero ({_first(b, zero)!r})")
         return a / b
 
     @staticmethod
     def pow_number(x: Any, p: Any) -> Any:
+        """`ops.scalar.pow_number`, elementwise, with the same ValueErrors.
+
+        >>> arrays.pow_number(np.array([4.0, 9.0]), 0.5)
+        array([2., 3.])
+        """
         if np.any(bad := np.equal(x, 0.0) & np.less(p, 0.0)):
             raise ValueError(f"pow: zero cannot be raised to the negative power {_first(p, bad)!r}")
         if np.any(bad := np.less(x, 0.0) & ~(np.isfinite(p) & (np.trunc(p) == p))):
@@ -138,6 +192,11 @@ class arrays:
 
     @staticmethod
     def pow_value(a: Any, b: Any) -> Any:
+        """`ops.scalar.pow_value`, elementwise, with the same ValueErrors.
+
+        >>> arrays.pow_value(np.array([2.0]), np.array([3.0]))
+        array([8.])
+        """
         _check_domain(
             np.less(a, 0.0), a, "pow: base {!r} is negative under a Value exponent (its gradient needs log(base))"
         )
@@ -194,7 +253,7 @@ class CompiledGraph:
            [2.]]), 1.5)
     """
 
-    def __init__(self, inputs: Sequence[Value], outputs: Sequence[Value], single_output: bool):
+    def __init__(self, inputs: Sequence[Value], outputs: Sequence[Value], single_output: bool) -> None:
         self.n_inputs = len(inputs)
         self._single_output = single_output
         order = _merged_topological_order(outputs)
@@ -221,7 +280,14 @@ class CompiledGraph:
         self._ready = False  # a batch has gone forward: backward() may run
 
     def parameters(self) -> list[Value]:
-        """The leaves with `requires_grad=True` that `fn` captured, in the order the graph uses them."""
+        """The leaves with `requires_grad=True` that `fn` captured, in the order the graph uses them.
+
+        >>> from autodiff import Value, compile
+        >>> w, b = Value(2.0, label="w"), Value(0.5, label="b")
+        >>> f = compile(lambda x: w * x + b, n_inputs=1)
+        >>> [p.label for p in f.parameters()]
+        ['w', 'b']
+        """
         return list(self._parameters)
 
     def __repr__(self) -> str:
@@ -231,7 +297,14 @@ class CompiledGraph:
         )
 
     def __call__(self, inputs: Any) -> np.ndarray:
-        """The outputs for `inputs` of shape (batch, n_inputs): shape (batch,) or (batch, n_outputs)."""
+        """The outputs for `inputs` of shape (batch, n_inputs): shape (batch,) or (batch, n_outputs).
+
+        >>> import numpy as np
+        >>> from autodiff import compile
+        >>> f = compile(lambda x, y: x * y, n_inputs=2)
+        >>> f(np.array([[2.0, 3.0], [4.0, 0.5]]))
+        array([6., 2.])
+        """
         x = self._checked(inputs)
         self._ready = False  # a failed call leaves nothing for backward()
         work = self._workspace_for(x.shape[0])
@@ -256,6 +329,16 @@ class CompiledGraph:
 
         Adds the gradient into each parameter's `.grad` (accumulating, as eager backward);
         returns an array of the inputs' shape, (batch, n_inputs).
+
+        >>> import numpy as np
+        >>> from autodiff import Value, compile
+        >>> w = Value(2.0)
+        >>> f = compile(lambda x: w * x * x, n_inputs=1)
+        >>> f(np.array([[1.0], [3.0]]))
+        array([ 2., 18.])
+        >>> f.backward(reduction="sum"), w.grad   # d/dx = 2 w x; d/dw = x^2, summed: 1 + 9
+        (array([[ 4.],
+               [12.]]), 10.0)
         """
         if reduction not in ("sum", "mean"):
             raise ValueError(f"backward: reduction must be 'sum' or 'mean', got {reduction!r}")

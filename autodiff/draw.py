@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import numbers
 import pathlib
 import shutil
 from collections.abc import Iterable, Iterator
@@ -67,7 +68,13 @@ class DotNotFoundError(graphviz.ExecutableNotFound):
 
 
 class Picture(graphviz.Digraph):
-    """A `graphviz.Digraph` (inline SVG in a notebook) whose rendering names a missing `dot`."""
+    """A `graphviz.Digraph` (inline SVG in a notebook) whose rendering names a missing `dot`.
+
+    >>> from autodiff import Value
+    >>> picture = draw_dot(Value(2.0) * 3)
+    >>> isinstance(picture, Picture), picture.source.startswith("digraph")
+    (True, True)
+    """
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         with _program(self.engine):
@@ -214,8 +221,10 @@ def _escape(text: str) -> str:
 
 
 def _grad(v: Value) -> float:
-    # After backward(create_graph=True) a grad is itself a Value.
-    return v.grad.data if isinstance(v.grad, Value) else v.grad
+    # After backward(create_graph=True) a grad is itself a Value; anything but a number
+    # (None, put there by hand) is shown as nan rather than stop the picture.
+    g = v.grad.data if isinstance(v.grad, Value) else v.grad
+    return float(g) if isinstance(g, numbers.Real) else math.nan
 
 
 def _style(v: Value, kind: str, largest: float | None) -> dict[str, str]:

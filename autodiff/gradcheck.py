@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from .backward import grad
-from .value import Value
+from .value import Value, _to_float
 
 
 class GradcheckError(AssertionError):
@@ -33,9 +34,9 @@ def gradcheck(fn: Function, inputs: Sequence[float], eps: float = 1e-6, atol: fl
     >>> gradcheck(lambda x, y: (x * y).tanh(), [0.3, -1.2])
     True
     """
-    point = [float(x) for x in inputs]
+    point = [_to_float(x, "gradcheck") for x in inputs]
     analytic = _gradient(fn, point)
-    numeric = _central_difference(lambda p: fn(*[Value(x) for x in p]).data, point, eps)
+    numeric = _central_difference(lambda p: _output(fn, [Value(x) for x in p]).data, point, eps)
     return _compare("gradient", point, analytic, numeric, atol, rtol)
 
 
@@ -48,7 +49,7 @@ def gradgradcheck(
     >>> gradgradcheck(lambda x, y: x**3 * y, [0.5, 2.0])
     True
     """
-    point = [float(x) for x in inputs]
+    point = [_to_float(x, "gradgradcheck") for x in inputs]
     for i in range(len(point)):
         analytic = _hessian_row(fn, point, i)
         numeric = _central_difference(functools.partial(_partial_derivative, fn, i), point, eps)
@@ -56,9 +57,21 @@ def gradgradcheck(
     return True
 
 
+def _output(fn: Function, xs: list[Value]) -> Value:
+    out = fn(*xs)
+    if not isinstance(out, Value):
+        raise TypeError(f"gradcheck: fn must return a Value, got {type(out).__name__} ({out!r})")
+    return out
+
+
+def _gradients(out: Any, xs: list[Value], create_graph: bool = False) -> list[Any]:
+    # An output that asks for no gradient (a constant) depends on no input: its gradient is zero.
+    return grad(out, xs, create_graph) if isinstance(out, Value) and out.requires_grad else [0.0] * len(xs)
+
+
 def _gradient(fn: Function, point: list[float]) -> list[float]:
     xs = [Value(x) for x in point]
-    return [float(g) for g in grad(fn(*xs), xs)]
+    return [float(g) for g in _gradients(_output(fn, xs), xs)]
 
 
 def _partial_derivative(fn: Function, i: int, point: list[float]) -> float:
@@ -67,8 +80,8 @@ def _partial_derivative(fn: Function, i: int, point: list[float]) -> float:
 
 def _hessian_row(fn: Function, point: list[float], i: int) -> list[float]:
     xs = [Value(x) for x in point]
-    first = grad(fn(*xs), xs, create_graph=True)[i]
-    return [float(g) for g in grad(first, xs)]
+    first = _gradients(_output(fn, xs), xs, create_graph=True)[i]
+    return [float(g) for g in _gradients(first, xs)]
 
 
 def _central_difference(f: Callable[[list[float]], float], point: list[float], eps: float) -> list[float]:

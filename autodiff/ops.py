@@ -21,10 +21,9 @@ works in every world; anything else comes from `m`.
 from __future__ import annotations
 
 import builtins
-import functools
 import math
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from . import value as _value
@@ -44,7 +43,7 @@ class Op:
 
     __slots__ = ("derivative", "forward", "name")
 
-    def __init__(self, name: str, forward: Callable[..., Any], derivative: Callable[..., tuple[Any, ...]]):
+    def __init__(self, name: str, forward: Callable[..., Any], derivative: Callable[..., tuple[Any, ...]]) -> None:
         self.name = name
         self.forward = forward
         self.derivative = derivative
@@ -54,6 +53,19 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
+
+
+class DivisionByZeroError(ZeroDivisionError, ValueError):
+    """Division by zero: a domain error, so a `ValueError` as every other one here, and still a
+    `ZeroDivisionError` as Python's own, so that either `except` catches it.
+
+    >>> from autodiff import Value
+    >>> try:
+    ...     Value(1.0) / 0
+    ... except ValueError as error:
+    ...     print(error, isinstance(error, ZeroDivisionError))
+    div: cannot divide 1.0 by zero (0.0) True
+    """
 
 
 class scalar:
@@ -68,6 +80,11 @@ class scalar:
 
     @staticmethod
     def exp(x: float) -> float:
+        """math.exp, with inf for an overflow.
+
+        >>> scalar.exp(0.0), scalar.exp(1000.0)
+        (1.0, inf)
+        """
         try:
             return math.exp(x)
         except OverflowError:
@@ -75,24 +92,44 @@ class scalar:
 
     @staticmethod
     def log(x: float) -> float:
+        """math.log, with -inf at 0 and a ValueError naming the op below it.
+
+        >>> scalar.log(1.0), scalar.log(0.0)
+        (0.0, -inf)
+        """
         if x < 0:
             raise ValueError(f"log: undefined for negative input {x!r}")
         return math.log(x) if x > 0 else -math.inf
 
     @staticmethod
     def log1p(x: float) -> float:
+        """math.log1p, with -inf at -1 and a ValueError naming the op below it.
+
+        >>> scalar.log1p(0.0), scalar.log1p(-1.0)
+        (0.0, -inf)
+        """
         if x < -1:
             raise ValueError(f"log1p: undefined for input {x!r} < -1")
         return math.log1p(x) if x > -1 else -math.inf
 
     @staticmethod
     def sqrt(x: float) -> float:
+        """math.sqrt, with a ValueError naming the op for a negative input.
+
+        >>> scalar.sqrt(4.0)
+        2.0
+        """
         if x < 0:
             raise ValueError(f"sqrt: undefined for negative input {x!r}")
         return math.sqrt(x)
 
     @staticmethod
     def sigmoid(x: float) -> float:
+        """1 / (1 + e ** -x), for any x.
+
+        >>> scalar.sigmoid(0.0), scalar.sigmoid(800.0)
+        (0.5, 1.0)
+        """
         # Two branches so that exp never sees a large positive argument.
         if x >= 0:
             return 1.0 / (1.0 + math.exp(-x))
@@ -102,7 +139,11 @@ class scalar:
     @staticmethod
     def pow(x: float, p: float) -> float:
         """x ** p with IEEE results (as numpy's): 0 ** -1 is inf, overflow is inf, and a negative
-        base to a non-integer power is nan (Python would give a complex number)."""
+        base to a non-integer power is nan (Python would give a complex number).
+
+        >>> scalar.pow(2.0, 3.0), scalar.pow(0.0, -1.0), scalar.pow(-8.0, 0.5)
+        (8.0, inf, nan)
+        """
         if x < 0 and not float(p).is_integer():
             return math.nan
         try:
@@ -114,24 +155,49 @@ class scalar:
 
     @staticmethod
     def recip(x: float) -> float:
+        """1 / x, with 1 / ±0 = ±inf (an infinite derivative, not an error).
+
+        >>> scalar.recip(4.0), scalar.recip(-0.0)
+        (0.25, -inf)
+        """
         return 1.0 / x if x else math.copysign(math.inf, x)
 
     @staticmethod
     def step(x: float) -> float:
-        """1 where x > 0, else 0: the derivative of relu (0 at the kink, as PyTorch)."""
+        """1 where x > 0, else 0: the derivative of relu (0 at the kink, as PyTorch).
+
+        >>> scalar.step(2.0), scalar.step(0.0)
+        (1.0, 0.0)
+        """
         return 1.0 if x > 0 else 0.0
 
     @staticmethod
     def sign(x: float) -> float:
+        """-1, 0 or 1: the derivative of abs (0 at the kink, as PyTorch).
+
+        >>> scalar.sign(-3.0), scalar.sign(0.0)
+        (-1.0, 0.0)
+        """
         return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0 * x)
 
     @staticmethod
     def is_zero(x: float) -> bool:
+        """x == 0 (either sign): where pow's derivatives take their special case.
+
+        >>> scalar.is_zero(-0.0), scalar.is_zero(1e-300)
+        (True, False)
+        """
         return x == 0
 
     @staticmethod
-    def where(condition: bool, x: Any, y: Any) -> Any:
-        return x if condition else y
+    def where(condition: bool, x: Callable[[], Any], y: Callable[[], Any]) -> Any:
+        """`x()` if condition else `y()`: only the branch taken is computed, so the other one may
+        be undefined there (log(0)) without making a node, or a NaN for `detect_anomaly()`.
+
+        >>> scalar.where(True, lambda: 1.0, lambda: 2.0)
+        1.0
+        """
+        return x() if condition else y()
 
     tanh = staticmethod(math.tanh)
     sin = staticmethod(math.sin)
@@ -140,16 +206,31 @@ class scalar:
 
     @staticmethod
     def relu(x: float) -> float:
+        """max(0, x).
+
+        >>> scalar.relu(-2.0), scalar.relu(3.0)
+        (0.0, 3.0)
+        """
         return 0.0 if x <= 0 else x
 
     @staticmethod
     def div(a: float, b: float) -> float:
+        """a / b, with a `DivisionByZeroError` that names the op.
+
+        >>> scalar.div(1.0, 4.0)
+        0.25
+        """
         if b == 0:
-            raise ZeroDivisionError(f"div: cannot divide {a!r} by zero")
+            raise DivisionByZeroError(f"div: cannot divide {a!r} by zero ({b!r})")
         return a / b
 
     @staticmethod
     def pow_number(x: float, p: float) -> float:
+        """x ** p for a number p, with a ValueError naming the op where the result is not real.
+
+        >>> scalar.pow_number(4.0, 0.5), scalar.pow_number(-2.0, 3.0)
+        (2.0, -8.0)
+        """
         if x == 0 and p < 0:
             raise ValueError(f"pow: zero cannot be raised to the negative power {p!r}")
         if x < 0 and not float(p).is_integer():
@@ -158,6 +239,11 @@ class scalar:
 
     @staticmethod
     def pow_value(a: float, b: float) -> float:
+        """a ** b for a Value exponent b: also a ValueError for a negative base.
+
+        >>> scalar.pow_value(2.0, 3.0)
+        8.0
+        """
         # d/db a**b = a**b * log(a) needs a > 0 (or a == 0 with b >= 0).
         if a < 0:
             raise ValueError(f"pow: base {a!r} is negative under a Value exponent (its gradient needs log(base))")
@@ -174,8 +260,8 @@ POW = Op(
     "**",
     lambda m, a, b: m.pow_value(a, b),
     lambda m, g, out, a, b: (
-        m.where(m.is_zero(b), 0.0 * g, g * b * m.pow(a, b - 1.0)),
-        m.where(m.is_zero(a), 0.0 * g, g * out * m.log(a)),
+        m.where(m.is_zero(b), lambda: 0.0 * g, lambda: g * b * m.pow(a, b - 1.0)),
+        m.where(m.is_zero(a), lambda: 0.0 * g, lambda: g * out * m.log(a)),
     ),
 )
 EXP = Op("exp", lambda m, x: m.exp(x), lambda m, g, out, x: (g * out,))
@@ -196,37 +282,68 @@ DOT = Op(
 )
 
 
-@functools.lru_cache(maxsize=1024)
 def power(p: float) -> Op:
-    """The op `x ** p` for a number p, named `**p` in pictures (one shared Op per exponent)."""
-    shown = repr(int(p)) if float(p).is_integer() else repr(p)
-    return Op(
+    """The op `x ** p` for a number p, named `**p` in pictures (one shared Op per exponent).
+
+    >>> from autodiff import Value
+    >>> x = Value(2.0)
+    >>> y = power(3.0)(x)
+    >>> y.backward()
+    >>> y.op, y.data, x.grad, power(0.5) is power(0.5)
+    ('**3', 8.0, 12.0, True)
+    """
+    try:
+        return _POWERS[p]  # 2, 2.0 and numpy's 2.0 are one key
+    except (KeyError, TypeError):
+        return _new_power(_value._to_float(p, "power"))
+
+
+_POWERS: dict[float, Op] = {}
+
+
+def _new_power(p: float) -> Op:
+    if len(_POWERS) >= 1024:  # exponents may come from data: keep the table small
+        _POWERS.clear()
+    shown = repr(int(p)) if p.is_integer() else repr(p)
+    op = _POWERS[p] = Op(
         f"**{shown}",
         lambda m, x: m.pow_number(x, p),
         # PyTorch's convention: the exponent 0 has zero gradient everywhere, even at x = 0.
         lambda m, g, out, x: (g * p * m.pow(x, p - 1.0) if p else 0.0 * g,),
     )
+    return op
 
 
-def sum(values: Sequence[Any]) -> _value.Value:  # noqa: A001 - the name users know from torch.sum
+def sum(values: Iterable[Any]) -> _value.Value:  # noqa: A001 - the name users know from torch.sum
     """One n-ary node for `values[0] + values[1] + ...` (a flat graph instead of a chain).
 
     >>> from autodiff import Value
     >>> sum([Value(1.0), Value(2.0), 3.0]).data
     6.0
     """
+    values = _as_sequence(values, "sum")
     if len(values) == 0:
         raise ValueError("sum: needs at least one value, got an empty sequence")
     return _value.apply(SUM, *values)
 
 
-def dot(a: Sequence[Any], b: Sequence[Any]) -> _value.Value:
+def dot(a: Iterable[Any], b: Iterable[Any]) -> _value.Value:
     """One n-ary node for `a[0]*b[0] + a[1]*b[1] + ...`, as a neuron's weighted sum.
 
     >>> from autodiff import Value
     >>> dot([Value(1.0), Value(2.0)], [3.0, 4.0]).data
     11.0
     """
+    a, b = _as_sequence(a, "dot"), _as_sequence(b, "dot")
     if len(a) != len(b) or len(a) == 0:
         raise ValueError(f"dot: needs two sequences of the same non-zero length, got {len(a)} and {len(b)}")
     return _value.apply(DOT, *a, *b)
+
+
+def _as_sequence(xs: Iterable[Any], function: str) -> Sequence[Any]:
+    """A list or a tuple as itself; any other iterable (a generator, say) as a tuple."""
+    if type(xs) is list or type(xs) is tuple:
+        return xs
+    if not isinstance(xs, Iterable):
+        raise TypeError(f"{function}: expected an iterable (a list, say), got {type(xs).__name__} ({xs!r})")
+    return tuple(xs)

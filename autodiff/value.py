@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import decimal
 import numbers
+import sys
 from typing import Any, cast
 
 from . import ops
@@ -22,7 +24,7 @@ class Value:
 
     __slots__ = ("_op", "data", "grad", "label", "parents", "requires_grad")
 
-    def __init__(self, data: Any, label: str = "", requires_grad: bool = True):
+    def __init__(self, data: Any, label: str = "", requires_grad: bool = True) -> None:
         self.data = data if type(data) is float else _to_float(data)
         self.grad: Any = 0.0
         self.label = label
@@ -32,22 +34,39 @@ class Value:
 
     @property
     def op(self) -> str:
-        """The name of the op that made this Value, "" for a leaf."""
+        """The name of the op that made this Value, "" for a leaf.
+
+        >>> (Value(2.0) * 3).op, Value(2.0).op
+        ('*', '')
+        """
         return self._op.name if self._op is not None else ""
 
     def __repr__(self) -> str:
         grad = self.grad.data if isinstance(self.grad, Value) else self.grad
+        shown = f"{grad:.4f}" if _is_number(grad) else repr(grad)  # whatever a user may have put there
         label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data:.4f}, grad={grad:.4f}{label})"
+        return f"Value(data={self.data:.4f}, grad={shown}{label})"
 
-    def backward(self, gradient: float = 1.0, create_graph: bool = False) -> None:
-        """Add d(self)/d(leaf) * gradient into every leaf's `.grad` (see `autodiff.backward`)."""
+    def backward(self, gradient: float | Value = 1.0, create_graph: bool = False) -> None:
+        """Add d(self)/d(leaf) * gradient into every leaf's `.grad` (see `autodiff.backward`).
+
+        >>> x = Value(3.0)
+        >>> y = x * x + x
+        >>> y.backward()
+        >>> x.grad, y.grad
+        (7.0, 1.0)
+        """
         from .backward import backward
 
         backward(self, gradient, create_graph)
 
     def detach(self) -> Value:
-        """A new leaf with the same data, outside any graph (it asks for no gradient)."""
+        """A new leaf with the same data, outside any graph (it asks for no gradient).
+
+        >>> y = (Value(2.0) * 3).detach()
+        >>> y.data, y.parents, y.requires_grad
+        (6.0, (), False)
+        """
         return Value(self.data, self.label, requires_grad=False)
 
     # Arithmetic with a Value or a number on either side; anything else is a TypeError naming the op.
@@ -79,7 +98,7 @@ class Value:
         if isinstance(other, Value):
             return apply(ops.POW, self, other)
         if _is_number(other):
-            return apply(ops.power(float(other)), self)
+            return apply(ops.power(other), self)
         return NotImplemented
 
     def __rpow__(self, other: Any) -> Value:
@@ -92,35 +111,88 @@ class Value:
         return self
 
     def exp(self) -> Value:
+        """e ** self (inf past 709.78, as in float64).
+
+        >>> Value(0.0).exp().data
+        1.0
+        """
         return apply(ops.EXP, self)
 
     def log(self) -> Value:
+        """The natural logarithm: -inf at 0, a ValueError below.
+
+        >>> Value(1.0).log().data
+        0.0
+        """
         return apply(ops.LOG, self)
 
     def log1p(self) -> Value:
+        """log(1 + self), accurate for tiny inputs: -inf at -1, a ValueError below.
+
+        >>> Value(1e-20).log1p().data
+        1e-20
+        """
         return apply(ops.LOG1P, self)
 
     def sqrt(self) -> Value:
+        """The square root: a ValueError below 0.
+
+        >>> Value(9.0).sqrt().data
+        3.0
+        """
         return apply(ops.SQRT, self)
 
     def tanh(self) -> Value:
+        """The hyperbolic tangent; like every op here, it records a node that backward() goes through.
+
+        >>> x = Value(0.0)
+        >>> y = x.tanh()
+        >>> y.backward()
+        >>> y.data, y.op, x.grad
+        (0.0, 'tanh', 1.0)
+        """
         return apply(ops.TANH, self)
 
     def sigmoid(self) -> Value:
+        """1 / (1 + e ** -self), without overflow for any input.
+
+        >>> Value(0.0).sigmoid().data, Value(-800.0).sigmoid().data
+        (0.5, 0.0)
+        """
         return apply(ops.SIGMOID, self)
 
     def relu(self) -> Value:
+        """max(0, self); its derivative at 0 is 0, as in PyTorch.
+
+        >>> Value(-2.0).relu().data, Value(3.0).relu().data
+        (0.0, 3.0)
+        """
         return apply(ops.RELU, self)
 
     def abs(self) -> Value:
+        """|self|, also as `abs(v)`; its derivative at 0 is 0, as in PyTorch.
+
+        >>> abs(Value(-2.0)).data
+        2.0
+        """
         return apply(ops.ABS, self)
 
     __abs__ = abs  # noqa: A003 - abs(v) and v.abs() are the same op
 
     def sin(self) -> Value:
+        """The sine, in radians.
+
+        >>> Value(0.0).sin().data
+        0.0
+        """
         return apply(ops.SIN, self)
 
     def cos(self) -> Value:
+        """The cosine, in radians.
+
+        >>> Value(0.0).cos().data
+        1.0
+        """
         return apply(ops.COS, self)
 
 
@@ -165,9 +237,11 @@ def constant(x: Any, op: ops.Op | None = None) -> Value:
     >>> c.data, c.requires_grad, (c * Value(1.0)).parents[0] is c
     (2.5, False, True)
     """
-    if not _is_number(x):
-        where = f"{op.name}: " if op is not None else ""
-        raise TypeError(f"{where}expected a Value or a number, got {type(x).__name__} ({x!r})")
+    if type(x) is not float:  # checked and converted here, so that an error names the op
+        where = op.name if op is not None else "constant"
+        if not _is_number(x):
+            raise TypeError(f"{where}: expected a Value or a number, got {type(x).__name__} ({x!r})")
+        x = _to_float(x, where)
     return Value(x, requires_grad=False)
 
 
@@ -176,7 +250,12 @@ def _is_number(x: Any) -> bool:
     return type(x) is float or type(x) is int or isinstance(x, numbers.Real)
 
 
-def _to_float(x: Any) -> float:
+def _to_float(x: Any, where: str = "Value") -> float:
+    """`x` as a float; an error names `where` (the op or function) and `x`."""
     if not _is_number(x):
-        raise TypeError(f"Value: data must be an int, a float or a numpy scalar, got {type(x).__name__} ({x!r})")
-    return float(x)
+        raise TypeError(f"{where}: expected an int, a float or a numpy scalar, got {type(x).__name__} ({x!r})")
+    try:
+        return float(x)
+    except OverflowError:  # an int beyond 1.8e308, shown rounded: it may have thousands of digits
+        shown = f"{decimal.Decimal(int(x)):.4e}"
+        raise ValueError(f"{where}: {shown} is too large for a float (at most {sys.float_info.max:.4g})") from None

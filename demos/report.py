@@ -14,8 +14,9 @@ OUT_DIR = "out"
 class Check:
     """One quoted number and our computed one.
 
-    `tolerance` is one unit of the last quoted digit (tutorials round, and sometimes truncate).
-    `expect_match=False` marks a quoted number the demo shows to be wrong; `note` says why.
+    `tolerance` is how far the computed number may be from the quoted one (for a number quoted
+    as text, see `quoted_digits`). `expect_match=False` marks a quoted number the demo shows to
+    be wrong; `note` says why, in the table.
     """
 
     example: str
@@ -38,10 +39,17 @@ class Check:
         return self.matches == self.expect_match
 
 
+# A whole number is quoted exactly: it may differ by float rounding only, relative to max(1, |x|).
+ROUNDING = 1e-12
+
+
 def quoted_digits(quoted: str) -> float:
-    """One unit in the last digit of a number as quoted: "0.3775" -> 0.0001."""
-    decimals = len(quoted.split(".")[1]) if "." in quoted else 0
-    return 10.0**-decimals
+    """The tolerance for a number as quoted: one unit in the last digit of a decimal ("0.3775" ->
+    0.0001: tutorials round, and sometimes truncate), float rounding for a whole number ("3").
+    """
+    if "." not in quoted:
+        return ROUNDING * max(1.0, abs(float(quoted)))
+    return 10.0 ** -len(quoted.split(".")[1])
 
 
 def check(example: str, quantity: str, quoted: str, computed: float, **kwargs) -> Check:
@@ -50,17 +58,17 @@ def check(example: str, quantity: str, quoted: str, computed: float, **kwargs) -
 
 
 def table(checks: Sequence[Check]) -> str:
-    """The summary table, one row per check."""
-    rows = [("example", "quantity", "quoted", "computed", "match")]
+    """The summary table, one row per check; the last column says why a quote differs."""
+    rows = [("example", "quantity", "quoted", "computed", "match", "note")]
     for c in checks:
         verdict = "yes" if c.matches else "no"
         if not c.expect_match:
             verdict += " (quoted is wrong, as expected)" if not c.matches else " (expected a mismatch!)"
         elif not c.matches:
             verdict += "  <-- DISAGREES"
-        rows.append((c.example, c.quantity, c.quoted_text or _show(c.quoted), _show(c.computed), verdict))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r[:4], widths)) + "  " + r[4] for r in rows]
+        rows.append((c.example, c.quantity, c.quoted_text or _show(c.quoted), _show(c.computed), verdict, c.note))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    lines = [("  ".join(cell.ljust(w) for cell, w in zip(r, widths)) + "  " + r[5]).rstrip() for r in rows]
     lines.insert(1, "-" * len(lines[0]))
     return "\n".join(lines)
 

@@ -2,7 +2,8 @@
 
 Glorot/Xavier uniform weights drawn as the tutorial draws them (numpy seed 0, W1 then W2),
 zero biases, loss mean of 1/2 (y - y_hat)^2 with the gradient summed over the batch, lr 0.001.
-The engine's weights are compared with the numpy implementation's after every step.
+The engine's weights are compared with the numpy implementation's after every step (with
+--fast, the compiled graph runs the first 3,000 of the 100,000 steps and numpy alone the rest).
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ from demos.report import Check, main
 X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 Y = np.array([0.0, 1.0, 1.0, 0.0])
 LR, STEPS = 0.001, 100_000
-EAGER_STEPS = {False: 3_000, True: 300}  # eager is compared step by step; compiled runs them all
+EAGER_STEPS = {False: 3_000, True: 300}  # eager is compared with numpy step by step
+COMPILED_STEPS = {False: STEPS, True: 3_000}  # --fast: numpy alone runs the rest of the STEPS
+NOT_REPRODUCIBLE = (
+    "the tutorial's final loss 0.0033 and its predictions are not reproducible from seed 0 (its notebook "
+    "had drawn random numbers before): what is checked is that training converges to the targets"
+)
 EX = "xor"
 
 
@@ -86,44 +92,54 @@ def train_eager(n: int) -> tuple[float, float]:
     return worst, loss.data / len(Y)
 
 
-def train_compiled() -> tuple[nn.MLP, float, list[float]]:
-    """All the tutorial's steps with the compiled graph, beside numpy, compared every step."""
+def train_compiled(n: int) -> tuple[nn.MLP, float, list[float]]:
+    """The tutorial's STEPS: the first n with the compiled graph beside numpy, compared every step,
+    the rest with numpy alone. Returns our model with the final weights, the largest weight
+    difference seen and the loss before each step."""
     reference = glorot_init()
     model = model_from(reference)
     opt = nn.SGD(model.parameters(), lr=LR)
     per_example = ad.compile(lambda x0, x1, y: 0.5 * (y - model([x0, x1])) ** 2, n_inputs=3)
     batch = np.column_stack([X, Y])
     worst, losses = 0.0, []
-    for _ in steps(STEPS, "compiled"):
+    for _ in steps(n, "compiled"):
         losses.append(float(np.mean(per_example(batch))))
         opt.zero_grad()
         per_example.backward(reduction="sum")
         opt.step()
         numpy_step(reference)
         worst = max(worst, max_difference(model, reference))
+    if n < STEPS:
+        losses += [numpy_step(reference) for _ in steps(STEPS - n, "numpy")]
+        model = model_from(reference)
     return model, worst, losses
 
 
 def run(fast: bool = False) -> list[Check]:
-    n = EAGER_STEPS[fast]
-    eager_worst, eager_loss = train_eager(n)
-    print(f"eager engine, {n} steps: loss {eager_loss:.6f}; largest weight difference from numpy {eager_worst:.2e}")
-    model, worst, losses = train_compiled()
-    predictions = [model(list(x)).data for x in X]
+    eager_n, compiled_n = EAGER_STEPS[fast], COMPILED_STEPS[fast]
+    eager_worst, eager_loss = train_eager(eager_n)
     print(
-        f"compiled graph, {STEPS} steps: loss {losses[0]:.4f} -> {losses[-1]:.4f}; "
+        f"eager engine, {eager_n} steps: loss {eager_loss:.6f}; largest weight difference from numpy {eager_worst:.2e}"
+    )
+    model, worst, losses = train_compiled(compiled_n)
+    predictions = [model(list(x)).data for x in X]
+    numpy_alone = f", then numpy alone to {STEPS}" if compiled_n < STEPS else ""
+    print(
+        f"compiled graph, {compiled_n} steps{numpy_alone}: loss {losses[0]:.4f} -> {losses[-1]:.4f}; "
         f"largest weight difference from numpy {worst:.2e}"
     )
     print("predictions:", ", ".join(f"{p:.4f}" for p in predictions), "for targets", Y.astype(int).tolist())
+    print(f"note: {NOT_REPRODUCIBLE}")
+    converged = "converges" if losses[-1] < losses[0] / 5 else "no"
     return [
-        Check(EX, f"eager vs numpy, {n} steps (max |dw|)", 0.0, eager_worst, 1e-9),
-        Check(EX, f"compiled vs numpy, {STEPS} steps (max |dw|)", 0.0, worst, 1e-9),
+        Check(EX, f"eager vs numpy, {eager_n} steps (max |dw|)", 0.0, eager_worst, 1e-9),
+        Check(EX, f"compiled vs numpy, {compiled_n} steps (max |dw|)", 0.0, worst, 1e-9),
         Check(
             EX, "predictions round to the targets", str(Y.astype(int).tolist()), str([round(p) for p in predictions])
         ),
-        # The tutorial's loss 0.0033 and predictions came from a notebook whose random state had been
-        # used before: not reproducible from seed 0, so the claim checked is that training converges.
-        Check(EX, "converges (loss falls fivefold)", "converges", "converges" if losses[-1] < losses[0] / 5 else "no"),
+        Check(
+            EX, "converges (loss falls fivefold)", "converges", converged, note="the quoted 0.0033 is not reproducible"
+        ),
     ]
 
 

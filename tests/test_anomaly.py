@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import math
+import warnings
 
+import numpy as np
 import pytest
+import torch
 
-from autodiff import Value, detect_anomaly
+from autodiff import Value, detect_anomaly, ops
+from autodiff.backward import values
+from autodiff.compiled import arrays
 
 
 def test_forward_infinity_names_op_operand_and_line():
@@ -56,3 +61,31 @@ def test_finite_graphs_pass_through():
 def _line_of(text):
     with open(__file__) as f:
         return next(i for i, line in enumerate(f, start=1) if text in line and "_line_of" not in line)
+
+
+@pytest.mark.parametrize("a, b", [(0.0, 2.0), (0.0, 3.0), (2.0, 0.0), (0.0, 0.0)])
+def test_create_graph_through_pow_where_a_branch_not_taken_is_undefined(a, b):
+    # d/db a**b = a**b * log(a) is 0 at a = 0 by convention: log(0) must not even be computed,
+    # or it makes a node that detect_anomaly() rightly reports.
+    x, y = Value(a), Value(b)
+    with detect_anomaly():
+        (x**y).backward(create_graph=True)
+    tx, ty = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (a, b))
+    (tx**ty).backward()
+    assert (x.grad.data, y.grad.data) == (tx.grad.item(), ty.grad.item())
+
+
+@pytest.mark.parametrize("m", [ops.scalar, values, arrays])
+def test_where_computes_only_the_branch_it_needs(m):
+    taken = []
+    chosen = m.where(True, lambda: taken.append("x") or 1.0, lambda: taken.append("y") or 2.0)
+    assert chosen == 1.0
+    if m is arrays:  # numpy computes both, for the whole batch, without a warning for either
+        assert taken == ["x", "y"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            zero = np.array([0.0, 1.0])
+            got = m.where(zero == 0, lambda: 0.0 * zero, lambda: np.log(zero) * zero)
+        np.testing.assert_array_equal(got, [0.0, 0.0])
+    else:
+        assert taken == ["x"]

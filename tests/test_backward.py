@@ -9,7 +9,7 @@ import tracemalloc
 import pytest
 import torch
 
-from autodiff import Value, detect_anomaly, no_grad
+from autodiff import Value, backward, constant, detect_anomaly, draw_dot, grad, no_grad, topological_order
 from tests.helpers import assert_matches_torch
 
 
@@ -160,3 +160,73 @@ def test_backward_keeps_no_set_of_visited_nodes():
         tracemalloc.stop()
     nodes = 4 * n - 1
     assert (peak - after) / nodes < 12
+
+
+def _made_under_no_grad():
+    with no_grad():
+        return Value(2.0) * 3.0
+
+
+@pytest.mark.parametrize(
+    "make", [_made_under_no_grad, lambda: Value(2.0, requires_grad=False), lambda: constant(2.0) * 3.0 + 1.0]
+)
+def test_backward_on_a_root_that_needs_no_grad_is_an_error(make):
+    root = make()
+    with pytest.raises(RuntimeError, match=r"backward: .* does not require grad.*no_grad\(\).*constants"):
+        root.backward()
+    with pytest.raises(RuntimeError, match="backward"):
+        backward(root)
+    with pytest.raises(RuntimeError, match=r"grad: .* does not require grad"):
+        grad(root, [Value(1.0)])
+    with pytest.raises(RuntimeError, match="does not require grad"):  # as PyTorch
+        torch.tensor(2.0, dtype=torch.float64).backward()
+
+
+def test_grad_with_respect_to_a_constant_is_an_error():
+    x = Value(2.0)
+    with no_grad():
+        frozen = x * 3.0
+    for not_differentiable in [constant(1.0), frozen]:
+        with pytest.raises(RuntimeError, match=r"grad: input 1 .* does not require grad"):
+            grad(x * x, [x, not_differentiable])
+    t = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        torch.autograd.grad(t * t, [t, torch.tensor(1.0, dtype=torch.float64)])
+
+
+def test_grad_accepts_one_value_as_torch_accepts_one_tensor_and_any_iterable():
+    x = Value(3.0)
+    assert grad(x * x, x) == grad(x * x, (v for v in [x])) == [6.0]
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_a_value_as_the_gradient_of_backward(create_graph):
+    x, seed = Value(1.5), Value(2.0)
+    y = x * x
+    y.backward(seed, create_graph=create_graph)
+    tx, tseed = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (1.5, 2.0))
+    (tgx,) = torch.autograd.grad(tx * tx, tx, grad_outputs=tseed, create_graph=create_graph)
+    if not create_graph:  # the seed's number is used, no graph is made
+        assert type(x.grad) is float and x.grad == tgx.item()
+        return
+    assert x.grad.data == tgx.item()
+    (d_seed,) = grad(x.grad, [seed])  # the gradient depends on the seed, as in torch
+    assert d_seed == torch.autograd.grad(tgx, tseed)[0].item()
+
+
+def test_a_failed_backward_leaves_no_none_behind():
+    x, y = Value(0.0, label="x"), Value(2.0, label="y")
+    root = (y * y).tanh() + x.sqrt()
+    with pytest.raises(FloatingPointError), detect_anomaly():
+        root.backward()  # sqrt's gradient at 0 is infinite: the sweep stops before y * y
+    nodes = topological_order(root)
+    assert all(v.grad is not None for v in nodes)
+    assert all(repr(v).startswith("Value(") for v in nodes) and draw_dot(root).source
+
+
+def test_repr_and_picture_of_a_grad_that_is_not_a_number():
+    x = Value(1.0)
+    root = x * 2.0
+    root.grad = None
+    assert repr(root) == "Value(data=2.0000, grad=None)"
+    assert "grad nan" in draw_dot(root, color_by_grad=True).source

@@ -32,7 +32,8 @@ def eager(fn: Callable, x: np.ndarray, reduction: str = "mean") -> tuple[np.ndar
         results = [result] if not isinstance(result, list) else result
         results = [r if isinstance(r, Value) else constant(r) for r in results]
         for r in results:
-            r.backward(seed)
+            if r.requires_grad:  # a constant output adds no gradient (and backward refuses it)
+                r.backward(seed)
         outputs.append([r.data for r in results])
         input_grads.append([v.grad for v in xs])
     out = np.array(outputs)

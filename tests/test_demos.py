@@ -23,6 +23,24 @@ def test_demo_numbers(name):
     assert not wrong, [(c.quantity, c.quoted, c.computed) for c in wrong]
 
 
+def test_a_whole_number_is_matched_exactly_a_decimal_to_its_last_digit():
+    from demos.report import check
+
+    assert check("x", "z", "0", 0.0).matches and check("x", "z", "-3", -3.0 - 4e-16).matches
+    assert not check("x", "z", "0", 0.9).matches and not check("x", "z", "3", 3.001).matches
+    # Tutorials round, and sometimes truncate: a decimal may be off by one unit of its last digit.
+    assert check("x", "a", "0.3775", 0.37759).matches and not check("x", "a", "0.3775", 0.37761).matches
+
+
+def test_the_table_says_why_a_quote_differs():
+    from demos.report import Check, table
+
+    lines = table([Check("x", "q", 1.0, 2.0, expect_match=False, note="the tutorial halves it")]).splitlines()
+    assert lines[0].split()[-1] == "note" and lines[-1].endswith(
+        "(quoted is wrong, as expected)  the tutorial halves it"
+    )
+
+
 def test_coffee_shows_the_mse_claim_is_off_by_two():
     from demos import coffee
 

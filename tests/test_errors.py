@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from autodiff import Value
+import autodiff
+from autodiff import DivisionByZeroError, Value, backward, constant, grad, gradcheck, gradgradcheck, power
 
 
 @pytest.mark.parametrize("bad", ["3", None, [1.0], {"x": 1}, 1 + 2j, object()])
@@ -31,9 +32,9 @@ def test_non_number_operand_is_a_type_error(op, bad):
     [
         ("Value(-1.0).log()", ValueError, ["log", "-1.0"]),
         ("Value(-4.0).sqrt()", ValueError, ["sqrt", "-4.0"]),
-        ("Value(1.0) / 0", ZeroDivisionError, ["div", "1.0", "zero"]),
-        ("Value(1.0) / Value(0.0)", ZeroDivisionError, ["div", "1.0", "zero"]),
-        ("3 / Value(0.0)", ZeroDivisionError, ["div", "3.0", "zero"]),
+        ("Value(1.0) / 0", ValueError, ["div", "1.0", "zero"]),
+        ("Value(1.0) / Value(0.0)", ValueError, ["div", "1.0", "zero"]),
+        ("3 / Value(0.0)", ValueError, ["div", "3.0", "zero"]),
         ("Value(0.0) ** -1", ValueError, ["pow", "zero", "-1"]),
         ("Value(0.0) ** Value(-2.0)", ValueError, ["pow", "zero", "-2.0"]),
         ("0 ** Value(-0.5)", ValueError, ["pow", "zero", "-0.5"]),
@@ -47,6 +48,16 @@ def test_undefined_math_names_op_and_operand(expr, error, words):
         eval(expr)
     for word in words:
         assert word in str(info.value)
+
+
+def test_division_by_zero_is_also_python_s_zero_division_error():
+    with pytest.raises(ZeroDivisionError, match=r"div: cannot divide 1.0 by zero \(-0.0\)"):
+        Value(1.0) / Value(-0.0)
+    f = autodiff.compile(lambda x: 1.0 / x, n_inputs=1)
+    for error in (ValueError, ZeroDivisionError):  # compiled mode raises the same
+        with pytest.raises(error, match=r"div: cannot divide 1.0 by zero \(0.0\)"):
+            f(np.array([[2.0], [0.0]]))
+    assert issubclass(DivisionByZeroError, ZeroDivisionError) and issubclass(DivisionByZeroError, ValueError)
 
 
 def test_extremes_do_not_overflow():
@@ -74,3 +85,79 @@ def test_numpy_and_int_inputs_become_python_floats():
     for x in [3, np.float64(2.5), np.float32(1.5), np.int64(7), True]:
         v = Value(x)
         assert type(v.data) is float and v.data == float(x)
+
+
+HUGE = 10**400  # an int that no float can hold
+
+
+@pytest.mark.parametrize(
+    "make, name",
+    [
+        (lambda: Value(HUGE), "Value"),
+        (lambda: Value(1.0) + HUGE, "+"),
+        (lambda: HUGE * Value(1.0), "*"),
+        (lambda: Value(2.0) ** HUGE, "power"),  # x ** p is the op power(p)
+        (lambda: HUGE ** Value(2.0), "**"),
+        (lambda: constant(HUGE), "constant"),
+        (lambda: power(HUGE), "power"),
+        (lambda: Value(1.0).backward(HUGE), "backward"),
+        (lambda: gradcheck(lambda x: x, [HUGE]), "gradcheck"),
+    ],
+)
+def test_a_number_too_large_for_a_float_is_a_value_error_naming_the_op(make, name):
+    with pytest.raises(ValueError) as info:
+        make()
+    message = str(info.value)
+    assert message.startswith(f"{name}: ") and "too large for a float" in message
+    assert "1.0000e+400 is too large for a float" in message and len(message) < 100  # not 400 digits
+
+
+def test_an_int_of_any_size_is_shown_rounded():
+    with pytest.raises(ValueError, match=r"^\+: -3.0000e\+5000 is too large for a float"):
+        Value(1.0) + -3 * 10**5000  # beyond Python's limit of 4300 digits for str(int)
+
+
+@pytest.mark.parametrize("bad", ["2", None, [1.0]])
+def test_backward_gradient_must_be_a_value_or_a_number(bad):
+    x = Value(2.0)
+    with pytest.raises(TypeError, match=rf"backward: gradient must be a Value or a number, got {type(bad).__name__}"):
+        (x * x).backward(bad)
+    assert x.grad == 0.0
+
+
+@pytest.mark.parametrize("bad", [3.0, None, "x"])
+def test_backward_and_grad_of_something_other_than_a_value(bad):
+    with pytest.raises(TypeError, match=rf"backward: expected a Value to differentiate, got {type(bad).__name__}"):
+        backward(bad)
+    with pytest.raises(TypeError, match=rf"grad: expected a Value to differentiate, got {type(bad).__name__}"):
+        grad(bad, [Value(1.0)])
+    x = Value(1.0)
+    with pytest.raises(TypeError, match=rf"grad: input 1 must be a Value, got {type(bad).__name__}"):
+        grad(x * 2.0, [x, bad])
+
+
+@pytest.mark.parametrize("check", [gradcheck, gradgradcheck])
+def test_gradcheck_of_a_function_that_returns_no_value_or_of_no_number(check):
+    with pytest.raises(TypeError, match=r"gradcheck: fn must return a Value, got float \(3.0\)"):
+        check(lambda x: 3.0, [1.0])
+    with pytest.raises(TypeError, match=rf"{check.__name__}: expected an int, a float or a numpy scalar, got str"):
+        check(lambda x: x, ["1.0"])
+
+
+def test_gradcheck_of_constant_and_linear_functions():
+    # Their gradient (or second derivative) asks for no gradient itself: it is zero, not an error.
+    assert gradcheck(lambda x: constant(2.0), [1.0])
+    assert gradgradcheck(lambda x, y: 3.0 * x + y, [1.0, 2.0])
+
+
+def test_sum_and_dot_take_any_iterable():
+    xs = [Value(0.5), Value(-2.0), 3.0]
+    assert autodiff.sum(x for x in xs).data == autodiff.sum(xs).data
+    assert autodiff.dot((x for x in xs), iter(xs)).data == autodiff.dot(xs, xs).data
+    for call, name in [(lambda: autodiff.sum(3.0), "sum"), (lambda: autodiff.dot(xs, 3.0), "dot")]:
+        with pytest.raises(TypeError, match=rf"^{name}: expected an iterable \(a list, say\), got float \(3.0\)"):
+            call()
+    with pytest.raises(TypeError, match=r"^grad: expected an iterable \(a list, say\), got float"):
+        grad(Value(1.0) * 2.0, 3.0)
+    with pytest.raises(ValueError, match="sum: needs at least one value"):
+        autodiff.sum(x for x in [])

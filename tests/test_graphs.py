@@ -17,6 +17,7 @@ UNARY = [
     lambda a: a.abs(),
     lambda a: -a,
     lambda a: (a * a + 1.0).log(),
+    lambda a: (a * a).log1p(),
     lambda a: (a * a + 1.0).sqrt(),
     lambda a: a.tanh().exp(),
     lambda a: a**2,

@@ -15,8 +15,20 @@ BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.S)
 
 
 def _expected_prints(block: str) -> list[str]:
-    """The `# ...` comment after each print(...) line: what that line shows (a prefix of it)."""
+    """The `# ...` comment after each print(...) line: what that line shows (see `_shows`)."""
     return [m.group(1).strip() for m in re.finditer(r"^\s*print\(.*\)\s+#\s*(.*)$", block, flags=re.M)]
+
+
+def _shows(want: str, got: str) -> bool:
+    """Word by word: equal as printed, or, for a word ending in "...", its leading digits."""
+    if want.endswith("..."):
+        return got.startswith(want.removesuffix("..."))
+    return got == want
+
+
+def test_a_readme_word_must_match_whole_unless_it_ends_in_dots():
+    assert _shows("6", "6") and _shows("-0.0295981...", "-0.029598156")
+    assert not _shows("6", "60") and not _shows("0.69882", "0.698821") and not _shows("-0.0295981...", "-0.0295982")
 
 
 def test_every_python_block_runs_and_prints_what_it_says(tmp_path, monkeypatch):
@@ -30,9 +42,8 @@ def test_every_python_block_runs_and_prints_what_it_says(tmp_path, monkeypatch):
         expected = _expected_prints(block)
         assert len(lines) == len(expected), block
         for line, comment in zip(lines, expected):
-            # Word by word; a word ending in "..." quotes the leading digits only.
             for want, got in zip(comment.split(), line.split(), strict=True):
-                assert got.startswith(want.removesuffix("...")), f"README says {comment!r}, the code printed {line!r}"
+                assert _shows(want, got), f"README says {comment!r}, the code printed {line!r}"
 
 
 def test_every_public_name_is_in_the_api_overview():

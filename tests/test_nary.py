@@ -1,0 +1,169 @@
+"""The n-ary ops `autodiff.sum` and `autodiff.dot` on their own, against PyTorch float64.
+
+Many lengths, repeated and shared inputs, numbers mixed in as constants; then finite
+differences and second derivatives.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+import autodiff as ad
+from autodiff import Value, grad, gradcheck, gradgradcheck
+from tests.helpers import EPS, assert_matches_torch, close
+
+rng = np.random.default_rng(20260214)
+LENGTHS = [1, 2, 3, 4, 5, 8, 13, 32, 100]
+
+
+def _stacked(xs):
+    return torch.stack([x if isinstance(x, torch.Tensor) else torch.tensor(float(x), dtype=torch.float64) for x in xs])
+
+
+def nsum(xs):
+    """`autodiff.sum` on Values, `torch.sum` on tensors; numbers may be mixed in either way."""
+    return ad.sum(xs) if any(isinstance(x, Value) for x in xs) else _stacked(xs).sum()
+
+
+def ndot(a, b):
+    """`autodiff.dot` on Values, `torch.dot` on tensors; numbers may be mixed in either way."""
+    return ad.dot(a, b) if any(isinstance(x, Value) for x in [*a, *b]) else torch.dot(_stacked(a), _stacked(b))
+
+
+def rounding(n, terms):
+    """A bound on the gap between two sums of n terms added in different orders (torch may pair
+    them up, or fuse a multiply-add): n units of rounding of the sum of the terms' sizes."""
+    return n * EPS * math.fsum(abs(t) for t in terms)
+
+
+def sample(n):
+    return [float(x) for x in rng.uniform(-3, 3, n)]
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+def test_sum_of_n_values_matches_torch(n):
+    for xs in (sample(n), [float(x) for x in rng.choice([-1, 1], n) * 10 ** rng.uniform(-8, 8, n)]):
+        assert_matches_torch(lambda *vs: nsum(list(vs)), xs, abs_=rounding(n, xs))
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+def test_sum_with_numbers_mixed_in_matches_torch(n):
+    xs, numbers = sample(n), sample(n)
+
+    def fn(*vs):  # every third term a number: a constant leaf, which gets no gradient
+        return nsum([c if i % 3 == 1 else v for i, (v, c) in enumerate(zip(vs, numbers))])
+
+    assert_matches_torch(fn, xs, abs_=rounding(n, xs + numbers))
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+def test_dot_of_n_values_matches_torch(n):
+    a, b = sample(n), sample(n)
+    scale = rounding(n, [x * y for x, y in zip(a, b)])
+    assert_matches_torch(lambda *vs: ndot(list(vs[:n]), list(vs[n:])), a + b, abs_=scale)
+    # One side numbers: the weights of a neuron against fixed inputs, and the other way round.
+    assert_matches_torch(lambda *vs: ndot(list(vs), b), a, abs_=scale)
+    assert_matches_torch(lambda *vs: ndot(a, list(vs)), b, abs_=scale)
+
+
+# Functions of three leaves x, y, z with repeated and shared inputs, numbers mixed in, and
+# sums and dots nested in each other and in other ops. They run on Values and on tensors.
+SHARED = {
+    "sum([x])": lambda x, y, z: nsum([x]),
+    "sum([x, x])": lambda x, y, z: nsum([x, x]),
+    "sum([x, 2.5, y, x, -1.0])": lambda x, y, z: nsum([x, 2.5, y, x, -1.0]),
+    "sum([x*y, x.tanh(), y, z*z])": lambda x, y, z: nsum([x * y, x.tanh(), y, z * z]),
+    "dot([x], [y])": lambda x, y, z: ndot([x], [y]),
+    "dot([x], [x])": lambda x, y, z: ndot([x], [x]),
+    "dot([x, x], [x, y])": lambda x, y, z: ndot([x, x], [x, y]),
+    "dot([x, x, x], [x, x, x])": lambda x, y, z: ndot([x, x, x], [x, x, x]),
+    "dot([x, 2.0], [y, x])": lambda x, y, z: ndot([x, 2.0], [y, x]),
+    "dot([1.5, -2.0, 0.25], [x, y, x])": lambda x, y, z: ndot([1.5, -2.0, 0.25], [x, y, x]),
+    "dot([x, y, z], [z, x, y])": lambda x, y, z: ndot([x, y, z], [z, x, y]),
+    "dot([x, y, z], [x, y, z]).sqrt()": lambda x, y, z: ndot([x, y, z], [x, y, z]).sqrt(),
+    "dot([x, y], [y.sin(), x.tanh()])": lambda x, y, z: ndot([x, y], [y.sin(), x.tanh()]),
+    "dot([sum([x, y]), x], [z, dot([x], [y])])": lambda x, y, z: ndot([nsum([x, y]), x], [z, ndot([x], [y])]),
+    "sum([dot([x, y], [y, z]), x, 3.0]).tanh()": lambda x, y, z: nsum([ndot([x, y], [y, z]), x, 3.0]).tanh(),
+    "sum([x, y]) * dot([y, z], [z, z])": lambda x, y, z: nsum([x, y]) * ndot([y, z], [z, z]),
+}
+POINTS = [[float(v) for v in row] for row in rng.uniform(-2, 2, (12, 3))] + [
+    [0.0, 0.0, 1.0],
+    [1.0, -1.0, 0.5],
+    [1e-8, 1e8, -3.0],
+]
+
+
+@pytest.mark.parametrize("name", SHARED)
+def test_repeated_and_shared_inputs_match_torch(name):
+    fn = SHARED[name]
+    for point in POINTS:
+        if "sqrt" in name and not any(point):
+            continue  # sqrt's derivative at 0 is infinite: not a point for this comparison
+        assert_matches_torch(fn, point)
+
+
+@pytest.mark.parametrize("name", SHARED)
+def test_repeated_and_shared_inputs_pass_gradcheck(name):
+    for point in POINTS[:5]:
+        assert gradcheck(SHARED[name], point, eps=1e-6, atol=1e-7, rtol=1e-6)
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+def test_sum_and_dot_of_n_values_pass_gradcheck(n):
+    xs = sample(2 * n)
+    assert gradcheck(lambda *vs: nsum(list(vs)), xs[:n])
+    assert gradcheck(lambda *vs: ndot(list(vs[:n]), list(vs[n:])), xs)
+
+
+def our_hessian(fn, point):
+    xs = [Value(v) for v in point]
+    first = grad(fn(*xs), xs, create_graph=True)
+    # A first derivative that depends on no input (d/dx of sum([x]) is 1) has a zero row, as in torch.
+    return [grad(g, xs) if g.requires_grad else [0.0] * len(xs) for g in first]
+
+
+def torch_hessian(fn, point):
+    hessian = torch.autograd.functional.hessian(lambda t: fn(*t.unbind()), torch.tensor(point, dtype=torch.float64))
+    return hessian.tolist()
+
+
+@pytest.mark.parametrize("name", SHARED)
+def test_second_derivatives_match_torch(name):
+    fn = SHARED[name]
+    for point in POINTS[:8]:
+        ours, theirs = our_hessian(fn, point), torch_hessian(fn, point)
+        for i, (row, t_row) in enumerate(zip(ours, theirs)):
+            for j, (h, t) in enumerate(zip(row, t_row)):
+                assert close(h, t, rel=1e-10, abs_=1e-13), f"{name} d2/dx{i}dx{j} at {point}: ours {h}, torch {t}"
+
+
+def test_second_derivatives_of_dot_count_each_repetition():
+    # dot([x, x], [x, y]) = x^2 + x y: its Hessian is [[2, 1], [1, 0]] exactly, whatever x and y.
+    fn = SHARED["dot([x, x], [x, y])"]
+    assert our_hessian(fn, [0.7, -1.3, 0.0]) == [[2.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    # dot([x, x, x], [x, x, x]) = 3 x^2.
+    assert our_hessian(SHARED["dot([x, x, x], [x, x, x])"], [0.7, 0.0, 0.0])[0][0] == 6.0
+
+
+@pytest.mark.parametrize("name", SHARED)
+def test_repeated_and_shared_inputs_pass_gradgradcheck(name):
+    for point in POINTS[:3]:
+        assert gradgradcheck(SHARED[name], point, atol=1e-6, rtol=1e-5)
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 13])
+def test_second_derivatives_of_n_ary_ops_through_a_nonlinearity_match_torch(n):
+    # tanh(sum(x_i^2) + dot(x, w)): a Hessian that is full, and not constant.
+    w = sample(n)
+
+    def fn(*xs):
+        return (nsum([x * x for x in xs]) * 0.1 + ndot(list(xs), w)).tanh()
+
+    point = sample(n)
+    for row, t_row in zip(our_hessian(fn, point), torch_hessian(fn, point)):
+        for h, t in zip(row, t_row):
+            assert close(h, t, rel=1e-10, abs_=1e-13)
