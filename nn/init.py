@@ -15,11 +15,14 @@ True
 from __future__ import annotations
 
 import math
+import numbers
 import random
 from collections.abc import Sequence
 from typing import Any
 
 from autodiff import Value
+
+from . import checks
 
 generator = random.Random()
 
@@ -36,7 +39,9 @@ def manual_seed(seed: int) -> None:
     >>> Neuron(3).state_dict() == first
     True
     """
-    generator.seed(seed)
+    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool):
+        raise TypeError(f"manual_seed: seed should be an int, got {type(seed).__name__} ({seed!r})")
+    generator.seed(int(seed))
 
 
 def uniform_(values: Sequence[Any], a: float = 0.0, b: float = 1.0) -> None:
@@ -48,8 +53,11 @@ def uniform_(values: Sequence[Any], a: float = 0.0, b: float = 1.0) -> None:
     >>> [round(w.data, 4) for w in ws]
     [0.6888, 0.5159, -0.1589]
     """
-    for v in _flat(values):
-        v.data = generator.uniform(a, b)
+    low, high = checks.number("uniform_", "a", a), checks.number("uniform_", "b", b)
+    if low > high:
+        raise ValueError(f"uniform_: a should be at most b, got a={a!r} > b={b!r}")
+    for v in _flat("uniform_", values):
+        v.data = generator.uniform(low, high)
 
 
 def normal_(values: Sequence[Any], mean: float = 0.0, std: float = 1.0) -> None:
@@ -61,7 +69,8 @@ def normal_(values: Sequence[Any], mean: float = 0.0, std: float = 1.0) -> None:
     >>> [round(w.data, 4) for w in ws]
     [2.0942, 1.8603, 1.932]
     """
-    for v in _flat(values):
+    mean, std = checks.number("normal_", "mean", mean), checks.non_negative("normal_", "std", std)
+    for v in _flat("normal_", values):
         v.data = generator.gauss(mean, std)
 
 
@@ -73,7 +82,7 @@ def zeros_(values: Sequence[Any]) -> None:
     >>> [[w.data for w in row] for row in rows]
     [[0.0, 0.0], [0.0, 0.0]]
     """
-    for v in _flat(values):
+    for v in _flat("zeros_", values):
         v.data = 0.0
 
 
@@ -83,9 +92,7 @@ def calculate_gain(nonlinearity: str) -> float:
     >>> calculate_gain("linear"), calculate_gain("tanh"), calculate_gain("relu")
     (1.0, 1.6666666666666667, 1.4142135623730951)
     """
-    if nonlinearity not in GAINS:
-        raise ValueError(f"calculate_gain: unknown nonlinearity {nonlinearity!r}; expected one of {list(GAINS)}")
-    return GAINS[nonlinearity]
+    return GAINS[checks.choice("calculate_gain", "nonlinearity", nonlinearity, list(GAINS))]
 
 
 def xavier_uniform_(weight: Sequence[Sequence[Value]], gain: float = 1.0) -> None:
@@ -99,7 +106,7 @@ def xavier_uniform_(weight: Sequence[Sequence[Value]], gain: float = 1.0) -> Non
     True
     """
     fan_in, fan_out = _fans("xavier_uniform_", weight)
-    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    bound = checks.number("xavier_uniform_", "gain", gain) * math.sqrt(6.0 / (fan_in + fan_out))
     uniform_(weight, -bound, bound)
 
 
@@ -133,10 +140,24 @@ def kaiming_normal_(weight: Sequence[Sequence[Value]], nonlinearity: str = "relu
 
 
 def _fans(where: str, weight: Sequence[Sequence[Value]]) -> tuple[int, int]:
-    if not weight or any(isinstance(row, Value) or len(row) != len(weight[0]) for row in weight) or not weight[0]:
-        raise ValueError(f"{where}: expected a weight matrix (a non-empty list of equal, non-empty rows of Values)")
-    return len(weight[0]), len(weight)
+    """(fan_in, fan_out): a row's length and the number of rows, once `weight` is a matrix of Values."""
+    matrix = "a weight matrix (a non-empty list of equal, non-empty rows of Values)"
+    rows = checks.items(where, matrix, weight)
+    if not rows or any(isinstance(row, Value) for row in rows):
+        raise ValueError(f"{where}: expected {matrix}")
+    rows = [checks.items(where, matrix, row) for row in rows]
+    if not rows[0] or any(len(row) != len(rows[0]) for row in rows):
+        raise ValueError(f"{where}: expected {matrix}")
+    _flat(where, rows)
+    return len(rows[0]), len(rows)
 
 
-def _flat(values: Sequence[Any]) -> list[Value]:
-    return [v for item in values for v in ([item] if isinstance(item, Value) else item)]
+def _flat(where: str, values: Sequence[Any]) -> list[Value]:
+    """The Values of a list of Values, or of a list of rows of Values (a TypeError for anything else)."""
+    flat: list[Value] = []
+    for item in checks.items(where, "a list of Values, or of rows of Values", values):
+        flat.extend([item] if isinstance(item, Value) else checks.items(where, "a Value or a row of Values", item))
+    for v in flat:
+        if not isinstance(v, Value):
+            raise TypeError(f"{where}: can only fill Values, got {type(v).__name__} ({v!r})")
+    return flat

@@ -37,7 +37,7 @@ from typing import Any
 import autodiff
 from autodiff import Value
 
-from . import init
+from . import checks, init
 from .module import Module, Tensor, named_parameters_of
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
@@ -56,8 +56,8 @@ class Neuron(Module):
     """
 
     def __init__(self, nin: int, activation: str = "linear", label: str = ""):
-        self.nin = _check_size("Neuron", "nin", nin)
-        self.activation = _check_activation("Neuron", "activation", activation)
+        self.nin = checks.positive_int("Neuron", "nin", nin)
+        self.activation = checks.choice("Neuron", "activation", activation, ACTIVATIONS)
         self.label = label
         self.w = [Value(0.0, self._label(f"w{i}")) for i in range(nin)]
         self.b = Value(0.0, self._label("b"))
@@ -68,9 +68,21 @@ class Neuron(Module):
         return f"Neuron({self.nin}, activation={self.activation!r})"
 
     def named_parameters(self) -> list[tuple[str, Tensor]]:
+        """("w", its weights) and ("b", its bias).
+
+        >>> [name for name, _ in Neuron(3).named_parameters()]
+        ['w', 'b']
+        """
         return [("w", self.w), ("b", self.b)]
 
     def forward(self, x: Sequence[Any]) -> Value:
+        """activation(w . x + b) for `nin` numbers or Values.
+
+        >>> n = Neuron(2)
+        >>> n.load_state_dict({"w": [1.0, -1.0], "b": 0.5})
+        >>> n([3.0, 1.0]).data
+        2.5
+        """
         return self._fire(_with_bias_input(check_inputs(self, x)))
 
     def _fire(self, x: list[Value]) -> Value:
@@ -101,9 +113,13 @@ class Layer(Module):
     def __init__(
         self, nin: int, nout: int, activation: str = "linear", weight_init: WeightInit | None = None, label: str = ""
     ):
-        self.nin = _check_size("Layer", "nin", nin)
-        self.nout = _check_size("Layer", "nout", nout)
-        self.activation = _check_activation("Layer", "activation", activation)
+        self.nin = checks.positive_int("Layer", "nin", nin)
+        self.nout = checks.positive_int("Layer", "nout", nout)
+        self.activation = checks.choice("Layer", "activation", activation, ACTIVATIONS)
+        if weight_init is not None and not callable(weight_init):
+            raise TypeError(
+                f"Layer: weight_init should be a function such as nn.init.xavier_uniform_, got {weight_init!r}"
+            )
         prefix = f"{label}." if label else ""
         self.neurons = [Neuron(nin, activation, f"{prefix}N{j}") for j in range(nout)]
         if weight_init is not None:
@@ -114,16 +130,38 @@ class Layer(Module):
 
     @property
     def weight(self) -> list[list[Value]]:
+        """The neurons' weight rows: `nout` rows of `nin` Values (PyTorch's `Linear.weight` layout).
+
+        >>> [len(row) for row in Layer(3, 2).weight]
+        [3, 3]
+        """
         return [n.w for n in self.neurons]
 
     @property
     def bias(self) -> list[Value]:
+        """The neurons' biases, one Value per neuron.
+
+        >>> len(Layer(3, 2).bias)
+        2
+        """
         return [n.b for n in self.neurons]
 
     def named_parameters(self) -> list[tuple[str, Tensor]]:
+        """Each neuron's, under "neurons.{j}.".
+
+        >>> [name for name, _ in Layer(1, 2).named_parameters()]
+        ['neurons.0.w', 'neurons.0.b', 'neurons.1.w', 'neurons.1.b']
+        """
         return named_parameters_of("neurons", self.neurons)
 
     def forward(self, x: Sequence[Any]) -> Output:
+        """Each neuron on `x`: a list of `nout` Values, or one Value when `nout` is 1.
+
+        >>> layer = Layer(2, 2)
+        >>> layer.load_state_dict({"neurons.0.w": [1, 0], "neurons.0.b": 0, "neurons.1.w": [0, 1], "neurons.1.b": 1})
+        >>> [y.data for y in layer([3.0, 4.0])]
+        [3.0, 5.0]
+        """
         return _unwrap(self._fire(check_inputs(self, x)))
 
     def _fire(self, x: list[Any]) -> list[Value]:
@@ -147,12 +185,13 @@ class MLP(Module):
         output_activation: str = "linear",
         weight_init: WeightInit | None = None,
     ):
-        self.nin = _check_size("MLP", "nin", nin)
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or len(nouts) == 0:
-            raise ValueError(f"MLP: nouts should be a non-empty list of layer sizes, got {nouts!r}")
-        sizes = [nin, *(_check_size("MLP", "nouts", n) for n in nouts)]
-        self.activation = _check_activation("MLP", "activation", activation)
-        self.output_activation = _check_activation("MLP", "output_activation", output_activation)
+        self.nin = checks.positive_int("MLP", "nin", nin)
+        nouts = [checks.positive_int("MLP", "nouts", n) for n in checks.items("MLP", "nouts as a list", nouts)]
+        if not nouts:
+            raise ValueError("MLP: nouts should be a non-empty list of layer sizes, got an empty one")
+        sizes = [self.nin, *nouts]
+        self.activation = checks.choice("MLP", "activation", activation, ACTIVATIONS)
+        self.output_activation = checks.choice("MLP", "output_activation", output_activation, ACTIVATIONS)
         activations = [activation] * (len(nouts) - 1) + [output_activation]
         self.layers = [Layer(sizes[i], sizes[i + 1], activations[i], weight_init, f"L{i}") for i in range(len(nouts))]
 
@@ -161,23 +200,43 @@ class MLP(Module):
         return f"MLP({self.nin}, {nouts}, activation={self.activation!r}, output_activation={self.output_activation!r})"
 
     def named_parameters(self) -> list[tuple[str, Tensor]]:
+        """Each layer's, under "layers.{i}.".
+
+        >>> [name for name, _ in MLP(1, [1, 1]).named_parameters()]
+        ['layers.0.neurons.0.w', 'layers.0.neurons.0.b', 'layers.1.neurons.0.w', 'layers.1.neurons.0.b']
+        """
         return named_parameters_of("layers", self.layers)
 
     def forward(self, x: Sequence[Any]) -> Output:
+        """The layers in turn on `x`: one Value when the last layer has one neuron, else a list.
+
+        >>> model = MLP(2, [3, 1], activation="tanh")
+        >>> model([0.5, -1.0]).label
+        'L1.N0.z'
+        """
         x = check_inputs(self, x)
         for layer in self.layers:
             x = layer._fire(x)
         return _unwrap(x)
 
     def to_torch(self) -> Any:
-        """A float64 `torch.nn.Sequential` with the same weights (see `nn.torch_bridge`)."""
+        """A float64 `torch.nn.Sequential` with the same weights (see `nn.torch_bridge`).
+
+        >>> [type(m).__name__ for m in MLP(2, [3, 1], activation="tanh").to_torch()]
+        ['Linear', 'Tanh', 'Linear']
+        """
         from .torch_bridge import to_torch
 
         return to_torch(self)
 
     @classmethod
     def from_torch(cls, sequential: Any) -> MLP:
-        """An MLP with the weights of a Sequential of Linear layers and activations."""
+        """An MLP with the weights of a Sequential of Linear layers and activations.
+
+        >>> import torch
+        >>> MLP.from_torch(torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1)))
+        MLP(2, [4, 1], activation='relu', output_activation='linear')
+        """
         from .torch_bridge import from_torch
 
         return from_torch(sequential)
@@ -192,31 +251,23 @@ def _with_bias_input(x: list[Any]) -> list[Value]:
 
 
 def check_inputs(module: Any, x: Any) -> list[Any]:
-    """`x` as a list of `module.nin` numbers or Values, or a TypeError/ValueError saying what was expected."""
+    """`x` as a list of `module.nin` numbers or Values: a TypeError for anything else, a
+    ValueError for a wrong count, each naming the module.
+
+    >>> check_inputs(Neuron(2), (1, 2.5))
+    [1, 2.5]
+    >>> check_inputs(Neuron(2), 1.0)
+    Traceback (most recent call last):
+    TypeError: Neuron: expected a list of 2 numbers or Values, got float (1.0)
+    """
     who = type(module).__name__
-    if isinstance(x, (str, bytes, Value, numbers.Number)) or not hasattr(x, "__iter__"):
-        raise TypeError(f"{who}: expected a list of {module.nin} numbers or Values, got {type(x).__name__} ({x!r})")
-    x = list(x)
-    if len(x) != module.nin:
-        raise ValueError(f"{who}: expected {module.nin} inputs, got {len(x)}")
-    for i, xi in enumerate(x):
+    inputs = checks.items(who, f"a list of {module.nin} numbers or Values", x)
+    if len(inputs) != module.nin:
+        raise ValueError(f"{who}: expected {module.nin} inputs, got {len(inputs)}")
+    for i, xi in enumerate(inputs):
         if not isinstance(xi, (Value, numbers.Real)):
             raise TypeError(f"{who}: input {i} should be a number or a Value, got {type(xi).__name__} ({xi!r})")
-    return list(x)
-
-
-def _check_size(who: str, what: str, n: Any) -> int:
-    if not isinstance(n, numbers.Integral) or isinstance(n, bool):
-        raise TypeError(f"{who}: {what} should be a positive int, got {type(n).__name__} ({n!r})")
-    if int(n) < 1:
-        raise ValueError(f"{who}: {what} should be a positive int, got {n!r}")
-    return int(n)
-
-
-def _check_activation(who: str, what: str, name: Any) -> str:
-    if name not in ACTIVATIONS:
-        raise ValueError(f"{who}: unknown {what} {name!r}; expected one of {', '.join(map(repr, ACTIVATIONS))}")
-    return str(name)
+    return inputs
 
 
 def _unwrap(outputs: list[Value]) -> Output:

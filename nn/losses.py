@@ -1,12 +1,15 @@
 """Losses, in `torch.nn.functional`'s words, built from the engine's ops (no derivative here).
 
-Each takes Values or numbers, one example or a list of examples, and returns one Value: for a
-list, the mean over its examples (PyTorch's default `reduction="mean"`). The stable forms never
-overflow for finite input: exponentials only ever see numbers <= 0.
+Each loss takes Values or numbers, one example or a list of examples, and returns a Value. For
+lists, `reduction` says what to return, as in PyTorch: "mean" (the default) or "sum" over the
+examples, or "none" for the list of their losses. The stable forms never overflow for finite
+input: exponentials only ever see numbers <= 0.
 
 >>> from nn import mse_loss, cross_entropy
 >>> mse_loss([1.0, 2.0], [0.0, 0.0]).data
 2.5
+>>> [v.data for v in mse_loss([1.0, 2.0], [0.0, 0.0], reduction="none")]
+[1.0, 4.0]
 >>> round(cross_entropy([1000.0, 0.0], 1).data, 6)
 1000.0
 """
@@ -15,59 +18,92 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal, overload
 
 import autodiff
 from autodiff import Value, constant
 
+from . import checks
 
-def mse_loss(pred: Any, target: Any) -> Value:
-    """Mean of (pred - target)**2.
+REDUCTIONS = ("mean", "sum", "none")
+Losses = Value | list[Value]
+
+
+@overload
+def mse_loss(pred: Any, target: Any, reduction: Literal["mean", "sum"] = ...) -> Value: ...
+@overload
+def mse_loss(pred: Any, target: Any, reduction: str) -> Losses: ...
+def mse_loss(pred: Any, target: Any, reduction: str = "mean") -> Losses:
+    """(pred - target)**2, reduced over a list by `reduction` ("mean", "sum" or "none").
 
     >>> pred = Value(1.0)
     >>> loss = mse_loss([pred, 2.0], [0.0, 2.0])
     >>> loss.backward()
     >>> loss.data, pred.grad   # (1 + 0) / 2, and d/dpred = 2 * (1 - 0) / 2
     (0.5, 1.0)
+    >>> mse_loss([1.0, 2.0], [0.0, 0.0], reduction="sum").data
+    5.0
     """
-    return _mean("mse_loss", lambda p, t: (p - t) ** 2, pred, target)
+    return _elementwise("mse_loss", lambda p, t: (p - t) ** 2, pred, target, reduction)
 
 
-def binary_cross_entropy(prob: Any, target: Any) -> Value:
-    """-(t*log(p) + (1-t)*log(1-p)) for probabilities p in [0, 1].
+@overload
+def binary_cross_entropy(prob: Any, target: Any, reduction: Literal["mean", "sum"] = ...) -> Value: ...
+@overload
+def binary_cross_entropy(prob: Any, target: Any, reduction: str) -> Losses: ...
+def binary_cross_entropy(prob: Any, target: Any, reduction: str = "mean") -> Losses:
+    """-(t*log(p) + (1-t)*log(1-p)) for probabilities p in [0, 1], reduced by `reduction`.
 
-    PyTorch clamps each log at -100 and, in the gradient, p*(1-p) at 1e-12; we do not. So a
-    sure and wrong prediction (p = 0, t = 1) costs inf here, and within 1e-12 of 0 or 1 the
-    gradient is the exact one. For stability, use `binary_cross_entropy_with_logits`.
+    0*log(0) counts as 0: a sure, right answer (p = t = 0 or p = t = 1) costs 0, as in PyTorch.
+    Unlike PyTorch, which clamps each log at -100 and, in the gradient, p*(1-p) at 1e-12, we do
+    not clamp: a sure, wrong answer (p = 0, t = 1) costs inf here (100 in PyTorch), and within
+    1e-12 of 0 or 1 the gradient is the exact one (at p = t = 0 or 1 exactly, p's is the slope
+    of the log that remains, +-1, where PyTorch gives 0, and t's is 0, where PyTorch gives
+    +-inf). For stability, use `binary_cross_entropy_with_logits`.
 
     >>> round(binary_cross_entropy(0.8, 1.0).data, 6)   # -log(0.8)
     0.223144
     >>> round(binary_cross_entropy([0.8, 0.5], [1.0, 0.0]).data, 6), binary_cross_entropy(0.0, 1.0).data
     (0.458145, inf)
     """
-    return _mean("binary_cross_entropy", _binary_cross_entropy, prob, target)
+    return _elementwise("binary_cross_entropy", _binary_cross_entropy, prob, target, reduction)
 
 
-def binary_cross_entropy_with_logits(logit: Any, target: Any) -> Value:
-    """binary_cross_entropy(sigmoid(x), t), computed stably for any finite logit x.
+@overload
+def binary_cross_entropy_with_logits(logit: Any, target: Any, reduction: Literal["mean", "sum"] = ...) -> Value: ...
+@overload
+def binary_cross_entropy_with_logits(logit: Any, target: Any, reduction: str) -> Losses: ...
+def binary_cross_entropy_with_logits(logit: Any, target: Any, reduction: str = "mean") -> Losses:
+    """binary_cross_entropy(sigmoid(x), t), to rounding for any finite logit x, reduced by `reduction`.
+
+    Written as a sum of terms >= 0, so nothing cancels: the loss and its gradient sigmoid(x) - t
+    keep their relative precision even where they are tiny (PyTorch's formula loses it there:
+    x = -40, t = 0 gives 0 in PyTorch, 4.25e-18 here; and its gradient at x = 20, t = 1 is
+    sigmoid(20) - 1, good to 8 digits).
 
     >>> round(binary_cross_entropy_with_logits(0.0, 1.0).data, 6)   # log(2)
     0.693147
     >>> binary_cross_entropy_with_logits(-800.0, 1.0).data   # sigmoid(-800) is 0 in floats; this is not inf
     800.0
+    >>> binary_cross_entropy_with_logits(40.0, 1.0).data   # log1p(exp(-40))
+    4.248354255291589e-18
     """
-    return _mean("binary_cross_entropy_with_logits", _binary_cross_entropy_with_logits, logit, target)
+    return _elementwise("binary_cross_entropy_with_logits", _binary_cross_entropy_with_logits, logit, target, reduction)
 
 
-def hinge_loss(scores: Any, labels: Any) -> Value:
-    """Mean of relu(1 - y*s), the SVM's loss, for labels y in {-1, +1}.
+@overload
+def hinge_loss(scores: Any, labels: Any, reduction: Literal["mean", "sum"] = ...) -> Value: ...
+@overload
+def hinge_loss(scores: Any, labels: Any, reduction: str) -> Losses: ...
+def hinge_loss(scores: Any, labels: Any, reduction: str = "mean") -> Losses:
+    """relu(1 - y*s), the SVM's loss, for labels y in {-1, +1}, reduced by `reduction`.
 
     >>> hinge_loss([2.0, 0.5], [1, 1]).data   # (0 + 0.5) / 2: only the second is inside the margin
     0.25
     >>> hinge_loss(-1.0, 1).data
     2.0
     """
-    return _mean("hinge_loss", _hinge, scores, labels)
+    return _elementwise("hinge_loss", _hinge, scores, labels, reduction)
 
 
 def softmax(logits: Sequence[Any]) -> list[Value]:
@@ -96,8 +132,13 @@ def log_softmax(logits: Sequence[Any]) -> list[Value]:
     return [s - log_total for s in shifted]
 
 
-def cross_entropy(logits: Sequence[Any], target: Any) -> Value:
-    """-log_softmax(logits)[target]: one list of logits and a class index, or lists of both (mean).
+@overload
+def cross_entropy(logits: Sequence[Any], target: Any, reduction: Literal["mean", "sum"] = ...) -> Value: ...
+@overload
+def cross_entropy(logits: Sequence[Any], target: Any, reduction: str) -> Losses: ...
+def cross_entropy(logits: Sequence[Any], target: Any, reduction: str = "mean") -> Losses:
+    """-log_softmax(logits)[target]: one list of logits and a class index, or a list of rows of
+    logits and a list of indices (reduced over the rows by `reduction`).
 
     >>> logits = [Value(0.0), Value(0.0)]
     >>> loss = cross_entropy(logits, 1)
@@ -107,35 +148,56 @@ def cross_entropy(logits: Sequence[Any], target: Any) -> Value:
     >>> round(cross_entropy([[0.0, 0.0], [5.0, 0.0]], [0, 1]).data, 6)   # two rows: the mean
     2.849931
     """
-    if len(logits) > 0 and all(_is_sequence(row) for row in logits):
-        if not _is_sequence(target) or len(target) != len(logits):
-            raise ValueError(f"cross_entropy: expected {len(logits)} target indices, one per row, got {target!r}")
-        return autodiff.sum([cross_entropy(row, t) for row, t in zip(logits, target)]) / len(logits)
+    reduction = checks.choice("cross_entropy", "reduction", reduction, REDUCTIONS)
+    rows = checks.items("cross_entropy", "logits as a list of numbers (or of rows of them)", logits)
+    if not rows or not all(_is_sequence(row) for row in rows):
+        return _cross_entropy(rows, target)
+    if not _is_sequence(target) or len(target) != len(rows):
+        raise ValueError(f"cross_entropy: expected {len(rows)} target indices, one per row, got {target!r}")
+    return _reduced([_cross_entropy(row, t) for row, t in zip(rows, target)], reduction)
+
+
+def _cross_entropy(logits: Sequence[Any], target: Any) -> Value:
     if not isinstance(target, numbers.Integral) or isinstance(target, bool):
         raise TypeError(f"cross_entropy: target should be a class index (an int), got {type(target).__name__}")
     if not 0 <= int(target) < len(logits):
         raise ValueError(f"cross_entropy: target index {target} is out of range for {len(logits)} classes")
-    return -log_softmax(logits)[target]
+    return -log_softmax(logits)[int(target)]
 
 
 def _binary_cross_entropy(p: Value, t: Value) -> Value:
     for name, v in (("prob", p), ("target", t)):
         if not 0.0 <= v.data <= 1.0:
             raise ValueError(f"binary_cross_entropy: {name} should be in [0, 1], got {v.data!r}")
-    # A constant label of 0 or 1 drops the other term: a sure, right answer costs 0, not 0*log(0) = nan.
-    if not t.requires_grad and t.data == 1.0:
-        return -p.log()
-    if not t.requires_grad and t.data == 0.0:
-        return -(1.0 - p).log()
-    return -(t * p.log() + (1.0 - t) * (1.0 - p).log())
+    # log1p(-p) for log(1-p): exact for a small p, as in PyTorch. Where a weight and its
+    # probability are both 0, the product 0*log(0) would be nan: there the term is log(q**w)
+    # instead, log(0**0) = 0, as torch.xlogy gives (the same graph for any other numbers, just
+    # without log1p's digits, so a compiled trace taken at that point stays right).
+    if t.data == 0.0 == p.data:
+        first = (p**t).log()
+    else:
+        first = t * p.log()
+    if t.data == 1.0 == p.data:
+        second = ((1.0 - p) ** (1.0 - t)).log()
+    else:
+        second = (1.0 - t) * (-p).log1p()
+    return -(first + second)
 
 
 def _binary_cross_entropy_with_logits(x: Value, t: Value) -> Value:
-    # log(1 + exp(x)) - x*t, as (x + |x|)/2 + log1p(exp(-|x|)) - x*t: exp never overflows, and
-    # (x + |x|)/2 has slope 1/2 at x = 0, so the gradient there is the true sigmoid(0) - t
-    # (relu(x), whose slope at 0 is 0, would give -t).
-    size = x.abs()
-    return 0.5 * (x + size) + (-size).exp().log1p() - x * t
+    # (1-t)*softplus(x) + t*softplus(-x), with softplus(x) = relu(x) + tail(x) and the tail
+    # log1p(exp(-|x|)) even in x: (1-t)*relu(x) + t*relu(-x) + tail. Every term is >= 0, so
+    # nothing cancels, even where the loss is tiny. The tail is written tail(x) + t*(tail(-x) -
+    # tail(x)): the difference is exactly 0, yet its slope at x = 0 is -1, which makes the slope
+    # there the true sigmoid(0) - t; and t's gradient stays exactly -x.
+    minus_x = -x
+    tail = _tail(x)
+    return autodiff.sum([(1.0 - t) * x.relu(), t * minus_x.relu(), tail, t * (_tail(minus_x) - tail)])
+
+
+def _tail(x: Value) -> Value:
+    """log1p(exp(-|x|)), with -|x| written x - 2*relu(x) (exact in floats): slope +1/2 at x = 0."""
+    return (x - 2.0 * x.relu()).exp().log1p()
 
 
 def _hinge(s: Value, y: Value) -> Value:
@@ -144,22 +206,30 @@ def _hinge(s: Value, y: Value) -> Value:
     return (1.0 - y * s).relu()
 
 
-def _mean(name: str, loss: Callable[[Value, Value], Value], pred: Any, target: Any) -> Value:
-    """loss(pred, target) for one example; for lists, the mean of loss over their pairs."""
+def _elementwise(name: str, loss: Callable[[Value, Value], Value], pred: Any, target: Any, reduction: str) -> Losses:
+    """loss(pred, target) for one example; for lists, loss over their pairs, reduced."""
+    reduction = checks.choice(name, "reduction", reduction, REDUCTIONS)
     if not _is_sequence(pred) and not _is_sequence(target):
         return loss(_value(name, pred), _value(name, target))
     if not (_is_sequence(pred) and _is_sequence(target)) or len(pred) != len(target) or len(pred) == 0:
         raise ValueError(
             f"{name}: expected two numbers or two non-empty lists of the same length, got {pred!r} and {target!r}"
         )
-    return autodiff.sum([loss(_value(name, p), _value(name, t)) for p, t in zip(pred, target)]) / len(pred)
+    return _reduced([loss(_value(name, p), _value(name, t)) for p, t in zip(pred, target)], reduction)
+
+
+def _reduced(losses: list[Value], reduction: str) -> Losses:
+    if reduction == "none":
+        return losses
+    total = autodiff.sum(losses)
+    return total / len(losses) if reduction == "mean" else total
 
 
 def _shifted(name: str, logits: Sequence[Any]) -> list[Value]:
     """logits - max(logits): softmax ignores the shift, and exp then never overflows."""
-    if not _is_sequence(logits) or len(logits) == 0:
-        raise ValueError(f"{name}: expected a non-empty list of logits, got {logits!r}")
-    values = [_value(name, x) for x in logits]
+    values = [_value(name, x) for x in checks.items(name, "a list of logits", logits)]
+    if not values:
+        raise ValueError(f"{name}: expected a non-empty list of logits, got an empty one")
     shift = max(v.data for v in values)  # a constant: no gradient flows through it
     return [v - shift for v in values]
 
@@ -173,5 +243,5 @@ def _value(name: str, x: Any) -> Value:
 
 
 def _is_sequence(x: Any) -> bool:
-    # Lists, tuples and numpy arrays alike; a Value or a number has no length.
-    return hasattr(x, "__len__") and not isinstance(x, (str, bytes))
+    # Lists, tuples and numpy arrays alike; a Value or a number has no length (nor a 0-d array).
+    return hasattr(x, "__len__") and not isinstance(x, (str, bytes)) and getattr(x, "ndim", 1) != 0

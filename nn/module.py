@@ -18,16 +18,23 @@ import json
 import numbers
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from autodiff import Value
 
+from . import checks
+
 Tensor = Value | list[Value]
 State = dict[str, float | list[float]]
+M = TypeVar("M", bound="Module")
 
 
 class Module:
     """Subclasses define `forward` and `named_parameters`; calling a module runs `forward`.
+
+    `training` is True until `eval()` (or `train(False)`) switches it off, here and in every
+    submodule. No layer of nn acts on it (none has dropout or batch statistics); a module of
+    your own may, as in PyTorch.
 
     >>> class Scale(Module):
     ...     def __init__(self):
@@ -37,32 +44,99 @@ class Module:
     ...     def named_parameters(self):
     ...         return [("w", self.w)]
     >>> model = Scale()
-    >>> model(3.0).data, model.parameters() == [model.w], model.state_dict()
-    (6.0, True, {'w': 2.0})
+    >>> model(3.0).data, model.parameters() == [model.w], model.state_dict(), model.training
+    (6.0, True, {'w': 2.0}, True)
     """
+
+    training: bool = True  # the class's default, so that a subclass needs no __init__ of ours
 
     def __call__(self, *args: Any) -> Any:
         return self.forward(*args)
 
     def forward(self, *args: Any) -> Any:
-        """What calling the module computes (defined by each subclass)."""
+        """What calling the module computes (defined by each subclass).
+
+        >>> Module()(1.0)
+        Traceback (most recent call last):
+        NotImplementedError: Module defines no forward()
+        """
         raise NotImplementedError(f"{type(self).__name__} defines no forward()")
 
     def named_parameters(self) -> list[tuple[str, Tensor]]:
-        """(name, Value or list of Values) pairs, in the order `parameters()` follows."""
+        """(name, Value or list of Values) pairs, in the order `parameters()` follows.
+
+        >>> from nn import Neuron
+        >>> [(name, len(tensor) if isinstance(tensor, list) else 1) for name, tensor in Neuron(3).named_parameters()]
+        [('w', 3), ('b', 1)]
+        """
         return []
 
     def parameters(self) -> list[Value]:
-        """Every parameter as one flat list of Values, in the documented order."""
+        """Every parameter as one flat list of Values, in the documented order.
+
+        >>> from nn import Neuron
+        >>> [p.label for p in Neuron(2).parameters()]
+        ['w0', 'w1', 'b']
+        """
         return [value for _, tensor in self.named_parameters() for value in _as_list(tensor)]
 
+    def children(self) -> list[Module]:
+        """The modules this one holds in its attributes (directly or in a list or tuple), in order.
+
+        >>> from nn import MLP
+        >>> [type(child).__name__ for child in MLP(2, [3, 1]).children()]
+        ['Layer', 'Layer']
+        """
+        found: list[Module] = []
+        for attribute in vars(self).values():
+            held = attribute if isinstance(attribute, (list, tuple)) else [attribute]
+            found.extend(item for item in held if isinstance(item, Module))
+        return found
+
+    def train(self: M, mode: bool = True) -> M:
+        """Set `training` to `mode` here and in every submodule; return the module, as PyTorch.
+
+        >>> from nn import MLP
+        >>> model = MLP(2, [3, 1]).train(False)
+        >>> model.training, model.layers[1].neurons[0].training, model.train().training
+        (False, False, True)
+        """
+        if not isinstance(mode, bool):
+            raise TypeError(f"{type(self).__name__}.train: mode should be a bool, got {type(mode).__name__} ({mode!r})")
+        self.training = mode
+        for child in self.children():
+            child.train(mode)
+        return self
+
+    def eval(self: M) -> M:
+        """`train(False)`: evaluation mode, here and in every submodule; return the module.
+
+        >>> from nn import MLP
+        >>> MLP(2, [1]).eval().training
+        False
+        """
+        return self.train(False)
+
     def zero_grad(self) -> None:
-        """Set every parameter's gradient to 0 (backward adds into it)."""
+        """Set every parameter's gradient to 0 (backward adds into it).
+
+        >>> from nn import Neuron
+        >>> neuron = Neuron(2)
+        >>> neuron([1.0, 2.0]).backward()
+        >>> neuron.zero_grad()
+        >>> [p.grad for p in neuron.parameters()]
+        [0.0, 0.0, 0.0]
+        """
         for p in self.parameters():
             p.grad = 0.0
 
     def state_dict(self) -> State:
-        """The parameters' data by name, as floats and lists of floats (JSON-serialisable)."""
+        """The parameters' data by name, as floats and lists of floats (JSON-serialisable).
+
+        >>> from nn import Perceptron
+        >>> Perceptron(2).state_dict()
+        {'w': [0.0, 0.0], 'b': 0.0}
+        """
         return {
             name: [v.data for v in tensor] if isinstance(tensor, list) else tensor.data
             for name, tensor in self.named_parameters()
@@ -70,7 +144,17 @@ class Module:
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Copy `state` into the parameters; check every name and shape first, so that a bad
-        state raises (ValueError for a shape, TypeError for a non-number) and changes nothing."""
+        state raises (ValueError for a shape, TypeError for a non-number) and changes nothing.
+
+        >>> from nn import Perceptron
+        >>> p = Perceptron(2)
+        >>> p.load_state_dict({"w": [1, 2], "b": 0.5})
+        >>> p.state_dict()
+        {'w': [1.0, 2.0], 'b': 0.5}
+        >>> p.load_state_dict({"w": [1, 2, 3], "b": 0.5})
+        Traceback (most recent call last):
+        ValueError: Perceptron.load_state_dict: 'w' should be a list of 2 numbers, got a list of 3
+        """
         where = f"{type(self).__name__}.load_state_dict"
         if not isinstance(state, dict):
             raise TypeError(f"{where}: expected a dict of parameter names to numbers, got {type(state).__name__}")
@@ -84,18 +168,46 @@ class Module:
                 value.data = number
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write `state_dict()` to `path` as JSON."""
-        with open(path, "w", encoding="utf-8") as file:
+        """Write `state_dict()` to `path` as JSON.
+
+        >>> import json, pathlib, tempfile
+        >>> from nn import Perceptron
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "p.json"
+        >>> Perceptron(1).save(path)
+        >>> json.loads(path.read_text())
+        {'w': [0.0], 'b': 0.0}
+        """
+        with open(checks.path(f"{type(self).__name__}.save", path), "w", encoding="utf-8") as file:
             json.dump(self.state_dict(), file, indent=1)
 
     def load(self, path: str | os.PathLike[str]) -> None:
-        """Read a JSON state written by `save` into this model (see `load_state_dict`)."""
-        with open(path, encoding="utf-8") as file:
-            self.load_state_dict(json.load(file))
+        """Read a JSON state written by `save` into this model (see `load_state_dict`).
+
+        >>> import pathlib, tempfile
+        >>> from nn import Perceptron
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "p.json"
+        >>> _ = path.write_text('{"w": [2.5], "b": -1}')
+        >>> p = Perceptron(1)
+        >>> p.load(path)
+        >>> p.state_dict()
+        {'w': [2.5], 'b': -1.0}
+        """
+        where = f"{type(self).__name__}.load"
+        with open(checks.path(where, path), encoding="utf-8") as file:
+            try:
+                state = json.load(file)
+            except json.JSONDecodeError as error:
+                raise ValueError(f"{where}: {os.fspath(path)!r} is not a JSON state ({error})") from None
+        self.load_state_dict(state)
 
 
 def named_parameters_of(name: str, children: Sequence[Module]) -> list[tuple[str, Tensor]]:
-    """The children's named parameters, in order, under "name.index." (as "layers.0.")."""
+    """The children's named parameters, in order, under "name.index." (as "layers.0.").
+
+    >>> from nn import Perceptron
+    >>> [key for key, _ in named_parameters_of("units", [Perceptron(1), Perceptron(1)])]
+    ['units.0.w', 'units.0.b', 'units.1.w', 'units.1.b']
+    """
     return [
         (f"{name}.{i}.{key}", tensor) for i, child in enumerate(children) for key, tensor in child.named_parameters()
     ]

@@ -1,5 +1,8 @@
 """Optimizers, in `torch.optim`'s words: `SGD` (with momentum) and `Adam`, step for step as PyTorch.
 
+A step reads each parameter's gradient as a number: after `backward(create_graph=True)` the
+gradient is a Value, and the step takes its data (PyTorch steps under no_grad, with the same effect).
+
 >>> from autodiff import Value
 >>> x = Value(3.0)
 >>> opt = SGD([x], lr=0.1)
@@ -14,11 +17,11 @@
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable
-from typing import Any
 
 from autodiff import Value
+
+from . import checks
 
 
 class Optimizer:
@@ -37,17 +40,30 @@ class Optimizer:
     """
 
     def __init__(self, params: Iterable[Value], lr: float):
-        self.params = list(params)
         name = type(self).__name__
+        self.params = checks.items(name, "params as an iterable of Values, such as model.parameters()", params)
         if not self.params:
             raise ValueError(f"{name}: got an empty parameter list")
-        for p in self.params:
+        first: dict[Value, int] = {}
+        for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"{name}: parameters should be Values, got {type(p).__name__} ({p!r})")
-        self.lr = _non_negative(name, "lr", lr)
+            if p in first:
+                # Stepping it twice per step would be wrong; PyTorch warns (and will refuse).
+                raise ValueError(f"{name}: parameter {i} is parameter {first[p]} again ({p!r}); give each one once")
+            first[p] = i
+        self.lr = checks.non_negative(name, "lr", lr)
 
     def zero_grad(self) -> None:
-        """Set every parameter's gradient to 0 before the next backward (which adds into it)."""
+        """Set every parameter's gradient to 0 before the next backward (which adds into it).
+
+        >>> x = Value(1.0)
+        >>> opt = SGD([x], lr=0.1)
+        >>> (x * x).backward()
+        >>> opt.zero_grad()
+        >>> x.grad
+        0.0
+        """
         for p in self.params:
             p.grad = 0.0
 
@@ -67,13 +83,22 @@ class SGD(Optimizer):
 
     def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0):
         super().__init__(params, lr)
-        self.momentum = _non_negative("SGD", "momentum", momentum)
-        self.weight_decay = _non_negative("SGD", "weight_decay", weight_decay)
+        self.momentum = checks.non_negative("SGD", "momentum", momentum)
+        self.weight_decay = checks.non_negative("SGD", "weight_decay", weight_decay)
         self.velocity: list[float | None] = [None] * len(self.params)
 
     def step(self) -> None:
+        """Move each parameter by -lr times its (decayed, momentum-carried) gradient.
+
+        >>> x = Value(3.0)
+        >>> opt = SGD([x], lr=0.1)
+        >>> (x * x).backward(create_graph=True)   # x.grad is a Value; the step uses its number
+        >>> opt.step()
+        >>> x.data
+        2.4
+        """
         for i, p in enumerate(self.params):
-            g = p.grad + self.weight_decay * p.data
+            g = gradient(p) + self.weight_decay * p.data
             if self.momentum:
                 previous = self.velocity[i]
                 g = g if previous is None else self.momentum * previous + g
@@ -103,28 +128,44 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ):
         super().__init__(params, lr)
-        if len(betas) != 2 or not all(isinstance(b, numbers.Real) and 0.0 <= b < 1.0 for b in betas):
+        pair = [checks.number("Adam", "each of betas", b) for b in checks.items("Adam", "betas as two numbers", betas)]
+        if len(pair) != 2 or not all(0.0 <= b < 1.0 for b in pair):
             raise ValueError(f"Adam: betas should be two numbers in [0, 1), got {betas!r}")
-        self.betas = (float(betas[0]), float(betas[1]))
-        self.eps = _non_negative("Adam", "eps", eps)
-        self.weight_decay = _non_negative("Adam", "weight_decay", weight_decay)
+        self.betas = (pair[0], pair[1])
+        self.eps = checks.non_negative("Adam", "eps", eps)
+        self.weight_decay = checks.non_negative("Adam", "weight_decay", weight_decay)
         self.steps = 0
         self.mean = [0.0] * len(self.params)  # of the gradient
         self.mean_square = [0.0] * len(self.params)  # of the gradient, squared
 
     def step(self) -> None:
+        """Move each parameter by lr times its gradient's bias-corrected mean over root mean square.
+
+        >>> x, y = Value(1.0), Value(1.0)
+        >>> opt = Adam([x, y], lr=0.5)
+        >>> (x * 100 + y * 0.01).backward()
+        >>> opt.step()
+        >>> round(x.data, 6), round(y.data, 6)   # the first step is about lr for both
+        (0.5, 0.5)
+        """
         beta1, beta2 = self.betas
         self.steps += 1
         step_size = self.lr / (1.0 - beta1**self.steps)
         root_correction = math.sqrt(1.0 - beta2**self.steps)
         for i, p in enumerate(self.params):
-            g = p.grad + self.weight_decay * p.data
+            g = gradient(p) + self.weight_decay * p.data
             self.mean[i] = beta1 * self.mean[i] + (1.0 - beta1) * g
             self.mean_square[i] = beta2 * self.mean_square[i] + (1.0 - beta2) * g * g
             p.data -= step_size * self.mean[i] / (math.sqrt(self.mean_square[i]) / root_correction + self.eps)
 
 
-def _non_negative(who: str, what: str, x: Any) -> float:
-    if not isinstance(x, numbers.Real) or isinstance(x, bool) or not float(x) >= 0:
-        raise ValueError(f"{who}: {what} should be a number >= 0, got {x!r}")
-    return float(x)
+def gradient(p: Value) -> float:
+    """`p.grad` as a float: the data of a Value gradient (made by `create_graph=True`).
+
+    >>> x = Value(2.0)
+    >>> (x * x).backward(create_graph=True)
+    >>> type(x.grad).__name__, gradient(x)
+    ('Value', 4.0)
+    """
+    g = p.grad
+    return g.data if isinstance(g, Value) else float(g)

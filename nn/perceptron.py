@@ -20,7 +20,7 @@ from typing import Any
 
 from autodiff import Value, no_grad
 
-from . import init
+from . import checks, init
 from .layers import Neuron, check_inputs
 
 
@@ -42,7 +42,13 @@ class Perceptron(Neuron):
         return f"Perceptron({self.nin})"
 
     def predict(self, x: Sequence[Any]) -> int:
-        """+1 if w . x + b >= 0, else -1: the hard threshold (a point on the boundary counts as +1)."""
+        """+1 if w . x + b >= 0, else -1: the hard threshold (a point on the boundary counts as +1).
+
+        >>> p = Perceptron(2)
+        >>> p.load_state_dict({"w": [1.0, -1.0], "b": 0.0})
+        >>> p.predict([2.0, 1.0]), p.predict([1.0, 2.0]), p.predict([1.0, 1.0])
+        (1, -1, 1)
+        """
         with no_grad():
             return 1 if self(x).data >= 0 else -1
 
@@ -50,17 +56,20 @@ class Perceptron(Neuron):
         """Sweep the examples in order, updating on each mistake; return the mistakes per epoch.
 
         Stops after the first epoch without a mistake; warns if none came within `epochs`.
+
+        >>> p = Perceptron(1)
+        >>> p.fit([[-2.0], [1.0], [3.0]], [-1, 1, 1], lr=0.5)   # mistakes per epoch
+        [1, 0]
+        >>> p.state_dict()
+        {'w': [1.0], 'b': -0.5}
         """
+        who = "Perceptron.fit"
+        X, y = checks.items(who, "X as a list of examples", X), checks.items(who, "y as a list of labels", y)
         if len(X) != len(y) or len(X) == 0:
-            raise ValueError(f"Perceptron.fit: X and y should be non-empty, of one length, got {len(X)} and {len(y)}")
-        if any(label not in (-1, 1) for label in y):
-            raise ValueError(f"Perceptron.fit: labels should be -1 or +1, got {sorted(set(y) - {-1, 1})}")
-        if not isinstance(lr, numbers.Real) or lr <= 0:
-            raise ValueError(f"Perceptron.fit: lr should be a positive number, got {lr!r}")
-        if not isinstance(epochs, int) or epochs < 1:
-            raise ValueError(f"Perceptron.fit: epochs should be a positive int, got {epochs!r}")
+            raise ValueError(f"{who}: X and y should be non-empty, of one length, got {len(X)} and {len(y)}")
+        labels = [_label(label) for label in y]
+        lr, epochs = checks.positive(who, "lr", lr), checks.positive_int(who, "epochs", epochs)
         rows = [[xi.data if isinstance(xi, Value) else float(xi) for xi in check_inputs(self, x)] for x in X]
-        labels = [int(label) for label in y]
         mistakes: list[int] = []
         for _ in range(epochs):
             mistakes.append(0)
@@ -79,3 +88,12 @@ class Perceptron(Neuron):
             stacklevel=2,
         )
         return mistakes
+
+
+def _label(y: Any) -> int:
+    """A label, -1 or +1 (as a number of any kind), as an int."""
+    if not isinstance(y, numbers.Real) or isinstance(y, bool):
+        raise TypeError(f"Perceptron.fit: labels should be -1 or +1, got {type(y).__name__} ({y!r})")
+    if y not in (-1, 1):
+        raise ValueError(f"Perceptron.fit: labels should be -1 or +1, got {y!r}")
+    return 1 if y == 1 else -1

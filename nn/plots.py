@@ -12,6 +12,7 @@ b'\\x89PNG'
 from __future__ import annotations
 
 import numbers
+import os
 import pathlib
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -20,12 +21,14 @@ import numpy as np
 
 from autodiff import Value, constant, no_grad
 
+from . import checks
+
 BELOW, ABOVE = "#c6dbef", "#fdd0a2"  # the two sides of the boundary
 
 
 def plot_loss(
     losses: Sequence[Any],
-    path: str | pathlib.Path = "loss.png",
+    path: str | os.PathLike[str] = "loss.png",
     *,
     title: str = "Training loss",
     log_scale: bool = False,
@@ -40,9 +43,10 @@ def plot_loss(
     ...     out.name, out.read_bytes()[:4]
     ('loss.png', b'\\x89PNG')
     """
-    ys = [_number("plot_loss", loss) for loss in losses]
+    ys = [_number("plot_loss", loss) for loss in checks.items("plot_loss", "a list of losses", losses)]
     if not ys:
         raise ValueError("plot_loss: needs at least one loss, got an empty sequence")
+    path = checks.path("plot_loss", path)
     if log_scale and min(ys) <= 0:
         raise ValueError(f"plot_loss: log_scale needs positive losses, got {min(ys)!r}")
     fig = _figure()
@@ -59,7 +63,7 @@ def plot_decision_boundary(
     model: Callable[[list[Value]], Any],
     points: Sequence[Sequence[float]],
     labels: Sequence[float],
-    path: str | pathlib.Path = "decision_boundary.png",
+    path: str | os.PathLike[str] = "decision_boundary.png",
     *,
     threshold: float = 0.0,
     resolution: int = 60,
@@ -78,10 +82,15 @@ def plot_decision_boundary(
     ...     out.name, out.read_bytes()[:4]
     ('b.png', b'\\x89PNG')
     """
+    who = "plot_decision_boundary"
+    if not callable(model):
+        raise TypeError(f"{who}: model should be callable (a Module or a function), got {type(model).__name__}")
     xy = _points(points)
-    if len(labels) != len(xy):
-        raise ValueError(f"plot_decision_boundary: {len(xy)} points but {len(labels)} labels")
-    colours = [_number("plot_decision_boundary", label) for label in labels]
+    colours = [_number(who, label) for label in checks.items(who, "labels as a list of numbers", labels)]
+    if len(colours) != len(xy):
+        raise ValueError(f"{who}: {len(xy)} points but {len(colours)} labels")
+    threshold, margin = checks.number(who, "threshold", threshold), checks.non_negative(who, "margin", margin)
+    resolution, path = checks.positive_int(who, "resolution", resolution), checks.path(who, path)
     xs, ys, scores = _score_grid(model, xy, resolution, margin)
     fig = _figure()
     ax = fig.subplots()
@@ -110,9 +119,14 @@ def _score_grid(
 
 
 def _points(points: Sequence[Sequence[float]]) -> np.ndarray:
-    if len(points) == 0 or any(len(p) != 2 for p in points):
-        raise ValueError("plot_decision_boundary: points must be a non-empty sequence of (x0, x1) pairs")
-    return np.array([[_number("plot_decision_boundary", c) for c in p] for p in points])
+    pairs = "a non-empty sequence of (x0, x1) pairs"
+    rows = [
+        checks.items("plot_decision_boundary", f"points as {pairs}", p)
+        for p in checks.items("plot_decision_boundary", f"points as {pairs}", points)
+    ]
+    if len(rows) == 0 or any(len(p) != 2 for p in rows):
+        raise ValueError(f"plot_decision_boundary: points must be {pairs}")
+    return np.array([[_number("plot_decision_boundary", c) for c in p] for p in rows])
 
 
 def _number(where: str, x: Any) -> float:
@@ -134,7 +148,7 @@ def _figure() -> Any:
     return fig
 
 
-def _save(fig: Any, path: str | pathlib.Path) -> pathlib.Path:
+def _save(fig: Any, path: str | os.PathLike[str]) -> pathlib.Path:
     path = pathlib.Path(path)
     fig.savefig(path)
     return path

@@ -25,7 +25,11 @@ OUR_ACTIVATIONS = {"ReLU": "relu", "Tanh": "tanh", "Sigmoid": "sigmoid", "Identi
 
 
 def import_torch() -> Any:
-    """torch, or an ImportError that says how to install it."""
+    """torch, or an ImportError that says how to install it.
+
+    >>> import_torch().float64
+    torch.float64
+    """
     try:
         import torch
     except ImportError as error:
@@ -37,7 +41,16 @@ def import_torch() -> Any:
 
 
 def to_torch(mlp: MLP) -> Any:
-    """A float64 `torch.nn.Sequential` computing the same function, with copies of the weights."""
+    """A float64 `torch.nn.Sequential` computing the same function, with copies of the weights.
+
+    >>> import torch, nn
+    >>> model = nn.MLP(2, [1])
+    >>> seq = to_torch(model)
+    >>> abs(seq(torch.tensor([1.0, 2.0], dtype=torch.float64)).item() - model([1.0, 2.0]).data) < 1e-15
+    True
+    """
+    if not isinstance(mlp, MLP):
+        raise TypeError(f"to_torch: expected an nn.MLP, got {type(mlp).__name__}")
     torch = import_torch()
     modules = []
     for layer in mlp.layers:
@@ -53,7 +66,14 @@ def to_torch(mlp: MLP) -> Any:
 
 def from_torch(sequential: Any) -> MLP:
     """An MLP with the weights of a Sequential of `Linear` layers, each followed by at most one
-    supported activation; the hidden layers must share one. Anything else: a ValueError naming it."""
+    supported activation; the hidden layers must share one. Anything else: a ValueError naming it.
+
+    >>> import torch
+    >>> seq = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Tanh(), torch.nn.Linear(2, 1), torch.nn.Sigmoid())
+    >>> model = from_torch(seq)
+    >>> model, model.layers[0].weight[1][2].data == seq[0].weight[1, 2].item()
+    (MLP(3, [2, 1], activation='tanh', output_activation='sigmoid'), True)
+    """
     torch = import_torch()
     if not isinstance(sequential, torch.nn.Sequential):
         raise TypeError(f"from_torch: expected a torch.nn.Sequential, got {type(sequential).__name__}")

@@ -147,3 +147,10 @@ def test_nn_does_not_import_torch():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_to_torch_wants_an_mlp():
+    from nn.torch_bridge import to_torch
+
+    with pytest.raises(TypeError, match="to_torch: expected an nn.MLP, got Layer"):
+        to_torch(nn.Layer(2, 1))

@@ -2,6 +2,7 @@ import functools
 import math
 import statistics
 
+import numpy as np
 import pytest
 import torch
 
@@ -102,3 +103,48 @@ def test_bad_arguments():
         nn.init.kaiming_normal_([[Value(1.0)], [Value(1.0), Value(2.0)]])
     with pytest.raises(ValueError, match="kaiming_uniform_: expected a weight matrix"):
         nn.init.kaiming_uniform_([])
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (
+            lambda: nn.init.xavier_uniform_([[1.0, 2.0]]),
+            TypeError,
+            r"xavier_uniform_: can only fill Values, got float \(1.0\)",
+        ),
+        (lambda: nn.init.kaiming_uniform_(5), TypeError, "kaiming_uniform_: expected a weight matrix .*, got int"),
+        (lambda: nn.init.kaiming_normal_([3]), TypeError, "kaiming_normal_: expected a weight matrix .*, got int"),
+        (lambda: nn.init.uniform_([1.0]), TypeError, "uniform_: expected a Value or a row of Values, got float"),
+        (
+            lambda: nn.init.zeros_(Value(1.0)),
+            TypeError,
+            "zeros_: expected a list of Values, or of rows of Values, got Value",
+        ),
+        (
+            lambda: nn.init.uniform_([Value(0.0)], 1.0, 0.0),
+            ValueError,
+            "uniform_: a should be at most b, got a=1.0 > b=0.0",
+        ),
+        (lambda: nn.init.uniform_([Value(0.0)], "0", 1.0), TypeError, "uniform_: a should be a number, got str"),
+        (lambda: nn.init.normal_([Value(0.0)], std=-1.0), ValueError, "normal_: std should be a number >= 0, got -1.0"),
+        (
+            lambda: nn.init.xavier_uniform_([[Value(0.0)]], gain="2"),
+            TypeError,
+            "xavier_uniform_: gain should be a number",
+        ),
+        (lambda: nn.init.calculate_gain(["relu"]), TypeError, "calculate_gain: nonlinearity should be a str"),
+        (lambda: nn.manual_seed("0"), TypeError, r"manual_seed: seed should be an int, got str \('0'\)"),
+        (lambda: nn.manual_seed(1.5), TypeError, "manual_seed: seed should be an int, got float"),
+    ],
+)
+def test_bad_input_names_the_function_and_the_value(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_a_numpy_seed_is_an_int():
+    nn.manual_seed(np.int64(4))
+    first = nn.Neuron(3).state_dict()
+    nn.manual_seed(4)
+    assert nn.Neuron(3).state_dict() == first

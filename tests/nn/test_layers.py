@@ -128,6 +128,10 @@ def test_wrong_inputs_raise_clear_errors(model):
         model("abc")
     with pytest.raises(TypeError, match="expected a list of 3"):
         model(1.0)
+    with pytest.raises(TypeError, match=rf"{who}: expected a list of 3 numbers or Values, got ndarray \(array\(1.\)\)"):
+        model(np.array(1.0))  # a 0-d array: a number, not a list
+    with pytest.raises(TypeError, match=f"{who}: expected a list of 3 numbers or Values, got Value"):
+        model(Value(1.0))
 
 
 @pytest.mark.parametrize(
@@ -139,7 +143,6 @@ def test_wrong_inputs_raise_clear_errors(model):
         ),
         (lambda: nn.MLP(2, [3, 1], output_activation="softmax"), "MLP: unknown output_activation 'softmax'"),
         (lambda: nn.Layer(2, 3, activation="Relu"), "Layer: unknown activation 'Relu'"),
-        (lambda: nn.Neuron(2, activation=None), "Neuron: unknown activation None"),
         (lambda: nn.MLP(2, []), "MLP: nouts should be a non-empty list"),
         (lambda: nn.MLP(0, [1]), "MLP: nin should be a positive int, got 0"),
         (lambda: nn.Layer(2, -1), "Layer: nout should be a positive int, got -1"),
@@ -150,11 +153,26 @@ def test_bad_construction_raises_value_error(make, message):
         make()
 
 
-def test_non_integer_sizes_raise_type_error():
-    with pytest.raises(TypeError, match="MLP: nouts should be a positive int, got float"):
-        nn.MLP(2, [3.0, 1])
-    with pytest.raises(TypeError, match="Neuron: nin should be a positive int, got str"):
-        nn.Neuron("3")
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: nn.MLP(2, [3.0, 1]), r"MLP: nouts should be a positive int, got float \(3.0\)"),
+        (lambda: nn.Neuron("3"), "Neuron: nin should be a positive int, got str"),
+        (lambda: nn.Layer(2, True), "Layer: nout should be a positive int, got bool"),
+        (lambda: nn.MLP(2, 3), r"MLP: expected nouts as a list, got int \(3\)"),
+        (lambda: nn.MLP(2, "31"), "MLP: expected nouts as a list, got str"),
+        (lambda: nn.Neuron(2, activation=None), "Neuron: activation should be a str, one of 'relu', .*got NoneType"),
+        (lambda: nn.Layer(2, 1, weight_init="xavier"), "Layer: weight_init should be a function"),
+    ],
+)
+def test_wrong_types_raise_type_error(make, message):
+    with pytest.raises(TypeError, match=message):
+        make()
+
+
+def test_numpy_sizes_are_ints():
+    model = nn.MLP(np.int64(2), np.array([3, 1]))
+    assert repr(model) == "MLP(2, [3, 1], activation='relu', output_activation='linear')"
 
 
 def test_reprs():

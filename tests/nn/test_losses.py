@@ -7,6 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+import autodiff
 import nn
 from autodiff import Value
 from tests.nn.torch_reference import assert_close
@@ -41,8 +42,9 @@ def labels(n):
     return [rng.choice([-1.0, 1.0]) for _ in range(n)]
 
 
-def hinge_reference(scores, labels):
-    return torch.relu(1 - labels * scores).mean()
+def hinge_reference(scores, labels, reduction="mean"):
+    losses = torch.relu(1 - labels * scores)
+    return {"mean": losses.mean, "sum": losses.sum, "none": lambda: losses}[reduction]()
 
 
 SIZES = [1, 2, 7, 30]
@@ -75,20 +77,44 @@ def test_binary_cross_entropy(n):
             compare(nn.binary_cross_entropy, F.binary_cross_entropy, p, t)
 
 
+@pytest.mark.parametrize("p, t", [(1.0, 1.0), (0.0, 0.0)])
+@pytest.mark.parametrize("target_is_value", [False, True])
+def test_binary_cross_entropy_of_a_sure_right_answer_is_zero(p, t, target_is_value):
+    # 0*log(0) is 0 (as in torch), for a constant target and for a Value alike; gradients finite.
+    prob, target = Value(p), Value(t) if target_is_value else t
+    loss = nn.binary_cross_entropy(prob, target)
+    loss.backward()
+    assert loss.data == F.binary_cross_entropy(torch.tensor(p), torch.tensor(t)).item() == 0.0
+    # Documented differences: p's gradient is the slope of the log that remains, -log(p) or
+    # -log(1-p), where torch clamps p*(1-p) and gives 0; t's is 0, where torch gives -inf or inf.
+    assert prob.grad == (-1.0 if p == 1.0 else 1.0)
+    if target_is_value:
+        assert target.grad == 0.0
+
+
 def test_binary_cross_entropy_at_the_ends():
-    # A sure and right prediction costs 0 (not nan), as in torch.
-    for p, t in [(1.0, 1.0), (0.0, 0.0)]:
-        assert (
-            nn.binary_cross_entropy(Value(p), t).data
-            == F.binary_cross_entropy(torch.tensor(p), torch.tensor(t)).item()
-            == 0.0
-        )
     # Documented differences: a sure and wrong one costs inf here, where torch clamps each log
     # at -100; and within 1e-12 of 0 or 1 our gradient stays exact, where torch clamps p*(1-p).
     assert nn.binary_cross_entropy(Value(0.0), 1.0).data == math.inf
+    assert F.binary_cross_entropy(torch.tensor(0.0), torch.tensor(1.0)).item() == 100.0
     p = Value(1e-300)
     nn.binary_cross_entropy(p, 0.0).backward()
     assert p.grad == 1.0  # d/dp -log(1-p) = 1/(1-p); torch gives 1e-288
+
+
+def test_binary_cross_entropy_keeps_the_digits_of_a_small_p():
+    # -log(1-p) through log1p(-p), as torch: for p = 1e-11, 1 - p alone would keep 5 digits.
+    for p in [1e-11, 1e-6, 0.25]:  # not below 1e-12, where torch clamps p*(1-p) in the gradient
+        compare(nn.binary_cross_entropy, F.binary_cross_entropy, p, 0.0, target_grad=True)
+        compare(nn.binary_cross_entropy, F.binary_cross_entropy, 1.0 - p, 1.0, target_grad=True)
+
+
+def test_binary_cross_entropy_traced_at_a_sure_answer_is_right_elsewhere():
+    # Compiled mode traces at 1.0 by default: the graph made at p = t = 1 holds for any row.
+    step = autodiff.compile(lambda p, t: nn.binary_cross_entropy(p, t), n_inputs=2)
+    rows = [[1.0, 1.0], [0.3, 0.0], [0.8, 0.25], [1e-6, 1.0]]
+    eager = [nn.binary_cross_entropy(p, t).data for p, t in rows]
+    assert_close(step(np.array(rows)).tolist(), eager, tol=1e-9)  # log(q**w): log1p's digits lost
 
 
 LOGITS = [
@@ -122,11 +148,62 @@ def test_binary_cross_entropy_with_logits(n):
         )
 
 
-@pytest.mark.parametrize("target", [0.0, 1.0, 0.25])
-@pytest.mark.parametrize("logit", LOGITS)
-def test_binary_cross_entropy_with_logits_is_stable(logit, target):
-    compare(nn.binary_cross_entropy_with_logits, F.binary_cross_entropy_with_logits, logit, target, target_grad=True)
-    compare(nn.binary_cross_entropy_with_logits, F.binary_cross_entropy_with_logits, [logit, -logit], [target, target])
+def logits_reference(x, t):
+    """BCE with logits by its definition, -(t*log(sigmoid(x)) + (1-t)*log(1-sigmoid(x))), with
+    torch's stable log-sigmoid: F.binary_cross_entropy_with_logits itself cancels in places (its
+    (1-t)*x - logsigmoid(x) gives 0 at x = -40, t = 0 for 4.25e-18, and its gradient sigmoid(x) - t
+    keeps 8 digits at x = 20, t = 1), where this form keeps them all."""
+    return -(t * F.logsigmoid(x) + (1 - t) * F.logsigmoid(-x))
+
+
+GRID = sorted({*np.linspace(-800.0, 800.0, 641).tolist(), *LOGITS, *(-x for x in LOGITS), 36.7, -36.7, 745.0, -745.0})
+
+
+@pytest.mark.parametrize("target", [0.0, 0.3, 1.0])
+def test_binary_cross_entropy_with_logits_over_a_wide_grid(target):
+    xs = [Value(x) for x in GRID]
+    ts = [Value(target) for _ in GRID]
+    losses = nn.binary_cross_entropy_with_logits(xs, ts, reduction="none")
+    autodiff.sum(losses).backward()
+    tx = torch.tensor(GRID, dtype=torch.float64, requires_grad=True)
+    tt = torch.full_like(tx, target, requires_grad=True)
+    reference = logits_reference(tx, tt)
+    reference.sum().backward()
+    assert_close(losses, reference)
+    # d/dx = sigmoid(x) - t, as (1-t)*sigmoid(x) - t*sigmoid(-x): where those two terms are close
+    # (t = 0.3 near x = -0.85), any formula keeps only their difference's absolute digits.
+    sigmoid = torch.sigmoid(tx.detach())
+    assert_close([x.grad for x in xs], tx.grad, scale=(1 - target) * sigmoid + target * (1 - sigmoid))
+    # d/dt = -x, exactly here; torch (its own loss or the reference) takes it as a difference of
+    # two logs, log(1 - sigmoid(x)) - log(sigmoid(x)), which near x = 0 keeps absolute digits only.
+    assert [t.grad for t in ts] == [-x for x in GRID]
+    official = F.binary_cross_entropy_with_logits(tx.detach(), tt.detach().requires_grad_(), reduction="sum")
+    official.backward()
+    logs = F.logsigmoid(tx.detach()).abs() + F.logsigmoid(-tx.detach()).abs()
+    assert_close([t.grad for t in ts], tt.grad, scale=logs)
+
+
+@pytest.mark.parametrize("logit, target", [(20.0, 1.0), (40.0, 1.0), (-20.0, 0.0), (-40.0, 0.0), (0.0, 0.3)])
+def test_binary_cross_entropy_with_logits_where_torch_loses_digits(logit, target):
+    x = Value(logit)
+    loss = nn.binary_cross_entropy_with_logits(x, target)
+    loss.backward()
+    tx = torch.tensor(logit, dtype=torch.float64, requires_grad=True)
+    reference = logits_reference(tx, target)
+    reference.backward()
+    assert_close(loss, reference)
+    assert_close(x.grad, tx.grad)
+    assert loss.data > 0 and x.grad != 0  # the loss and its slope, however small, are not rounded away
+
+
+def test_binary_cross_entropy_with_logits_slope_at_zero():
+    # At x = 0 relu and abs have slope 0 by convention; the loss's true slope is sigmoid(0) - t.
+    for target in [0.0, 0.3, 1.0]:
+        x, tx = Value(0.0), torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+        nn.binary_cross_entropy_with_logits(x, target).backward()
+        F.binary_cross_entropy_with_logits(tx, torch.tensor(target, dtype=torch.float64)).backward()
+        assert_close(x.grad, tx.grad)
+        assert_close(x.grad, 0.5 - target)
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -142,6 +219,73 @@ def test_hinge_loss_on_the_margin():
     compare(nn.hinge_loss, hinge_reference, -0.25, 1.0)
 
 
+REDUCED = {
+    "mse_loss": (nn.mse_loss, F.mse_loss, lambda n: (randoms(n, -5, 5), randoms(n, -5, 5)), True),
+    "binary_cross_entropy": (
+        nn.binary_cross_entropy,
+        F.binary_cross_entropy,
+        lambda n: (randoms(n, 0.01, 0.99), randoms(n, 0, 1)),
+        True,
+    ),
+    "binary_cross_entropy_with_logits": (
+        nn.binary_cross_entropy_with_logits,
+        F.binary_cross_entropy_with_logits,
+        lambda n: (randoms(n, -10, 10), randoms(n, 0, 1)),
+        True,
+    ),
+    "hinge_loss": (nn.hinge_loss, hinge_reference, lambda n: (randoms(n, -3, 3), labels(n)), False),
+}
+
+
+def backward_both(loss, t_loss):
+    """Backward through a loss or, for reduction="none", a random weighted sum of the losses."""
+    if isinstance(loss, Value):
+        loss.backward()
+        t_loss.backward()
+        return
+    weights = randoms(len(loss), -2, 2)
+    autodiff.sum([w * v for w, v in zip(weights, loss)]).backward()
+    (t_loss * torch.tensor(weights, dtype=torch.float64)).sum().backward()
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("name", REDUCED)
+def test_reduction_equals_torch(name, reduction):
+    ours, theirs, data, target_grad = REDUCED[name]
+    for n in [1, 3, 8]:
+        pred, target = data(n)
+        ps, ts = [Value(p) for p in pred], [Value(t) for t in target]
+        loss = ours(ps, ts, reduction=reduction)
+        tp = torch.tensor(pred, dtype=torch.float64, requires_grad=True)
+        tt = torch.tensor(target, dtype=torch.float64, requires_grad=target_grad)
+        t_loss = theirs(tp, tt, reduction=reduction)
+        assert isinstance(loss, list if reduction == "none" else Value)
+        assert_close(loss, t_loss)
+        backward_both(loss, t_loss)
+        assert_close([p.grad for p in ps], tp.grad)
+        if target_grad:
+            assert_close([t.grad for t in ts], tt.grad)
+    single = ours(pred[0], target[0], reduction=reduction)  # one example: one Value, whatever the reduction
+    assert isinstance(single, Value)
+    assert_close(single, theirs(tp[0], tt[0], reduction=reduction))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_reduction_equals_torch(reduction):
+    for rows in [1, 4]:
+        logits = [randoms(3, -10, 10) for _ in range(rows)]
+        target = [rng.randrange(3) for _ in range(rows)]
+        values = [[Value(x) for x in row] for row in logits]
+        loss = nn.cross_entropy(values, target, reduction=reduction)
+        t = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
+        t_loss = F.cross_entropy(t, torch.tensor(target), reduction=reduction)
+        assert_close(loss, t_loss)
+        backward_both(loss, t_loss)
+        assert_close([[v.grad for v in row] for row in values], t.grad)
+    one = nn.cross_entropy(logits[0], target[0], reduction=reduction)
+    assert_close(one, F.cross_entropy(t[0], torch.tensor(target[0]), reduction=reduction))
+
+
 def compare_vector_output(ours, theirs, logits):
     values = [Value(x) for x in logits]
     out = ours(values)
@@ -149,9 +293,18 @@ def compare_vector_output(ours, theirs, logits):
     sum(w * o for w, o in zip(weights, out)).backward()
     t = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
     t_out = theirs(t, dim=0)
-    (t_out * torch.tensor(weights, dtype=torch.float64)).sum().backward()
+    w = torch.tensor(weights, dtype=torch.float64)
+    (t_out * w).sum().backward()
     assert_close(out, t_out)
-    assert_close([v.grad for v in values], t.grad)
+    # The gradient at x_j is a difference: s_j*(w_j - sum(w*s)) for softmax, w_j - s_j*sum(w) for
+    # log_softmax (s = softmax). Where its terms nearly cancel (at the largest logit, where
+    # sum(w*s) is close to w_j), torch's number and ours keep only their absolute digits.
+    s = F.softmax(t.detach(), dim=0)
+    if theirs is F.softmax:
+        scale = s * (w.abs() + (w * s).sum().abs())
+    else:
+        scale = w.abs() + s * w.sum().abs()
+    assert_close([v.grad for v in values], t.grad, scale=scale)
 
 
 EXTREME_LOGITS = [
@@ -243,7 +396,22 @@ def test_losses_accept_plain_numbers_and_give_values():
         ),
         (lambda: nn.hinge_loss([0.5], [0.0]), ValueError, "hinge_loss: labels should be -1 or \\+1, got 0.0"),
         (lambda: nn.softmax([]), ValueError, "softmax: expected a non-empty list of logits"),
-        (lambda: nn.log_softmax(3.0), ValueError, "log_softmax: expected a non-empty list of logits, got 3.0"),
+        (lambda: nn.log_softmax(3.0), TypeError, r"log_softmax: expected a list of logits, got float \(3.0\)"),
+        (lambda: nn.softmax(np.array(2.0)), TypeError, "softmax: expected a list of logits, got ndarray"),
+        (
+            lambda: nn.cross_entropy(3.0, 0),
+            TypeError,
+            r"cross_entropy: expected logits as a list .*, got float \(3.0\)",
+        ),
+        (lambda: nn.cross_entropy([], 0), ValueError, "cross_entropy: target index 0 is out of range for 0 classes"),
+        (lambda: nn.mse_loss(np.array(1.0), 1.0), TypeError, "mse_loss: expected a Value or a number, got ndarray"),
+        (lambda: nn.mse_loss(1.0, 2.0, reduction="avg"), ValueError, "mse_loss: unknown reduction 'avg'; expected one"),
+        (lambda: nn.hinge_loss(1.0, 1.0, reduction=None), TypeError, "hinge_loss: reduction should be a str"),
+        (
+            lambda: nn.cross_entropy([1.0, 2.0], 0, reduction="Mean"),
+            ValueError,
+            "cross_entropy: unknown reduction 'Mean'",
+        ),
         (lambda: nn.softmax([1.0, None]), TypeError, "softmax: expected a Value or a number, got NoneType"),
         (
             lambda: nn.cross_entropy([1.0, 2.0], 2),

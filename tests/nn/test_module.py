@@ -148,3 +148,60 @@ def test_a_user_module_gets_everything_from_named_parameters(tmp_path):
     m.load(tmp_path / "affine.json")
     assert m(3.0).data == 5.0
     assert nn.Module().parameters() == []
+
+
+class Stack(nn.Module):
+    """A user's module holding others: one as an attribute, two in a list."""
+
+    def __init__(self):
+        self.head = Affine()
+        self.blocks = [nn.MLP(1, [2, 1]), nn.Perceptron(1)]
+
+    def forward(self, x):
+        return self.head(x)
+
+
+def training_flags(module):
+    return [module.training] + [flag for child in module.children() for flag in training_flags(child)]
+
+
+def test_train_and_eval_set_the_flag_everywhere_as_torch_does():
+    model, seq = make_model(), make_model().to_torch()
+    assert model.training is seq.training is True
+    assert model.eval() is model and seq.eval() is seq  # both return the module itself
+    assert set(training_flags(model)) == {False} and not any(m.training for m in seq.modules())
+    assert model.train() is model and seq.train() is seq
+    assert set(training_flags(model)) == {True} and all(m.training for m in seq.modules())
+    model.train(False)
+    seq.train(False)
+    assert set(training_flags(model)) == {False} and not any(m.training for m in seq.modules())
+    # 1 + 3 layers + 9 neurons, as torch's 1 + 5 modules: every one of them is reached.
+    assert len(training_flags(model)) == 1 + 3 + 9
+
+
+def test_train_reaches_modules_held_in_attributes_and_lists():
+    stack = Stack()
+    assert [type(child).__name__ for child in stack.children()] == ["Affine", "MLP", "Perceptron"]
+    stack.eval()
+    assert not stack.head.training and not stack.blocks[0].layers[1].neurons[0].training
+    assert not stack.blocks[1].training
+    assert all(training_flags(stack.train())) and nn.Module().training
+
+
+def test_train_wants_a_bool():
+    with pytest.raises(TypeError, match="MLP.train: mode should be a bool, got str"):
+        make_model().train("False")  # a non-empty string is true: taking it would be wrong
+
+
+def test_save_and_load_name_a_bad_path_or_file(tmp_path):
+    model = make_model()
+    with pytest.raises(TypeError, match=r"MLP.save: the path should be a str or a pathlib.Path, got int \(3\)"):
+        model.save(3)  # open(3) would write to file descriptor 3
+    with pytest.raises(TypeError, match="MLP.load: the path should be a str or a pathlib.Path, got NoneType"):
+        model.load(None)
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    before = model.state_dict()
+    with pytest.raises(ValueError, match="MLP.load: '.*bad.json' is not a JSON state"):
+        model.load(bad)
+    assert model.state_dict() == before

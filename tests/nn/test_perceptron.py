@@ -91,7 +91,32 @@ def test_fit_takes_values_and_tuples():
 @pytest.mark.parametrize(
     "X, y, kwargs, error, message",
     [
-        (INPUTS, [0, 1, 1, 1], {}, ValueError, r"Perceptron.fit: labels should be -1 or \+1, got \[0\]"),
+        (INPUTS, [0, 1, 1, 1], {}, ValueError, r"Perceptron.fit: labels should be -1 or \+1, got 0"),
+        (INPUTS, [1, "1", 1, 1], {}, TypeError, r"Perceptron.fit: labels should be -1 or \+1, got str \('1'\)"),
+        (INPUTS, GATES["AND"], {"lr": "1"}, TypeError, "Perceptron.fit: lr should be a number, got str"),
+        (
+            INPUTS,
+            GATES["AND"],
+            {"epochs": 2.0},
+            TypeError,
+            r"Perceptron.fit: epochs should be a positive int, got float",
+        ),
+        (
+            INPUTS,
+            GATES["AND"],
+            {"epochs": True},
+            TypeError,
+            "Perceptron.fit: epochs should be a positive int, got bool",
+        ),
+        (1.0, GATES["AND"], {}, TypeError, r"Perceptron.fit: expected X as a list of examples, got float \(1.0\)"),
+        (INPUTS, 1, {}, TypeError, r"Perceptron.fit: expected y as a list of labels, got int \(1\)"),
+        (
+            [0.0, 1.0, 0.0, 1.0],
+            GATES["AND"],
+            {},
+            TypeError,
+            "Perceptron: expected a list of 2 numbers or Values, got float",
+        ),
         (INPUTS, [1, 1], {}, ValueError, "Perceptron.fit: X and y should be non-empty, of one length, got 4 and 2"),
         ([], [], {}, ValueError, "non-empty"),
         (INPUTS, GATES["AND"], {"lr": 0}, ValueError, "Perceptron.fit: lr should be a positive number, got 0"),
@@ -107,5 +132,8 @@ def test_bad_input_raises_clear_errors(X, y, kwargs, error, message):
 
 def test_fit_takes_numpy_arrays_and_keeps_plain_floats():
     p = nn.Perceptron(2)
-    assert p.fit(np.array(INPUTS), np.array(GATES["OR"]))[-1] == 0
+    assert p.fit(np.array(INPUTS), np.array(GATES["OR"]), lr=np.float64(0.5), epochs=np.int64(50))[-1] == 0
     assert all(type(v.data) is float for v in p.parameters())
+    other = nn.Perceptron(2)
+    other.fit(INPUTS, GATES["OR"], lr=0.5, epochs=50)
+    assert other.state_dict() == p.state_dict()

@@ -39,6 +39,10 @@ def test_loss_curve_errors(tmp_path):
         plot_loss([1.0, -1.0], tmp_path / "loss.png", log_scale=True)
     with pytest.raises(TypeError, match="plot_loss.*str"):
         plot_loss([1.0, "x"], tmp_path / "loss.png")
+    with pytest.raises(TypeError, match=r"plot_loss: expected a list of losses, got float \(0.5\)"):
+        plot_loss(0.5, tmp_path / "loss.png")
+    with pytest.raises(TypeError, match="plot_loss: the path should be a str or a pathlib.Path, got int"):
+        plot_loss([1.0], 1)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -94,4 +98,16 @@ def test_decision_boundary_errors(tmp_path):
         plot_decision_boundary(circle, POINTS, LABELS, path, resolution=1)
     with pytest.raises(TypeError, match="model's score.*list"):
         plot_decision_boundary(lambda xy: [xy[0]], POINTS, LABELS, path)
+    with pytest.raises(TypeError, match="plot_decision_boundary: model should be callable"):
+        plot_decision_boundary("model", POINTS, LABELS, path)
+    with pytest.raises(TypeError, match="plot_decision_boundary: expected points as .* pairs, got float"):
+        plot_decision_boundary(circle, 1.0, LABELS, path)
+    with pytest.raises(TypeError, match="plot_decision_boundary: expected labels as a list of numbers, got int"):
+        plot_decision_boundary(circle, POINTS, 1, path)
+    with pytest.raises(TypeError, match="plot_decision_boundary: resolution should be a positive int, got str"):
+        plot_decision_boundary(circle, POINTS, LABELS, path, resolution="10")
+    with pytest.raises(ValueError, match="plot_decision_boundary: margin should be a number >= 0, got -1"):
+        plot_decision_boundary(circle, POINTS, LABELS, path, margin=-1)
+    with pytest.raises(TypeError, match="plot_decision_boundary: the path should be a str or a pathlib.Path"):
+        plot_decision_boundary(circle, POINTS, LABELS, 3)
     assert not path.exists()

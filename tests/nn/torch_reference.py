@@ -1,6 +1,7 @@
 """Shared helpers for comparing nn with PyTorch in float64."""
 
 import math
+import sys
 
 import torch
 
@@ -11,19 +12,28 @@ ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 TORCH_ACTIVATION = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "linear": lambda z: z}
 
 
-def close(ours: float, theirs: float, tol: float = TOL) -> bool:
-    """Equal to `tol`, relative for large numbers and absolute near zero; inf equals inf."""
+def close(ours: float, theirs: float, tol: float = TOL, scale: float = 0.0) -> bool:
+    """Equal to `tol` relative to torch's number; inf only equals inf, and nan equals nothing.
+
+    `scale`, where a caller gives one, is the size of the terms whose difference the number is,
+    where they cancel in torch's computation and in ours alike; `tol` then holds relative to it
+    (each call says why). Below the smallest normal float (2.2e-308) numbers carry fewer digits
+    than `tol` asks, so the tolerance never goes below `tol` times that. Where torch's number is
+    exactly 0, ours must be 0 to within that too (a subnormal at most)."""
     if math.isinf(theirs) or math.isinf(ours):
         return ours == theirs
-    return abs(ours - theirs) <= tol * max(1.0, abs(theirs))
+    return abs(ours - theirs) <= tol * max(abs(theirs), scale, sys.float_info.min)
 
 
-def assert_close(ours, theirs, tol: float = TOL) -> None:
-    """Compare numbers, Values, tensors or (nested) lists of them, element by element."""
+def assert_close(ours, theirs, tol: float = TOL, scale=0.0) -> None:
+    """Compare numbers, Values, tensors or (nested) lists of them, element by element.
+
+    `scale` (see `close`): one number for all, or one per element, flattened alike."""
     ours, theirs = flat(ours), flat(theirs)
     assert len(ours) == len(theirs), (len(ours), len(theirs))
-    for i, (a, b) in enumerate(zip(ours, theirs)):
-        assert close(a, b, tol), f"item {i}: ours {a!r}, torch {b!r}"
+    scales = flat(scale) if isinstance(scale, (list, tuple, torch.Tensor)) else [scale] * len(theirs)
+    for i, (a, b, c) in enumerate(zip(ours, theirs, scales, strict=True)):
+        assert close(a, b, tol, c), f"item {i}: ours {a!r}, torch {b!r}" + (f" (scale {c!r})" if c else "")
 
 
 def flat(x) -> list[float]:
