@@ -25,6 +25,7 @@ from .losses import (
     log_softmax,
     mse_loss,
     softmax,
+    softplus,
 )
 from .module import Module
 from .optim import SGD, Adam, Optimizer
@@ -48,4 +49,5 @@ __all__ = [
     "manual_seed",
     "mse_loss",
     "softmax",
+    "softplus",
 ]

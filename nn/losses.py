@@ -106,6 +106,28 @@ def hinge_loss(scores: Any, labels: Any, reduction: str = "mean") -> Losses:
     return _elementwise("hinge_loss", _hinge, scores, labels, reduction)
 
 
+# One op, not relu(x) + log1p(exp(-|x|)) from the engine's: that would be stable too, but its
+# slope at 0 would come from relu's and abs's (0 at their kinks) instead of sigmoid(0) = 1/2.
+_SOFTPLUS = autodiff.Op(
+    "softplus",
+    lambda m, x: m.relu(x) + m.log1p(m.exp(-m.abs(x))),
+    lambda m, g, out, x: (g * m.sigmoid(x),),
+)
+
+
+def softplus(x: Any) -> Value:
+    """log(1 + exp(x)), as torch.nn.functional.softplus, for any finite x without overflow.
+
+    >>> round(softplus(0.0).data, 6), softplus(-800.0).data, softplus(800.0).data
+    (0.693147, 0.0, 800.0)
+    >>> x = Value(0.0)
+    >>> softplus(x).backward()
+    >>> x.grad   # sigmoid(0)
+    0.5
+    """
+    return _SOFTPLUS(_value("softplus", x))
+
+
 def softmax(logits: Sequence[Any]) -> list[Value]:
     """exp(x_i) / sum_j exp(x_j) over one list of logits.
 
@@ -185,19 +207,10 @@ def _binary_cross_entropy(p: Value, t: Value) -> Value:
 
 
 def _binary_cross_entropy_with_logits(x: Value, t: Value) -> Value:
-    # (1-t)*softplus(x) + t*softplus(-x), with softplus(x) = relu(x) + tail(x) and the tail
-    # log1p(exp(-|x|)) even in x: (1-t)*relu(x) + t*relu(-x) + tail. Every term is >= 0, so
-    # nothing cancels, even where the loss is tiny. The tail is written tail(x) + t*(tail(-x) -
-    # tail(x)): the difference is exactly 0, yet its slope at x = 0 is -1, which makes the slope
-    # there the true sigmoid(0) - t; and t's gradient stays exactly -x.
-    minus_x = -x
-    tail = _tail(x)
-    return autodiff.sum([(1.0 - t) * x.relu(), t * minus_x.relu(), tail, t * (_tail(minus_x) - tail)])
-
-
-def _tail(x: Value) -> Value:
-    """log1p(exp(-|x|)), with -|x| written x - 2*relu(x) (exact in floats): slope +1/2 at x = 0."""
-    return (x - 2.0 * x.relu()).exp().log1p()
+    # -t*log(sigmoid(x)) - (1-t)*log(sigmoid(-x)), and -log(sigmoid(x)) is softplus(-x): two
+    # terms >= 0, so nothing cancels even where the loss is tiny, and the slope is
+    # -t*sigmoid(-x) + (1-t)*sigmoid(x), that is sigmoid(x) - t, to full precision.
+    return t * softplus(-x) + (1.0 - t) * softplus(x)
 
 
 def _hinge(s: Value, y: Value) -> Value:

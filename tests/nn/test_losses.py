@@ -174,13 +174,14 @@ def test_binary_cross_entropy_with_logits_over_a_wide_grid(target):
     # (t = 0.3 near x = -0.85), any formula keeps only their difference's absolute digits.
     sigmoid = torch.sigmoid(tx.detach())
     assert_close([x.grad for x in xs], tx.grad, scale=(1 - target) * sigmoid + target * (1 - sigmoid))
-    # d/dt = -x, exactly here; torch (its own loss or the reference) takes it as a difference of
-    # two logs, log(1 - sigmoid(x)) - log(sigmoid(x)), which near x = 0 keeps absolute digits only.
-    assert [t.grad for t in ts] == [-x for x in GRID]
-    official = F.binary_cross_entropy_with_logits(tx.detach(), tt.detach().requires_grad_(), reduction="sum")
-    official.backward()
+    # d/dt = -x, taken (here as in torch, by its own loss or the reference) as a difference of two
+    # logs, softplus(-x) - softplus(x), which near x = 0 keeps absolute digits only.
     logs = F.logsigmoid(tx.detach()).abs() + F.logsigmoid(-tx.detach()).abs()
     assert_close([t.grad for t in ts], tt.grad, scale=logs)
+    assert_close([t.grad for t in ts], [-x for x in GRID], scale=logs)
+    official_t = tt.detach().requires_grad_()
+    F.binary_cross_entropy_with_logits(tx.detach(), official_t, reduction="sum").backward()
+    assert_close([t.grad for t in ts], official_t.grad, scale=logs)
 
 
 @pytest.mark.parametrize("logit, target", [(20.0, 1.0), (40.0, 1.0), (-20.0, 0.0), (-40.0, 0.0), (0.0, 0.3)])
@@ -197,7 +198,7 @@ def test_binary_cross_entropy_with_logits_where_torch_loses_digits(logit, target
 
 
 def test_binary_cross_entropy_with_logits_slope_at_zero():
-    # At x = 0 relu and abs have slope 0 by convention; the loss's true slope is sigmoid(0) - t.
+    # The loss's slope at 0 is sigmoid(0) - t (softplus is one op: no slope of relu or abs at their kinks).
     for target in [0.0, 0.3, 1.0]:
         x, tx = Value(0.0), torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
         nn.binary_cross_entropy_with_logits(x, target).backward()
@@ -281,7 +282,10 @@ def test_cross_entropy_reduction_equals_torch(reduction):
         t_loss = F.cross_entropy(t, torch.tensor(target), reduction=reduction)
         assert_close(loss, t_loss)
         backward_both(loss, t_loss)
-        assert_close([[v.grad for v in row] for row in values], t.grad)
+        # d/dx_j = softmax_j - [j is the target]: where softmax_j is near 1 the two cancel, in
+        # torch as here, leaving absolute digits only (relative to the terms).
+        terms = torch.softmax(t.detach(), dim=1) + F.one_hot(torch.tensor(target), 3)
+        assert_close([[v.grad for v in row] for row in values], t.grad, scale=terms)
     one = nn.cross_entropy(logits[0], target[0], reduction=reduction)
     assert_close(one, F.cross_entropy(t[0], torch.tensor(target[0]), reduction=reduction))
 
@@ -438,3 +442,57 @@ def test_losses_take_numpy_arrays():
     assert nn.hinge_loss([0.5, -2.0], np.array([1, -1])).data == nn.hinge_loss([0.5, -2.0], [1, -1]).data
     logits = [[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]]
     assert nn.cross_entropy(np.array(logits), np.array([2, 0])).data == nn.cross_entropy(logits, [2, 0]).data
+
+
+SOFTPLUS_POINTS = sorted({*GRID, *(rng.uniform(-50, 50) for _ in range(200)), 5e-324, -5e-324, 1e-300, -1e300, 1e300})
+
+
+def test_softplus_and_its_slope_match_torch_everywhere():
+    # Down to -700: below, softplus(x) is exp(x) in the subnormal numbers, which ours keeps and
+    # torch's vectorised logaddexp may flush to 0 (see the test after this one).
+    points = [x for x in SOFTPLUS_POINTS if x >= -700]
+    xs = [Value(x) for x in points]
+    ys = [nn.softplus(x) for x in xs]
+    autodiff.sum(ys).backward()
+    tx = torch.tensor(points, dtype=torch.float64, requires_grad=True)
+    # torch's F.softplus returns x itself above its threshold (20 by default); logaddexp(x, 0) is
+    # log(1 + exp(x)) to the last digit everywhere.
+    reference = torch.logaddexp(tx, torch.zeros_like(tx))
+    reference.sum().backward()
+    assert_close(ys, reference)
+    assert_close([x.grad for x in xs], tx.grad)
+    assert_close([x.grad for x in xs], torch.sigmoid(tx.detach()))
+    moderate = torch.tensor([x for x in points if abs(x) <= 20], dtype=torch.float64)
+    assert_close([nn.softplus(x) for x in moderate.tolist()], F.softplus(moderate))
+
+
+def test_softplus_far_below_zero_is_exp():
+    for x in [-720.0, -740.0, -745.0, -800.0, -1e300]:
+        assert nn.softplus(x).data == math.exp(x)  # log1p(e) is e for so small an e
+
+
+def test_softplus_second_derivative_and_finite_differences():
+    for x0 in [-30.0, -2.5, -1e-9, 0.0, 0.7, 3.0, 30.0]:
+        x = Value(x0)
+        (dx,) = autodiff.grad(nn.softplus(x), [x], create_graph=True)
+        (d2x,) = autodiff.grad(dx, [x])
+        tx = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
+        (tdx,) = torch.autograd.grad(F.softplus(tx, threshold=1000.0), tx, create_graph=True)
+        (td2x,) = torch.autograd.grad(tdx, tx)
+        assert_close(dx, tdx)
+        assert_close(d2x, td2x)
+        assert autodiff.gradcheck(nn.softplus, [x0])
+
+
+def test_softplus_compiled_equals_eager():
+    points = np.array([[x] for x in SOFTPLUS_POINTS if -700 <= x < 1e300])  # normal numbers out
+    f = autodiff.compile(nn.softplus, n_inputs=1)
+    # numpy's exp and log1p may differ from the math module's by an ulp.
+    assert_close(f(points).tolist(), [nn.softplus(x).data for x in points[:, 0].tolist()], tol=1e-15)
+    slopes = torch.sigmoid(torch.tensor(points[:, 0], dtype=torch.float64))
+    assert_close(f.backward(reduction="sum")[:, 0].tolist(), slopes, tol=1e-15)
+
+
+def test_softplus_of_a_non_number_is_a_type_error():
+    with pytest.raises(TypeError, match="softplus: expected a Value or a number, got str"):
+        nn.softplus("1")
