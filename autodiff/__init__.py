@@ -15,7 +15,7 @@ from .compiled import compile as compile  # noqa: A004 - autodiff.compile, as to
 from .draw import DotNotFoundError, draw_dot, save_graph
 from .grad_mode import enable_grad, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .ops import DivisionByZeroError, Op, dot, power, scalar
+from .ops import DivisionByZeroError, Op, dot, logsumexp, power, scalar
 from .ops import sum as sum  # noqa: A004 - autodiff.sum, as torch.sum
 from .value import Value, apply, constant
 
@@ -39,6 +39,7 @@ __all__ = [
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "logsumexp",
     "no_grad",
     "power",
     "save_graph",

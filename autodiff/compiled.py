@@ -109,6 +109,27 @@ class arrays:
         return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
     @staticmethod
+    def max(xs: Sequence[Any]) -> Any:
+        """As `ops.scalar.max`, elementwise over the arrays of `xs`.
+
+        >>> arrays.max([np.array([1.0, 5.0]), np.array([3.0, -2.0])])
+        array([3., 5.])
+        """
+        return np.max(np.stack(np.broadcast_arrays(*xs)), axis=0)
+
+    @staticmethod
+    def logsumexp(xs: Sequence[Any]) -> Any:
+        """As `ops.scalar.logsumexp`, elementwise over the arrays of `xs`.
+
+        >>> arrays.logsumexp([np.array([1000.0, 0.0]), np.array([1000.0, -np.inf])])
+        array([1000.69314718,    0.        ])
+        """
+        stacked = np.stack(np.broadcast_arrays(*xs))
+        top = arrays.max(stacked)
+        top = np.where(np.isinf(top), 0.0, top)  # an infinite top needs no shift, and -inf - -inf is nan
+        return top + np.log(np.sum(np.exp(stacked - top), axis=0))
+
+    @staticmethod
     def relu(x: Any) -> Any:
         """max(0, x), elementwise.
 

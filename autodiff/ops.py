@@ -4,7 +4,7 @@ Every op is an `Op(name, forward, derivative)`. Both functions take a *math
 namespace* `m` first, so one definition serves three worlds:
 
 - `scalar` (below): Python floats, for the eager forward and first-order backward;
-- `autodiff.value.values`: Values, so a derivative builds its own graph (higher order);
+- `autodiff.backward.values`: Values, so a derivative builds its own graph (higher order);
 - `autodiff.compiled.arrays`: numpy arrays, for the compiled replay over a batch.
 
 `derivative(m, g, out, *inputs)` gets the upstream gradient `g`, the op's output and
@@ -135,6 +135,28 @@ class scalar:
             return 1.0 / (1.0 + math.exp(-x))
         e = math.exp(x)
         return e / (1.0 + e)
+
+    @staticmethod
+    def max(xs: Sequence[float]) -> float:
+        """The largest of the numbers.
+
+        >>> scalar.max([1.0, 3.0, -2.0])
+        3.0
+        """
+        return builtins.max(xs)
+
+    @staticmethod
+    def logsumexp(xs: Sequence[float]) -> float:
+        """log(exp(xs[0]) + exp(xs[1]) + ...), the largest taken out first so that exp never
+        overflows; inf if any is inf, -inf if all are -inf.
+
+        >>> scalar.logsumexp([1000.0, 1000.0]), scalar.logsumexp([0.0, -math.inf])
+        (1000.6931471805599, 0.0)
+        """
+        top = scalar.max(xs)
+        if math.isinf(top):
+            return top
+        return top + math.log(math.fsum([math.exp(x - top) for x in xs]))
 
     @staticmethod
     def pow(x: float, p: float) -> float:
@@ -275,6 +297,11 @@ ABS = Op("abs", lambda m, x: m.abs(x), lambda m, g, out, x: (g * m.sign(x),))
 SIN = Op("sin", lambda m, x: m.sin(x), lambda m, g, out, x: (g * m.cos(x),))
 COS = Op("cos", lambda m, x: m.cos(x), lambda m, g, out, x: (-g * m.sin(x),))
 SUM = Op("sum", lambda m, *xs: builtins.sum(xs), lambda m, g, out, *xs: (g,) * len(xs))
+LOGSUMEXP = Op(
+    "logsumexp",
+    lambda m, *xs: m.logsumexp(xs),
+    lambda m, g, out, *xs: tuple([g * m.exp(x - out) for x in xs]),  # softmax
+)
 DOT = Op(
     "dot",
     lambda m, *xs: builtins.sum(map(operator.mul, xs[: len(xs) // 2], xs[len(xs) // 2 :])),
@@ -338,6 +365,23 @@ def dot(a: Iterable[Any], b: Iterable[Any]) -> _value.Value:
     if len(a) != len(b) or len(a) == 0:
         raise ValueError(f"dot: needs two sequences of the same non-zero length, got {len(a)} and {len(b)}")
     return _value.apply(DOT, *a, *b)
+
+
+def logsumexp(values: Iterable[Any]) -> _value.Value:
+    """One n-ary node for log(exp(values[0]) + exp(values[1]) + ...), as torch.logsumexp: it
+    never overflows for finite input, and its gradient is the softmax of the values.
+
+    >>> from autodiff import Value
+    >>> x = [Value(1000.0), Value(1000.0)]
+    >>> y = logsumexp(x)
+    >>> y.backward()
+    >>> round(y.data, 6), [round(v.grad, 12) for v in x]
+    (1000.693147, [0.5, 0.5])
+    """
+    values = _as_sequence(values, "logsumexp")
+    if len(values) == 0:
+        raise ValueError("logsumexp: needs at least one value, got an empty sequence")
+    return _value.apply(LOGSUMEXP, *values)
 
 
 def _as_sequence(xs: Iterable[Any], function: str) -> Sequence[Any]:

@@ -238,13 +238,23 @@ def _reduced(losses: list[Value], reduction: str) -> Losses:
     return total / len(losses) if reduction == "mean" else total
 
 
+# The largest logit, to take out before exp. softmax is the same for logits all moved alike, so
+# no gradient flows through it (its derivative is zero). An op, not a number: a compiled graph
+# then takes each example's own largest logit, not the one of the example it was traced with.
+_MAX_NO_GRAD = autodiff.Op(
+    "max (no grad)",
+    lambda m, *xs: m.max(xs),
+    lambda m, g, out, *xs: (0.0 * g,) * len(xs),
+)
+
+
 def _shifted(name: str, logits: Sequence[Any]) -> list[Value]:
     """logits - max(logits): softmax ignores the shift, and exp then never overflows."""
     values = [_value(name, x) for x in checks.items(name, "a list of logits", logits)]
     if not values:
         raise ValueError(f"{name}: expected a non-empty list of logits, got an empty one")
-    shift = max(v.data for v in values)  # a constant: no gradient flows through it
-    return [v - shift for v in values]
+    top = _MAX_NO_GRAD(*values)
+    return [v - top for v in values]
 
 
 def _value(name: str, x: Any) -> Value:

@@ -1,4 +1,4 @@
-"""The n-ary ops `autodiff.sum` and `autodiff.dot` on their own, against PyTorch float64.
+"""The n-ary ops `autodiff.sum`, `dot` and `logsumexp` on their own, against PyTorch float64.
 
 Many lengths, repeated and shared inputs, numbers mixed in as constants; then finite
 differences and second derivatives.
@@ -32,6 +32,11 @@ def nsum(xs):
 def ndot(a, b):
     """`autodiff.dot` on Values, `torch.dot` on tensors; numbers may be mixed in either way."""
     return ad.dot(a, b) if any(isinstance(x, Value) for x in [*a, *b]) else torch.dot(_stacked(a), _stacked(b))
+
+
+def nlse(xs):
+    """`autodiff.logsumexp` on Values, `torch.logsumexp` on tensors."""
+    return ad.logsumexp(xs) if any(isinstance(x, Value) for x in xs) else torch.logsumexp(_stacked(xs), dim=0)
 
 
 def rounding(n, terms):
@@ -70,6 +75,33 @@ def test_dot_of_n_values_matches_torch(n):
     assert_matches_torch(lambda *vs: ndot(a, list(vs)), b, abs_=scale)
 
 
+@pytest.mark.parametrize("n", LENGTHS)
+def test_logsumexp_of_n_values_matches_torch(n):
+    # Moderate, then wide apart (where one term dominates and the others' exps underflow), then
+    # so large or small that exp alone would overflow or underflow.
+    spread = [float(x) for x in rng.choice([-1, 1], n) * 10 ** rng.uniform(-8, 3, n)]
+    for xs in (sample(n), spread, [x + 1e4 for x in sample(n)], [x - 1e4 for x in sample(n)]):
+        assert_matches_torch(lambda *vs: nlse(list(vs)), xs)
+
+
+def test_logsumexp_with_infinities_and_numbers_mixed_in_matches_torch():
+    for xs in ([0.0, -math.inf], [-math.inf, 2.0, -math.inf], [1e300, -1e300], [709.0, 710.0, 800.0]):
+        assert_matches_torch(lambda *vs: nlse(list(vs)), xs)
+    assert ad.logsumexp([-math.inf, -math.inf]).data == -math.inf
+    assert ad.logsumexp([Value(1.0), math.inf]).data == math.inf
+    numbers = sample(4)
+    assert_matches_torch(lambda *vs: nlse([*vs, *numbers]), sample(3))
+
+
+def test_logsumexp_never_overflows_and_its_gradient_is_the_softmax():
+    xs = [Value(1000.0), Value(1000.0), Value(-1000.0)]
+    y = ad.logsumexp(xs)
+    y.backward()
+    assert y.data == 1000.0 + math.log(2.0)
+    # exp(x - out), as torch: out = 1000.69... carries an ulp of 1000, so 0.5 to some 1e-13.
+    assert [close(x.grad, 0.5) for x in xs[:2]] == [True, True] and xs[2].grad == 0.0
+
+
 # Functions of three leaves x, y, z with repeated and shared inputs, numbers mixed in, and
 # sums and dots nested in each other and in other ops. They run on Values and on tensors.
 SHARED = {
@@ -89,6 +121,10 @@ SHARED = {
     "dot([sum([x, y]), x], [z, dot([x], [y])])": lambda x, y, z: ndot([nsum([x, y]), x], [z, ndot([x], [y])]),
     "sum([dot([x, y], [y, z]), x, 3.0]).tanh()": lambda x, y, z: nsum([ndot([x, y], [y, z]), x, 3.0]).tanh(),
     "sum([x, y]) * dot([y, z], [z, z])": lambda x, y, z: nsum([x, y]) * ndot([y, z], [z, z]),
+    "logsumexp([x])": lambda x, y, z: nlse([x]),
+    "logsumexp([x, x, y])": lambda x, y, z: nlse([x, x, y]),
+    "logsumexp([x*y, 2.0, z.sin(), x])": lambda x, y, z: nlse([x * y, 2.0, z.sin(), x]),
+    "logsumexp([dot([x, y], [y, z]), sum([x, z])]) * x": lambda x, y, z: nlse([ndot([x, y], [y, z]), nsum([x, z])]) * x,
 }
 POINTS = [[float(v) for v in row] for row in rng.uniform(-2, 2, (12, 3))] + [
     [0.0, 0.0, 1.0],
@@ -117,6 +153,23 @@ def test_sum_and_dot_of_n_values_pass_gradcheck(n):
     xs = sample(2 * n)
     assert gradcheck(lambda *vs: nsum(list(vs)), xs[:n])
     assert gradcheck(lambda *vs: ndot(list(vs[:n]), list(vs[n:])), xs)
+    assert gradcheck(lambda *vs: nlse(list(vs)), xs[:n])
+
+
+def test_logsumexp_compiled_equals_eager_for_any_input():
+    # The largest term is taken out inside the op, per example: no shift fixed at trace time.
+    f = ad.compile(lambda x, y, z: ad.logsumexp([x, y * 2.0, z]), n_inputs=3)
+    rows = np.concatenate([rng.uniform(-3, 3, (20, 3)), rng.uniform(-1e4, 1e4, (20, 3)), [[800.0, 0.0, -800.0]]])
+    eager = []
+    for row in rows.tolist():
+        xs = [Value(v) for v in row]
+        y = ad.logsumexp([xs[0], xs[1] * 2.0, xs[2]])
+        y.backward()
+        eager.append((y.data, [x.grad for x in xs]))
+    out, grads = f(rows), f.backward(reduction="sum")
+    for k, (value, gradient) in enumerate(eager):  # numpy's exp and log may differ by an ulp
+        assert close(out[k], value, rel=1e-15, abs_=1e-300)
+        assert all(close(a, b, rel=1e-14, abs_=1e-300) for a, b in zip(grads[k], gradient))
 
 
 def our_hessian(fn, point):

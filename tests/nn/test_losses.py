@@ -496,3 +496,16 @@ def test_softplus_compiled_equals_eager():
 def test_softplus_of_a_non_number_is_a_type_error():
     with pytest.raises(TypeError, match="softplus: expected a Value or a number, got str"):
         nn.softplus("1")
+
+
+def test_compiled_softmax_and_cross_entropy_stay_finite_beyond_the_traced_logits():
+    # Traced at logits of 1.0; run at logits of a thousand, where a shift fixed at trace time
+    # would leave exp(1000) to overflow.
+    rows = [[1000.0, 0.0, -3.0], [0.0, 1000.0, 0.0], [-1000.0, 999.0, 1000.0], [1.0, 2.0, 3.0]]
+    loss = autodiff.compile(lambda a, b, c: nn.cross_entropy([a, b, c], 1), n_inputs=3)
+    probs = autodiff.compile(lambda a, b, c: nn.softmax([a, b, c]), n_inputs=3)
+    out, p = loss(np.array(rows)), probs(np.array(rows))
+    for k, row in enumerate(rows):
+        t = torch.tensor(row, dtype=torch.float64)
+        assert_close(out[k], F.cross_entropy(t[None], torch.tensor([1])))
+        assert_close(p[k].tolist(), torch.softmax(t, dim=0), scale=1e-300)
