@@ -125,7 +125,7 @@ class arrays:
         array([1000.69314718,    0.        ])
         """
         stacked = np.stack(np.broadcast_arrays(*xs))
-        top = arrays.max(stacked)
+        top = np.max(stacked, axis=0)
         top = np.where(np.isinf(top), 0.0, top)  # an infinite top needs no shift, and -inf - -inf is nan
         return top + np.log(np.sum(np.exp(stacked - top), axis=0))
 
