@@ -1,9 +1,10 @@
-"""Losses, in `torch.nn.functional`'s words, built from the engine's ops (no derivative here).
+"""Losses, in `torch.nn.functional`'s words, built from the engine's ops and two of their own
+(`softplus`, and the largest logit that the softmax family takes out), each defined once here.
 
 Each loss takes Values or numbers, one example or a list of examples, and returns a Value. For
 lists, `reduction` says what to return, as in PyTorch: "mean" (the default) or "sum" over the
 examples, or "none" for the list of their losses. The stable forms never overflow for finite
-input: exponentials only ever see numbers <= 0.
+input, in eager and in compiled mode: their exponentials only ever see numbers <= 0.
 
 >>> from nn import mse_loss, cross_entropy
 >>> mse_loss([1.0, 2.0], [0.0, 0.0]).data
