@@ -138,12 +138,13 @@ class scalar:
 
     @staticmethod
     def max(xs: Sequence[float]) -> float:
-        """The largest of the numbers.
+        """The largest of the numbers; nan if any is nan, whatever its place (as numpy's max).
 
-        >>> scalar.max([1.0, 3.0, -2.0])
-        3.0
+        >>> scalar.max([1.0, 3.0, -2.0]), scalar.max([math.inf, math.nan])
+        (3.0, nan)
         """
-        return builtins.max(xs)
+        top = builtins.max(xs)
+        return math.nan if any(x != x for x in xs) else top  # builtins.max skips a nan after the first
 
     @staticmethod
     def logsumexp(xs: Sequence[float]) -> float:
@@ -156,7 +157,7 @@ class scalar:
         top = scalar.max(xs)
         if math.isinf(top):
             return top
-        return top + math.log(math.fsum([math.exp(x - top) for x in xs]))
+        return top + math.log(builtins.sum([math.exp(x - top) for x in xs]))  # in order, as torch adds
 
     @staticmethod
     def pow(x: float, p: float) -> float:

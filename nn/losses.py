@@ -18,7 +18,7 @@ input, in eager and in compiled mode: their exponentials only ever see numbers <
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, overload
 
 import autodiff
@@ -89,7 +89,7 @@ def binary_cross_entropy_with_logits(logit: Any, target: Any, reduction: str = "
     >>> binary_cross_entropy_with_logits(40.0, 1.0).data   # log1p(exp(-40))
     4.248354255291589e-18
     """
-    return _elementwise("binary_cross_entropy_with_logits", _binary_cross_entropy_with_logits, logit, target, reduction)
+    return _elementwise("binary_cross_entropy_with_logits", _BCE_WITH_LOGITS, logit, target, reduction)
 
 
 @overload
@@ -151,8 +151,8 @@ def log_softmax(logits: Sequence[Any]) -> list[Value]:
     [0.0, -1000.0]
     """
     shifted = _shifted("log_softmax", logits)
-    log_total = autodiff.sum([s.exp() for s in shifted]).log()
-    return [s - log_total for s in shifted]
+    log_total = autodiff.logsumexp(shifted)
+    return [x - log_total for x in shifted]
 
 
 @overload
@@ -174,6 +174,8 @@ def cross_entropy(logits: Sequence[Any], target: Any, reduction: str = "mean") -
     reduction = checks.choice("cross_entropy", "reduction", reduction, REDUCTIONS)
     rows = checks.items("cross_entropy", "logits as a list of numbers (or of rows of them)", logits)
     if not rows or not all(_is_sequence(row) for row in rows):
+        if _is_sequence(target):
+            raise ValueError(f"cross_entropy: one row of logits takes one target index, got {len(target)}: {target!r}")
         return _cross_entropy(rows, target)
     if not _is_sequence(target) or len(target) != len(rows):
         raise ValueError(f"cross_entropy: expected {len(rows)} target indices, one per row, got {target!r}")
@@ -185,33 +187,47 @@ def _cross_entropy(logits: Sequence[Any], target: Any) -> Value:
         raise TypeError(f"cross_entropy: target should be a class index (an int), got {type(target).__name__}")
     if not 0 <= int(target) < len(logits):
         raise ValueError(f"cross_entropy: target index {target} is out of range for {len(logits)} classes")
-    return -log_softmax(logits)[int(target)]
+    shifted = _shifted("cross_entropy", logits)
+    return autodiff.logsumexp(shifted) - shifted[int(target)]  # -log_softmax(logits)[target]
 
 
 def _binary_cross_entropy(p: Value, t: Value) -> Value:
     for name, v in (("prob", p), ("target", t)):
         if not 0.0 <= v.data <= 1.0:
             raise ValueError(f"binary_cross_entropy: {name} should be in [0, 1], got {v.data!r}")
-    # log1p(-p) for log(1-p): exact for a small p, as in PyTorch. Where a weight and its
-    # probability are both 0, the product 0*log(0) would be nan: there the term is log(q**w)
-    # instead, log(0**0) = 0, as torch.xlogy gives (the same graph for any other numbers, just
-    # without log1p's digits, so a compiled trace taken at that point stays right).
-    if t.data == 0.0 == p.data:
-        first = (p**t).log()
-    else:
-        first = t * p.log()
-    if t.data == 1.0 == p.data:
-        second = ((1.0 - p) ** (1.0 - t)).log()
-    else:
-        second = (1.0 - t) * (-p).log1p()
-    return -(first + second)
+    return _BCE(p, t)
 
 
-def _binary_cross_entropy_with_logits(x: Value, t: Value) -> Value:
-    # -t*log(sigmoid(x)) - (1-t)*log(sigmoid(-x)), and -log(sigmoid(x)) is softplus(-x): two
-    # terms >= 0, so nothing cancels even where the loss is tiny, and the slope is
-    # -t*sigmoid(-x) + (1-t)*sigmoid(x), that is sigmoid(x) - t, to full precision.
-    return t * softplus(-x) + (1.0 - t) * softplus(x)
+def _xlogy(m: Any, x: Any, log_y: Callable[[], Any]) -> Any:
+    """x * log_y(), and 0 where x is 0 even if the log is -inf, as torch.xlogy."""
+    return m.where(m.is_zero(x), lambda: 0.0 * x, lambda: x * log_y())
+
+
+def _ratio(m: Any, a: Any, b: Any) -> Any:
+    """a / b, and an infinity where b is 0 (Python's division would raise there)."""
+    return m.where(m.is_zero(b), lambda: a * m.recip(b), lambda: a / b)
+
+
+# -(t*log(p) + (1-t)*log(1-p)) as one op: no branch on the numbers, so a compiled graph is right
+# for every example; log1p(-p) keeps the digits of a small p, as PyTorch. The slopes are
+# PyTorch's, (p - t) / (p(1 - p)) (0 where p == t) and log(1-p) - log(p), without its clamps.
+_BCE = autodiff.Op(
+    "binary_cross_entropy",
+    lambda m, p, t: -(_xlogy(m, t, lambda: m.log(p)) + _xlogy(m, 1.0 - t, lambda: m.log1p(-p))),
+    lambda m, g, out, p, t: (
+        m.where(m.is_zero(p - t), lambda: 0.0 * g, lambda: g * _ratio(m, p - t, p * (1.0 - p))),
+        g * (m.log1p(-p) - m.log(p)),
+    ),
+)
+
+# t*softplus(-x) + (1-t)*softplus(x), that is -t*log(sigmoid(x)) - (1-t)*log(sigmoid(-x)): two
+# terms >= 0, so nothing cancels even where the loss is tiny. Its slope in x, sigmoid(x) - t, is
+# taken as (1-t)*sigmoid(x) - t*sigmoid(-x), exact for t = 0 or 1; in t, it is exactly -x.
+_BCE_WITH_LOGITS = autodiff.Op(
+    "binary_cross_entropy_with_logits",
+    lambda m, x, t: t * _SOFTPLUS.forward(m, -x) + (1.0 - t) * _SOFTPLUS.forward(m, x),
+    lambda m, g, out, x, t: (g * ((1.0 - t) * m.sigmoid(x) - t * m.sigmoid(-x)), -g * x),
+)
 
 
 def _hinge(s: Value, y: Value) -> Value:
@@ -223,6 +239,7 @@ def _hinge(s: Value, y: Value) -> Value:
 def _elementwise(name: str, loss: Callable[[Value, Value], Value], pred: Any, target: Any, reduction: str) -> Losses:
     """loss(pred, target) for one example; for lists, loss over their pairs, reduced."""
     reduction = checks.choice(name, "reduction", reduction, REDUCTIONS)
+    pred, target = _examples(pred), _examples(target)
     if not _is_sequence(pred) and not _is_sequence(target):
         return loss(_value(name, pred), _value(name, target))
     if not (_is_sequence(pred) and _is_sequence(target)) or len(pred) != len(target) or len(pred) == 0:
@@ -264,6 +281,12 @@ def _value(name: str, x: Any) -> Value:
     if not isinstance(x, numbers.Real):
         raise TypeError(f"{name}: expected a Value or a number, got {type(x).__name__} ({x!r})")
     return constant(x)
+
+
+def _examples(x: Any) -> Any:
+    """Any iterable of examples (a generator too) as a list; one example as itself."""
+    iterable = isinstance(x, Iterable) and not isinstance(x, (str, bytes)) and getattr(x, "ndim", 1) != 0
+    return x if not iterable or _is_sequence(x) else list(x)
 
 
 def _is_sequence(x: Any) -> bool:

@@ -220,3 +220,10 @@ def test_second_derivatives_of_n_ary_ops_through_a_nonlinearity_match_torch(n):
     for row, t_row in zip(our_hessian(fn, point), torch_hessian(fn, point)):
         for h, t in zip(row, t_row):
             assert close(h, t, rel=1e-10, abs_=1e-13)
+
+
+def test_logsumexp_and_max_give_nan_for_a_nan_in_any_place():
+    for xs in ([math.inf, math.nan], [math.nan, math.inf], [1.0, math.nan, 2.0]):
+        assert math.isnan(ad.logsumexp(xs).data)
+        assert math.isnan(ad.ops.scalar.max(xs))
+        assert math.isnan(torch.logsumexp(torch.tensor(xs, dtype=torch.float64), dim=0).item())

@@ -85,11 +85,12 @@ def test_binary_cross_entropy_of_a_sure_right_answer_is_zero(p, t, target_is_val
     loss = nn.binary_cross_entropy(prob, target)
     loss.backward()
     assert loss.data == F.binary_cross_entropy(torch.tensor(p), torch.tensor(t)).item() == 0.0
-    # Documented differences: p's gradient is the slope of the log that remains, -log(p) or
-    # -log(1-p), where torch clamps p*(1-p) and gives 0; t's is 0, where torch gives -inf or inf.
-    assert prob.grad == (-1.0 if p == 1.0 else 1.0)
+    # As torch: p's gradient is 0 (p == t), t's is log(1-p) - log(p), an infinity.
+    tp, tt = torch.tensor(p, requires_grad=True), torch.tensor(t, requires_grad=True)
+    F.binary_cross_entropy(tp, tt).backward()
+    assert prob.grad == tp.grad.item() == 0.0
     if target_is_value:
-        assert target.grad == 0.0
+        assert target.grad == tt.grad.item() == (-math.inf if p == 1.0 else math.inf)
 
 
 def test_binary_cross_entropy_at_the_ends():
@@ -174,11 +175,11 @@ def test_binary_cross_entropy_with_logits_over_a_wide_grid(target):
     # (t = 0.3 near x = -0.85), any formula keeps only their difference's absolute digits.
     sigmoid = torch.sigmoid(tx.detach())
     assert_close([x.grad for x in xs], tx.grad, scale=(1 - target) * sigmoid + target * (1 - sigmoid))
-    # d/dt = -x, taken (here as in torch, by its own loss or the reference) as a difference of two
-    # logs, softplus(-x) - softplus(x), which near x = 0 keeps absolute digits only.
+    # d/dt = -x, exactly here; torch (its own loss or the reference) takes it as a difference of
+    # two logs, log(1 - sigmoid(x)) - log(sigmoid(x)), which near x = 0 keeps absolute digits only.
+    assert [t.grad for t in ts] == [-x for x in GRID]
     logs = F.logsigmoid(tx.detach()).abs() + F.logsigmoid(-tx.detach()).abs()
     assert_close([t.grad for t in ts], tt.grad, scale=logs)
-    assert_close([t.grad for t in ts], [-x for x in GRID], scale=logs)
     official_t = tt.detach().requires_grad_()
     F.binary_cross_entropy_with_logits(tx.detach(), official_t, reduction="sum").backward()
     assert_close([t.grad for t in ts], official_t.grad, scale=logs)
@@ -198,7 +199,7 @@ def test_binary_cross_entropy_with_logits_where_torch_loses_digits(logit, target
 
 
 def test_binary_cross_entropy_with_logits_slope_at_zero():
-    # The loss's slope at 0 is sigmoid(0) - t (softplus is one op: no slope of relu or abs at their kinks).
+    # The loss's slope at 0 is sigmoid(0) - t: one op, no slope of relu or abs at their kinks.
     for target in [0.0, 0.3, 1.0]:
         x, tx = Value(0.0), torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
         nn.binary_cross_entropy_with_logits(x, target).backward()
@@ -509,3 +510,31 @@ def test_compiled_softmax_and_cross_entropy_stay_finite_beyond_the_traced_logits
         t = torch.tensor(row, dtype=torch.float64)
         assert_close(out[k], F.cross_entropy(t[None], torch.tensor([1])))
         assert_close(p[k].tolist(), torch.softmax(t, dim=0), scale=1e-300)
+
+
+@pytest.mark.parametrize("loss", [nn.binary_cross_entropy, nn.binary_cross_entropy_with_logits])
+def test_compiled_binary_cross_entropies_equal_eager_on_every_row(loss):
+    # One op each, with no branch on the numbers: a graph traced at one point is right at all
+    # of them, the ends (0*log(0) = 0) included.
+    probabilities = [[0.0, 0.0], [1.0, 1.0], [1e-11, 0.0], [0.3, 0.7], [0.999, 1.0], [0.5, 0.0]]
+    logits = [[0.0, 0.3], [40.0, 1.0], [-40.0, 0.0], [800.0, 0.0], [-3.0, 1.0]]
+    rows = probabilities if loss is nn.binary_cross_entropy else logits
+    f = autodiff.compile(lambda a, b: loss(a, b), n_inputs=2, example=[0.5, 0.5])
+    out, grads = f(np.array(rows)), f.backward(reduction="sum")
+    for k, row in enumerate(rows):
+        a, b = Value(row[0]), Value(row[1])
+        eager = loss(a, b)
+        eager.backward()
+        assert_close(out[k], eager, tol=1e-15)
+        assert_close(grads[k].tolist(), [a.grad, b.grad], tol=1e-15)
+
+
+def test_elementwise_losses_take_any_iterable_of_examples():
+    pred = [Value(1.0), Value(2.0)]
+    assert nn.mse_loss((p for p in pred), iter([0.0, 0.0])).data == 2.5
+    assert nn.binary_cross_entropy(np.array([0.5]), (t for t in [1.0])).data == math.log(2.0)
+
+
+def test_one_row_of_logits_with_a_list_of_targets_is_a_value_error():
+    with pytest.raises(ValueError, match=r"cross_entropy: one row of logits takes one target index, got 2: \[0, 1\]"):
+        nn.cross_entropy([1.0, 2.0, 3.0], [0, 1])
