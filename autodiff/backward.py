@@ -124,7 +124,8 @@ def grad(output: Value, inputs: Iterable[Value] | Value, create_graph: bool = Fa
     """The gradients of `output` with respect to `inputs`, leaving every `.grad` as it was.
 
     Floats by default; with `create_graph=True`, Values that can be differentiated again. An
-    output or an input that does not require grad is a `RuntimeError`, as in PyTorch.
+    output or an input that does not require grad is a `RuntimeError`, as in PyTorch; an input
+    that the output does not depend on gets 0 (as torch.autograd.grad with materialize_grads).
 
     >>> x = Value(2.0)
     >>> (dx,) = grad(x**3, [x], create_graph=True)
