@@ -14,7 +14,7 @@
 True
 """
 
-from . import init
+from . import datasets, init
 from .init import manual_seed
 from .layers import MLP, Layer, Neuron
 from .losses import (
@@ -43,6 +43,7 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "datasets",
     "hinge_loss",
     "init",
     "log_softmax",
