@@ -55,7 +55,7 @@ class Neuron(Module):
     ('tanh', 'z', ['w0', 'w1', 'b'])
     """
 
-    def __init__(self, nin: int, activation: str = "linear", label: str = ""):
+    def __init__(self, nin: int, activation: str = "linear", label: str = "") -> None:
         self.nin = checks.positive_int("Neuron", "nin", nin)
         self.activation = checks.choice("Neuron", "activation", activation, ACTIVATIONS)
         self.label = label
@@ -112,7 +112,7 @@ class Layer(Module):
 
     def __init__(
         self, nin: int, nout: int, activation: str = "linear", weight_init: WeightInit | None = None, label: str = ""
-    ):
+    ) -> None:
         self.nin = checks.positive_int("Layer", "nin", nin)
         self.nout = checks.positive_int("Layer", "nout", nout)
         self.activation = checks.choice("Layer", "activation", activation, ACTIVATIONS)
@@ -184,7 +184,7 @@ class MLP(Module):
         activation: str = "relu",
         output_activation: str = "linear",
         weight_init: WeightInit | None = None,
-    ):
+    ) -> None:
         self.nin = checks.positive_int("MLP", "nin", nin)
         nouts = [checks.positive_int("MLP", "nouts", n) for n in checks.items("MLP", "nouts as a list", nouts)]
         if not nouts:

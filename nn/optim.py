@@ -39,7 +39,7 @@ class Optimizer:
     (1.5, 6.0)
     """
 
-    def __init__(self, params: Iterable[Value], lr: float):
+    def __init__(self, params: Iterable[Value], lr: float) -> None:
         name = type(self).__name__
         self.params = checks.items(name, "params as an iterable of Values, such as model.parameters()", params)
         if not self.params:
@@ -81,7 +81,7 @@ class SGD(Optimizer):
     -0.5
     """
 
-    def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0):
+    def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0) -> None:
         super().__init__(params, lr)
         self.momentum = checks.non_negative("SGD", "momentum", momentum)
         self.weight_decay = checks.non_negative("SGD", "weight_decay", weight_decay)
@@ -126,7 +126,7 @@ class Adam(Optimizer):
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 0.0,
-    ):
+    ) -> None:
         super().__init__(params, lr)
         pair = [checks.number("Adam", "each of betas", b) for b in checks.items("Adam", "betas as two numbers", betas)]
         if len(pair) != 2 or not all(0.0 <= b < 1.0 for b in pair):

@@ -34,7 +34,7 @@ class Perceptron(Neuron):
     ({'w': [1.0, 1.0], 'b': -1.0}, 0.0, -1)
     """
 
-    def __init__(self, nin: int):
+    def __init__(self, nin: int) -> None:
         super().__init__(nin, activation="linear")
         init.zeros_([*self.w, self.b])
 

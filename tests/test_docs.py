@@ -1,4 +1,6 @@
-"""Release metadata and docstrings: version, changelog, and a runnable example per public name."""
+"""Release metadata and docstrings: version, changelog, and for every public function and method
+of both packages a runnable example and full type hints. (The examples themselves run under
+pytest's --doctest-modules.)"""
 
 from __future__ import annotations
 
@@ -36,20 +38,34 @@ def _function(member):
 
 def _public():
     """Every public function and class defined in the packages, and every public method of those
-    classes: (qualified name, object). Names that start with "_" are private; a method that
-    overrides a documented one of a base class (graphviz's `pipe`) inherits its docstring."""
+    classes, with `__init__` (whose example is the class's): (qualified name, object, docstring).
+    Names that start with "_" are private; a name imported from elsewhere is checked where it is
+    defined."""
     for module in _modules():
         for name, obj in vars(module).items():
             if name.startswith("_") or not (inspect.isfunction(obj) or inspect.isclass(obj)):
                 continue
             if obj.__module__ != module.__name__:
-                continue  # imported from elsewhere: checked where it is defined
-            yield f"{module.__name__}.{name}", obj
+                continue
+            yield f"{module.__name__}.{name}", obj, obj.__doc__
             for attr, member in vars(obj).items() if inspect.isclass(obj) else ():
                 method = _function(member)
                 # A member bound from elsewhere (`tanh = staticmethod(math.tanh)`) is not ours to document.
-                if not attr.startswith("_") and method is not None and method.__module__ == module.__name__:
-                    yield f"{module.__name__}.{name}.{attr}", method
+                public = attr == "__init__" or not attr.startswith("_")
+                if public and method is not None and method.__module__ == module.__name__:
+                    yield f"{module.__name__}.{name}.{attr}", method, method.__doc__ or _foreign_doc(obj, attr)
+
+
+def _foreign_doc(cls, attr):
+    """The docstring of the method `attr` of a base class from outside the packages, which an
+    override (graphviz's `pipe`) leaves documented there; else None."""
+    for base in cls.__mro__[1:]:
+        if attr in vars(base) and base.__module__.partition(".")[0] not in {"autodiff", "nn"}:
+            return inspect.getdoc(getattr(base, attr))
+    return None
+
+
+PUBLIC = {name: (obj, doc) for name, obj, doc in _public()}
 
 
 def test_version_matches_pyproject_and_changelog():
@@ -64,14 +80,22 @@ def test_packages_are_typed():
     assert (ROOT / "autodiff" / "py.typed").exists() and (ROOT / "nn" / "py.typed").exists()
 
 
-def test_the_public_names_include_methods_and_every_module():
-    names = {name for name, _ in _public()}
-    assert {"autodiff.value.Value.backward", "autodiff.ops.scalar.exp", "nn.optim.SGD.step"} <= names
-    assert {"autodiff.draw.draw_dot", "nn.torch_bridge.to_torch", "nn.losses.mse_loss"} <= names
-    assert not any(part.startswith("_") for name in names for part in name.split("."))
+def test_the_sweep_sees_methods_properties_and_every_module():
+    assert {"autodiff.value.Value.backward", "autodiff.ops.scalar.exp", "autodiff.value.Value.op"} <= PUBLIC.keys()
+    assert {"autodiff.draw.draw_dot", "nn.torch_bridge.to_torch", "nn.losses.mse_loss"} <= PUBLIC.keys()
+    assert {"nn.optim.SGD.step", "nn.optim.SGD.__init__", "nn.layers.Layer.weight", "nn.layers.MLP.from_torch"} <= (
+        PUBLIC.keys()
+    )
+    assert not any(part.startswith("_") and part != "__init__" for name in PUBLIC for part in name.split("."))
+    assert len(PUBLIC) > 150
 
 
-@pytest.mark.parametrize("name, obj", list(_public()))
-def test_every_public_name_has_a_runnable_example(name, obj):
-    doc = inspect.getdoc(obj) or ""
-    assert ">>>" in doc, f"{name} has no example in its docstring"
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_every_public_name_has_an_example_and_type_hints(name):
+    obj, doc = PUBLIC[name]
+    if not name.endswith(".__init__"):  # an __init__'s example is its class's
+        assert ">>>" in (doc or ""), f"{name} has no example in its docstring"
+    if inspect.isfunction(obj):
+        parameters = set(inspect.signature(obj).parameters) - {"self", "cls"}
+        missing = (parameters | {"return"}) - obj.__annotations__.keys()
+        assert not missing, f"{name} lacks type hints for {sorted(missing)}"
