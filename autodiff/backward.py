@@ -10,7 +10,7 @@ from typing import Any
 from . import ops
 from .anomaly import anomaly_mode, check_backward
 from .grad_mode import enable_grad
-from .value import Value, _is_number, _to_float, constant
+from .value import Value, _data, _is_number, _to_float, constant
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -240,7 +240,3 @@ class values:
         return _data(x) == 0
 
     where = staticmethod(ops.scalar.where)
-
-
-def _data(x: Any) -> float:
-    return x.data if isinstance(x, Value) else x

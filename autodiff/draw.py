@@ -24,7 +24,7 @@ from typing import Any
 import graphviz
 
 from .backward import topological_order
-from .value import Value
+from .value import Value, _data
 
 MAX_NODES = 2000
 RANKDIRS = ("LR", "RL", "TB", "BT")
@@ -223,7 +223,7 @@ def _escape(text: str) -> str:
 def _grad(v: Value) -> float:
     # After backward(create_graph=True) a grad is itself a Value; anything but a number
     # (None, put there by hand) is shown as nan rather than stop the picture.
-    g = v.grad.data if isinstance(v.grad, Value) else v.grad
+    g = _data(v.grad)
     return float(g) if isinstance(g, numbers.Real) else math.nan
 
 

@@ -43,7 +43,7 @@ class Value:
         return self._op.name if self._op is not None else ""
 
     def __repr__(self) -> str:
-        grad = self.grad.data if isinstance(self.grad, Value) else self.grad
+        grad = _data(self.grad)
         shown = f"{grad:.4f}" if _is_number(grad) else repr(grad)  # whatever a user may have put there
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data:.4f}, grad={shown}{label})"
@@ -68,8 +68,7 @@ class Value:
                 f"Value: only leaves can be copied or pickled, not a node made by {self.op!r}; "
                 ".detach() gives a leaf with its data"
             )
-        grad = self.grad.data if isinstance(self.grad, Value) else self.grad
-        return (_leaf, (self.data, grad, self.label, self.requires_grad))
+        return (_leaf, (self.data, _data(self.grad), self.label, self.requires_grad))
 
     def backward(self, gradient: float | Value = 1.0, create_graph: bool = False) -> None:
         """Add d(self)/d(leaf) * gradient into every leaf's `.grad` (see `autodiff.backward`).
@@ -273,6 +272,12 @@ def constant(x: Any, op: ops.Op | None = None) -> Value:
             raise TypeError(f"{where}: expected a Value or a number, got {type(x).__name__} ({x!r})")
         x = _to_float(x, where)
     return Value(x, requires_grad=False)
+
+
+def _data(x: Any) -> Any:
+    """A Value's data, anything else as it is: a gradient as a number (after
+    `backward(create_graph=True)` a gradient is a Value)."""
+    return x.data if isinstance(x, Value) else x
 
 
 def _is_number(x: Any) -> bool:

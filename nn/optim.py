@@ -97,8 +97,9 @@ class SGD(Optimizer):
         >>> x.data
         2.4
         """
+        grads = _gradients("SGD.step", self.params)
         for i, p in enumerate(self.params):
-            g = gradient(p) + self.weight_decay * p.data
+            g = grads[i] + self.weight_decay * p.data
             if self.momentum:
                 previous = self.velocity[i]
                 g = g if previous is None else self.momentum * previous + g
@@ -148,24 +149,26 @@ class Adam(Optimizer):
         >>> round(x.data, 6), round(y.data, 6)   # the first step is about lr for both
         (0.5, 0.5)
         """
+        grads = _gradients("Adam.step", self.params)
         beta1, beta2 = self.betas
         self.steps += 1
         step_size = self.lr / (1.0 - beta1**self.steps)
         root_correction = math.sqrt(1.0 - beta2**self.steps)
         for i, p in enumerate(self.params):
-            g = gradient(p) + self.weight_decay * p.data
+            g = grads[i] + self.weight_decay * p.data
             self.mean[i] = beta1 * self.mean[i] + (1.0 - beta1) * g
             self.mean_square[i] = beta2 * self.mean_square[i] + (1.0 - beta2) * g * g
             p.data -= step_size * self.mean[i] / (math.sqrt(self.mean_square[i]) / root_correction + self.eps)
 
 
-def gradient(p: Value) -> float:
-    """`p.grad` as a float: the data of a Value gradient (made by `create_graph=True`).
-
-    >>> x = Value(2.0)
-    >>> (x * x).backward(create_graph=True)
-    >>> type(x.grad).__name__, gradient(x)
-    ('Value', 4.0)
-    """
-    g = p.grad
-    return g.data if isinstance(g, Value) else float(g)
+def _gradients(step: str, params: list[Value]) -> list[float]:
+    """Each parameter's gradient as a float (the data of a Value gradient, made by
+    `create_graph=True`), all read before `step` changes anything: anything but a number (None,
+    say) is a TypeError naming the step and the parameter."""
+    grads = []
+    for i, p in enumerate(params):
+        g = p.grad.data if isinstance(p.grad, Value) else p.grad
+        if type(g) is not float:  # the check costs more than a step; a float needs none
+            g = checks.number(step, f"the gradient of parameter {i} ({p!r})", g)
+        grads.append(g)
+    return grads

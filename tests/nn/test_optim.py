@@ -179,3 +179,39 @@ def test_params_may_be_any_iterable():
     model = nn.MLP(2, [2, 1])
     assert nn.SGD(iter(model.parameters()), lr=0.1).params == model.parameters()
     assert nn.Adam(tuple(model.parameters())).params == model.parameters()
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam"])
+@pytest.mark.parametrize("bad", [None, "0.5", True], ids=repr)
+def test_a_gradient_that_is_not_a_number_is_a_type_error_naming_the_step_and_the_parameter(name, bad):
+    # None is what PyTorch leaves for "no gradient"; a str would once have passed through float().
+    make_ours, _ = OPTIMIZERS[name]
+    ps = [Value(1.0), Value(2.0, label="w"), Value(3.0)]
+    opt = make_ours(ps)
+    (ps[0] * ps[1] * ps[2]).backward()
+    ps[1].grad = bad
+    message = rf"{name}.step: the gradient of parameter 1 \(Value\(.*label='w'\)\) should be a number, got"
+    with pytest.raises(TypeError, match=message + rf" {type(bad).__name__} \({bad!r}\)"):
+        opt.step()
+    assert [p.data for p in ps] == [1.0, 2.0, 3.0]  # every gradient is read before any parameter moves
+    ps[1].grad = 3.0
+    opt.step()  # and the optimizer can go on, as if the failed step had not been asked for
+    fresh = make_ours([Value(x) for x in (1.0, 2.0, 3.0)])
+    for p, g in zip(fresh.params, (6.0, 3.0, 2.0)):
+        p.grad = g
+    fresh.step()
+    assert [p.data for p in ps] == [p.data for p in fresh.params]
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam"])
+def test_an_int_or_numpy_gradient_is_a_number(name):
+    import numpy as np
+
+    make_ours, _ = OPTIMIZERS[name]
+    ours, floats = [Value(1.0), Value(2.0)], [Value(1.0), Value(2.0)]
+    opt, reference = make_ours(ours), make_ours(floats)
+    ours[0].grad, ours[1].grad = 3, np.float64(-0.5)
+    floats[0].grad, floats[1].grad = 3.0, -0.5
+    opt.step()
+    reference.step()
+    assert [p.data for p in ours] == [p.data for p in floats] and all(type(p.data) is float for p in ours)
