@@ -191,7 +191,7 @@ class arrays:
 
     @staticmethod
     def div(a: Any, b: Any) -> Any:
-        """a / b, elementwise, with `ops.scalar.div`'s ZeroDivisionError.
+        """a / b, elementwise, with `ops.scalar.div`'s `ops.DivisionByZeroError`.
 
         >>> arrays.div(np.array([1.0, 3.0]), np.array([4.0, 2.0]))
         array([0.25, 1.5 ])

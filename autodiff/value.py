@@ -50,8 +50,8 @@ class Value:
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Copying and pickling (`copy.deepcopy`, `pickle`), for leaves: a new leaf with the same
-        data, grad, label and `requires_grad`. A node made by an op refuses, as in PyTorch: its
-        copy would drag the whole graph along; `.detach()` keeps its data.
+        data, grad, label and `requires_grad`. A node made by an op refuses, as PyTorch's deepcopy
+        does: its copy would drag the whole graph along; `.detach()` keeps its data.
 
         >>> import copy
         >>> w = Value(0.5, label="w")
