@@ -311,7 +311,11 @@ DOT = Op(
 
 
 def power(p: float) -> Op:
-    """The op `x ** p` for a number p, named `**p` in pictures (one shared Op per exponent).
+    """The op `x ** p` for a number p, named `**p` in pictures.
+
+    The same exponent gives the same Op (2, 2.0 and numpy's 2.0 are one exponent) while fewer
+    than 1,024 distinct exponents are in use; past that the table starts afresh, and an exponent
+    asked for again gets a new Op with the same name and rule.
 
     >>> from autodiff import Value
     >>> x = Value(2.0)

@@ -158,7 +158,7 @@ def test_central_finite_difference(name):
 
 def test_every_operator_records_the_op_of_the_table_itself():
     # One definition per op: each operator and method records the Op object of ops.py's table,
-    # not a copy, and every exponent p has one shared `power(p)`.
+    # not a copy, and an exponent p, however written (2, 2.0, numpy's 2.0), gives the same `power(p)`.
     a, b = Value(0.3), Value(1.7)
     made = {
         ops.ADD: [a + b, a + 2, 2 + a],
