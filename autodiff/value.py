@@ -274,7 +274,7 @@ def constant(x: Any, op: ops.Op | None = None) -> Value:
     return Value(x, requires_grad=False)
 
 
-def _data(x: Any) -> Any:
+def _data(x: Any) -> float:
     """A Value's data, anything else as it is: a gradient as a number (after
     `backward(create_graph=True)` a gradient is a Value)."""
     return x.data if isinstance(x, Value) else x

@@ -148,7 +148,7 @@ def _fans(where: str, weight: Sequence[Sequence[Value]]) -> tuple[int, int]:
     rows = [checks.items(where, matrix, row) for row in rows]
     if not rows[0] or any(len(row) != len(rows[0]) for row in rows):
         raise ValueError(f"{where}: expected {matrix}")
-    _flat(where, rows)
+    _only_values(where, [v for row in rows for v in row])
     return len(rows[0]), len(rows)
 
 
@@ -157,7 +157,12 @@ def _flat(where: str, values: Sequence[Any]) -> list[Value]:
     flat: list[Value] = []
     for item in checks.items(where, "a list of Values, or of rows of Values", values):
         flat.extend([item] if isinstance(item, Value) else checks.items(where, "a Value or a row of Values", item))
-    for v in flat:
+    return _only_values(where, flat)
+
+
+def _only_values(where: str, values: list[Any]) -> list[Value]:
+    """`values`, once each is a Value (a TypeError for anything else)."""
+    for v in values:
         if not isinstance(v, Value):
             raise TypeError(f"{where}: can only fill Values, got {type(v).__name__} ({v!r})")
-    return flat
+    return values

@@ -137,8 +137,6 @@ POINTS = [[float(v) for v in row] for row in rng.uniform(-2, 2, (12, 3))] + [
 def test_repeated_and_shared_inputs_match_torch(name):
     fn = SHARED[name]
     for point in POINTS:
-        if "sqrt" in name and not any(point):
-            continue  # sqrt's derivative at 0 is infinite: not a point for this comparison
         assert_matches_torch(fn, point)
 
 
@@ -191,7 +189,7 @@ def test_second_derivatives_match_torch(name):
         ours, theirs = our_hessian(fn, point), torch_hessian(fn, point)
         for i, (row, t_row) in enumerate(zip(ours, theirs)):
             for j, (h, t) in enumerate(zip(row, t_row)):
-                assert close(h, t, rel=1e-10, abs_=1e-13), f"{name} d2/dx{i}dx{j} at {point}: ours {h}, torch {t}"
+                assert close(h, t, rel=1e-10), f"{name} d2/dx{i}dx{j} at {point}: ours {h}, torch {t}"
 
 
 def test_second_derivatives_of_dot_count_each_repetition():
@@ -217,9 +215,13 @@ def test_second_derivatives_of_n_ary_ops_through_a_nonlinearity_match_torch(n):
         return (nsum([x * x for x in xs]) * 0.1 + ndot(list(xs), w)).tanh()
 
     point = sample(n)
-    for row, t_row in zip(our_hessian(fn, point), torch_hessian(fn, point)):
-        for h, t in zip(row, t_row):
-            assert close(h, t, rel=1e-10, abs_=1e-13)
+    inner = [0.2 * x + wi for x, wi in zip(point, w)]  # du/dx_i, for u the argument of tanh
+    for i, (row, t_row) in enumerate(zip(our_hessian(fn, point), torch_hessian(fn, point))):
+        for j, (h, t) in enumerate(zip(row, t_row)):
+            # Where tanh saturates, the entries are made of 1 - tanh(u)^2, which cancels: ours and
+            # torch's are then good to units of rounding of 1 (times du/dx_i du/dx_j, seen up to
+            # 2.1 of them), not to 1e-10 of entries that small.
+            assert close(h, t, rel=1e-10, abs_=8 * EPS * max(1.0, abs(inner[i] * inner[j])))
 
 
 def test_logsumexp_and_max_give_nan_for_a_nan_in_any_place():
