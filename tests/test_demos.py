@@ -58,6 +58,16 @@ def test_moons_compiled_reaches_full_accuracy_too():
     assert all(c.as_expected for c in checks.values())
 
 
+def test_xor_fast_checks_the_model_the_engine_trained(monkeypatch):
+    # With numpy's training switched off, only the comparison with numpy fails: the predictions
+    # and the convergence are those of the engine's own model, in --fast as in the full run.
+    from demos import xor
+
+    monkeypatch.setattr(xor, "numpy_step", lambda params, lr: 0.0)
+    wrong = [c.quantity for c in xor.run(fast=True) if not c.as_expected]
+    assert len(wrong) == 2 and all(quantity.startswith(("eager vs numpy", "compiled vs numpy")) for quantity in wrong)
+
+
 def test_every_demo_runs_alone_with_a_help():
     import subprocess
     import sys
