@@ -509,7 +509,7 @@ def test_compiled_softmax_and_cross_entropy_stay_finite_beyond_the_traced_logits
     for k, row in enumerate(rows):
         t = torch.tensor(row, dtype=torch.float64)
         assert_close(out[k], F.cross_entropy(t[None], torch.tensor([1])))
-        assert_close(p[k].tolist(), torch.softmax(t, dim=0), scale=1e-300)
+        assert_close(p[k].tolist(), torch.softmax(t, dim=0))
 
 
 @pytest.mark.parametrize("loss", [nn.binary_cross_entropy, nn.binary_cross_entropy_with_logits])
