@@ -284,6 +284,10 @@ def test_a_saved_and_restored_optimizer_goes_on_as_one_never_stopped(name, set_t
     train(other, again, 8, first=7, set_to_none=set_to_none)
     assert [p.data for p in again] == [p.data for p in ps]  # exactly, not to a tolerance
     assert other.state_dict() == opt.state_dict()
+    # The state is what made it so: a fresh optimizer from the same parameters would differ.
+    fresh = [Value(x) for x in saved_params]
+    train(MAKERS[name](fresh), fresh, 8, first=7, set_to_none=set_to_none)
+    assert [p.data for p in fresh] != [p.data for p in ps] or not saved_state["state"]
 
 
 @pytest.mark.parametrize("name", MAKERS)
