@@ -74,7 +74,18 @@ def table(checks: Sequence[Check]) -> str:
 
 
 def _show(x: float | str) -> str:
-    return x if isinstance(x, str) else f"{x:.8g}"
+    return x if isinstance(x, str) else number(x, ".8g")
+
+
+def number(x: float, spec: str) -> str:
+    """`x` formatted by `spec`, but a zero without a sign (a space where `spec` asks for "+"):
+    -0.0 (a negative times 0.0, say) is the same number as 0.0, and "-0" beside "+0" would read
+    as a difference. Any other number keeps its sign, however small, so a real difference shows.
+
+    >>> number(-0.0, "+.4f"), number(0.0, "+.4f"), number(-1e-9, "+.4f"), number(-0.0, ".8g")
+    (' 0.0000', ' 0.0000', '-0.0000', '0')
+    """
+    return format(0.0, spec.replace("+", " ")) if x == 0 else format(x, spec)
 
 
 def out_path(name: str) -> str:

@@ -10,7 +10,7 @@ import sys
 
 import autodiff as ad
 from autodiff import Value
-from demos.report import Check, check, main
+from demos.report import Check, check, main, number
 
 X, Y, LR, EPOCHS = [1.0, 0.0], 1.0, 0.1, 5
 EX = "single_neuron"
@@ -53,7 +53,9 @@ def run(fast: bool = False) -> list[Check]:
         engine = {"dL/da": a.grad, "dL/dz": z.grad, "dL/dw0": w[0].grad, "dL/dw1": w[1].grad, "dL/db": b.grad}
         print(f"epoch {epoch + 1}: z = {hand['z']:.6f}  a = {hand['a']:.6f}  L = {loss.data:.6f}")
         for name, value in engine.items():
-            print(f"  {name:7s} by hand {hand[name]:+.8f}   engine {value:+.8f}")
+            # By hand dL/dw1 = dL/dz * x1 is -0.0 (a negative times 0.0); the engine adds that into
+            # a .grad of 0.0, which gives 0.0: the same number, shown alike.
+            print(f"  {name:7s} by hand {number(hand[name], '+.8f')}   engine {number(value, '+.8f')}")
             checks.append(Check(EX, f"epoch {epoch + 1} {name}: hand vs engine", hand[name], value, 1e-15))
         checks.append(check(EX, f"epoch {epoch + 1} loss", QUOTED_LOSS[epoch], loss.data))
         if epoch == 0:

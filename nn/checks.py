@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numbers
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 
@@ -71,6 +71,35 @@ def positive(who: str, what: str, x: Any) -> float:
     if not value > 0:
         raise ValueError(f"{who}: {what} should be a positive number, got {x!r}")
     return value
+
+
+def flag(who: str, what: str, x: Any) -> bool:
+    """`x`, which should be True or False (1, None or a numpy bool is a TypeError).
+
+    >>> flag("Module.zero_grad", "set_to_none", 1)
+    Traceback (most recent call last):
+    TypeError: Module.zero_grad: set_to_none should be a bool, got int (1)
+    """
+    if not isinstance(x, bool):
+        raise TypeError(f"{who}: {what} should be a bool, got {type(x).__name__} ({x!r})")
+    return x
+
+
+def keys(who: str, expected_what: str, x: Any, expected: Collection[str]) -> dict[Any, Any]:
+    """`x`, a dict with exactly the keys `expected`: anything but a dict is a TypeError (saying
+    it expected `expected_what`), a key missing or unexpected a ValueError naming them all.
+
+    >>> keys("SGD.load_state_dict", "a state dict", {"state": {}}, ["state", "param_groups"])
+    Traceback (most recent call last):
+    ValueError: SGD.load_state_dict: missing keys ['param_groups'], unexpected keys []
+    """
+    if not isinstance(x, dict):
+        raise TypeError(f"{who}: expected {expected_what}, got {type(x).__name__}")
+    missing = sorted(set(expected) - x.keys(), key=str)
+    unexpected = sorted(x.keys() - set(expected), key=str)  # str: saved keys may be of any type
+    if missing or unexpected:
+        raise ValueError(f"{who}: missing keys {missing}, unexpected keys {unexpected}")
+    return x
 
 
 def choice(who: str, what: str, x: Any, choices: Sequence[str]) -> str:

@@ -15,6 +15,8 @@ parameters are "L{layer}.N{neuron}.w{i}" and "L{layer}.N{neuron}.b", and each ca
 neuron's weighted sum plus bias "L{layer}.N{neuron}.z" and its activation's output
 "L{layer}.N{neuron}.relu" (or .tanh, .sigmoid; nothing more for "linear"). Counts start at 0.
 A Layer on its own drops the "L{layer}." part; a Neuron on its own uses "w{i}", "b" and "z".
+Inputs given as numbers become constants labelled "x0", "x1", ... (Values keep their own
+labels), and the bias rides on one shared constant 1 labelled "1 (bias input)".
 
 Initialisation is `nn.Linear`'s default: weights and bias uniform in +-1/sqrt(nin), drawn from
 the generator that `nn.manual_seed` seeds. `weight_init` (e.g. `nn.init.xavier_uniform_`)
@@ -243,11 +245,14 @@ class MLP(Module):
 
 
 _ONE = autodiff.constant(1.0)  # the bias's input: one shared constant, as it never changes
+_ONE.label = "1 (bias input)"  # what the picture shows for it
 
 
 def _with_bias_input(x: list[Any]) -> list[Value]:
-    """The inputs as Values (numbers become constants), then the constant 1 for the bias."""
-    return [xi if isinstance(xi, Value) else autodiff.constant(xi) for xi in x] + [_ONE]
+    """The inputs as Values, then the constant 1 for the bias: each number becomes a constant
+    labelled by its place ("x0", "x1", ...); a Value is taken as it is, with its own label."""
+    # Value(..., requires_grad=False) is autodiff.constant with its label, made in the same one step.
+    return [xi if isinstance(xi, Value) else Value(xi, f"x{i}", False) for i, xi in enumerate(x)] + [_ONE]
 
 
 def check_inputs(module: Any, x: Any) -> list[Any]:

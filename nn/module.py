@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import numbers
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from autodiff import Value
@@ -101,9 +101,7 @@ class Module:
         >>> model.training, model.layers[1].neurons[0].training, model.train().training
         (False, False, True)
         """
-        if not isinstance(mode, bool):
-            raise TypeError(f"{type(self).__name__}.train: mode should be a bool, got {type(mode).__name__} ({mode!r})")
-        self.training = mode
+        self.training = checks.flag(f"{type(self).__name__}.train", "mode", mode)
         for child in self.children():
             child.train(mode)
         return self
@@ -117,8 +115,10 @@ class Module:
         """
         return self.train(False)
 
-    def zero_grad(self) -> None:
-        """Set every parameter's gradient to 0 (backward adds into it).
+    def zero_grad(self, set_to_none: bool = False) -> None:
+        """Reset every parameter's gradient before the next backward (which adds into it): to 0.0,
+        or to None with `set_to_none=True` (see `zero_grads`; PyTorch's default is True, ours
+        keeps micrograd's 0.0, so that `.grad` is always a number).
 
         >>> from nn import Neuron
         >>> neuron = Neuron(2)
@@ -126,9 +126,11 @@ class Module:
         >>> neuron.zero_grad()
         >>> [p.grad for p in neuron.parameters()]
         [0.0, 0.0, 0.0]
+        >>> neuron.zero_grad(set_to_none=True)
+        >>> [p.grad for p in neuron.parameters()]
+        [None, None, None]
         """
-        for p in self.parameters():
-            p.grad = 0.0
+        zero_grads(f"{type(self).__name__}.zero_grad", self.parameters(), set_to_none)
 
     def state_dict(self) -> State:
         """The parameters' data by name, as floats and lists of floats (JSON-serialisable).
@@ -156,12 +158,8 @@ class Module:
         ValueError: Perceptron.load_state_dict: 'w' should be a list of 2 numbers, got a list of 3
         """
         where = f"{type(self).__name__}.load_state_dict"
-        if not isinstance(state, dict):
-            raise TypeError(f"{where}: expected a dict of parameter names to numbers, got {type(state).__name__}")
         tensors = dict(self.named_parameters())
-        missing, unexpected = sorted(tensors.keys() - state.keys()), sorted(state.keys() - tensors.keys())
-        if missing or unexpected:
-            raise ValueError(f"{where}: missing keys {missing}, unexpected keys {unexpected}")
+        checks.keys(where, "a dict of parameter names to numbers", state, tensors)
         checked = {name: _checked_numbers(where, name, tensor, state[name]) for name, tensor in tensors.items()}
         for name, tensor in tensors.items():
             for value, number in zip(_as_list(tensor), checked[name]):
@@ -180,15 +178,15 @@ class Module:
         with open(checks.path(f"{type(self).__name__}.save", path), "w", encoding="utf-8") as file:
             json.dump(self.state_dict(), file, indent=1)
 
-    def load(self, path: str | os.PathLike[str]) -> None:
-        """Read a JSON state written by `save` into this model (see `load_state_dict`).
+    def load(self: M, path: str | os.PathLike[str]) -> M:
+        """Read a JSON state written by `save` into this model (see `load_state_dict`) and return
+        the model, so that `model = MLP(2, [4, 1]).load(path)` makes and loads it in one line.
 
         >>> import pathlib, tempfile
         >>> from nn import Perceptron
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "p.json"
         >>> _ = path.write_text('{"w": [2.5], "b": -1}')
-        >>> p = Perceptron(1)
-        >>> p.load(path)
+        >>> p = Perceptron(1).load(path)
         >>> p.state_dict()
         {'w': [2.5], 'b': -1.0}
         """
@@ -199,6 +197,25 @@ class Module:
             except json.JSONDecodeError as error:
                 raise ValueError(f"{where}: {os.fspath(path)!r} is not a JSON state ({error})") from None
         self.load_state_dict(state)
+        return self
+
+
+def zero_grads(where: str, params: Iterable[Value], set_to_none: bool) -> None:
+    """Set each parameter's `.grad` to 0.0, or to None if `set_to_none` (a bool, else a
+    TypeError naming `where`). Backward counts None as zero, and an optimizer's step skips a
+    parameter whose gradient is None, as PyTorch's do: so after `set_to_none=True`, a parameter
+    that the next backward does not reach is not moved (weight decay and momentum included).
+
+    >>> from autodiff import Value
+    >>> w, unused = Value(2.0), Value(5.0)
+    >>> zero_grads("example", [w, unused], set_to_none=True)
+    >>> (w * 3).backward()
+    >>> w.grad, unused.grad
+    (3.0, None)
+    """
+    zero = None if checks.flag(where, "set_to_none", set_to_none) else 0.0
+    for p in params:
+        p.grad = zero
 
 
 def named_parameters_of(name: str, children: Sequence[Module]) -> list[tuple[str, Tensor]]:

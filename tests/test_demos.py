@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import math
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,28 @@ def test_every_demo_runs_alone_with_a_help():
         command = [sys.executable, "-m", f"demos.{name}", "--help"]
         done = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
         assert done.returncode == 0 and done.stdout.startswith("usage:"), (name, done.stderr)
+
+
+def test_a_signed_zero_reads_as_zero_and_a_real_difference_still_shows():
+    from demos.report import _show, number
+
+    assert number(-0.0, "+.8f") == number(0.0, "+.8f") == " 0.00000000"
+    assert number(-1e-12, "+.8f") == "-0.00000000" and number(1e-12, "+.8f") == "+0.00000000"
+    assert number(0.5, "+.8f") == "+0.50000000" and number(-0.5, ".2f") == "-0.50"
+    assert _show(-0.0) == _show(0.0) == "0" and _show(-1e-12) == "-1e-12"
+
+
+def test_single_neuron_prints_each_gradient_alike_by_hand_and_by_the_engine(capsys):
+    import re
+
+    from demos import single_neuron
+
+    assert math.copysign(1.0, single_neuron.by_hand([0.0, 0.0], 0.0)["dL/dw1"]) == -1.0  # the -0.0 it shows as 0
+    single_neuron.run()
+    rows = [
+        re.fullmatch(r"  (\S+) +by hand +(.+?) +engine +(.+)", line) for line in capsys.readouterr().out.splitlines()
+    ]
+    rows = [row.groups() for row in rows if row]
+    assert len(rows) == 5 * single_neuron.EPOCHS
+    assert [(name, hand) for name, hand, _ in rows if name == "dL/dw1"] == [("dL/dw1", "0.00000000")] * 5
+    assert all(hand == engine for _, hand, engine in rows)

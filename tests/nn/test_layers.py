@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import nn
-from autodiff import Value
+from autodiff import Value, draw_dot, topological_order
 from tests.nn.torch_reference import ACTIVATIONS, TORCH_ACTIVATION, assert_close, tensor, torch_forward, torch_layers
 
 ARCHITECTURES = [(1, [1]), (3, [4, 4, 1]), (2, [5, 3]), (4, [1, 3, 2]), (5, [6, 6, 6, 1])]
@@ -91,6 +91,47 @@ def test_labels_of_the_values_a_call_makes():
     neuron = nn.Neuron(2, activation="relu")
     assert [p.label for p in neuron.parameters()] == ["w0", "w1", "b"]
     assert neuron([1.0, 1.0]).parents[0].label == "z"
+
+
+def test_inputs_given_as_numbers_and_the_bias_input_are_labelled_constants():
+    neuron = nn.Neuron(3, activation="tanh")
+    z = neuron([0.3, -0.7, 2]).parents[0]
+    inputs = z.parents[4:]  # the dot's operands: w0, w1, w2, b, then x0, x1, x2, the bias input
+    assert [(v.label, v.data, v.requires_grad) for v in inputs] == [
+        ("x0", 0.3, False),
+        ("x1", -0.7, False),
+        ("x2", 2.0, False),
+        ("1 (bias input)", 1.0, False),
+    ]
+    assert all(type(v.data) is float and v.parents == () for v in inputs)
+    # One shared bias input for every neuron, layer and call: labelling it adds no node.
+    model = nn.MLP(2, [3, 1], activation="tanh")
+    out = model([1.0, 2.0])
+    bias_inputs = {v for v in topological_order(out) if v.label == "1 (bias input)"}
+    assert bias_inputs == {inputs[-1]}
+    # The inputs, the bias input, layer 0's parameters, dots and tanhs, layer 1's parameters and dot.
+    assert len(topological_order(out)) == 2 + 1 + 3 * 3 + 3 * 2 + (3 + 1) + 1
+
+
+def test_a_user_s_own_values_keep_their_labels():
+    height, unnamed = Value(1.8, label="height"), Value(0.5)
+    layer = nn.Layer(3, 2)
+    z = layer([height, unnamed, 4.0])[0]
+    assert [v.label for v in z.parents[4:]] == ["height", "", "x2", "1 (bias input)"]
+    assert z.parents[4] is height and z.parents[5] is unnamed
+    # Deeper layers take the previous layer's outputs, labelled by the layer that made them.
+    out = nn.MLP(2, [2, 1], activation="relu")([1.0, 2.0])
+    assert [v.label for v in out.parents[3:]] == ["L0.N0.relu", "L0.N1.relu", "1 (bias input)"]
+
+
+def test_the_picture_of_one_neuron_names_its_inputs():
+    neuron = nn.Neuron(2, activation="tanh")
+    y = neuron([0.3, -0.7])
+    y.backward()
+    source = draw_dot(y, params=neuron.parameters()).source
+    assert "{x0 | data 0.3000}" in source and "{x1 | data -0.7000}" in source
+    assert "{1 (bias input) | data 1.0000}" in source
+    assert "{data " not in source  # every box has a label
 
 
 def test_weighted_sum_is_one_node():

@@ -112,6 +112,28 @@ def test_zero_grad():
     assert all(p.grad == 0.0 for p in model.parameters())
 
 
+def test_module_zero_grad_to_none_then_backward_counts_none_as_zero():
+    model = make_model()
+    model([0.5, -1.0, 2.0]).backward()
+    expected = [p.grad for p in model.parameters()]
+    model([0.5, -1.0, 2.0]).backward()
+    model.zero_grad(set_to_none=True)
+    assert all(p.grad is None for p in model.parameters())
+    model([0.5, -1.0, 2.0]).backward()
+    assert [p.grad for p in model.parameters()] == expected
+    model.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_load_returns_the_module_so_that_it_chains(tmp_path):
+    model, path = make_model(0), tmp_path / "model.json"
+    model.save(path)
+    other = make_model(1)
+    assert other.load(path) is other and other.state_dict() == model.state_dict()
+    loaded = nn.MLP(3, [4, 4, 1], activation="tanh").load(path).eval()
+    assert loaded.state_dict() == model.state_dict() and not loaded.training
+
+
 def test_parameters_match_torch_parameters():
     model = make_model()
     theirs = torch.cat([p.detach().reshape(-1) for p in model.to_torch().parameters()]).tolist()
