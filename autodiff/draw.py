@@ -1,7 +1,8 @@
 """Pictures of the computational graph with Graphviz: `draw_dot` and `save_graph`.
 
-One record node per Value (its label, data and grad) and one small node per op
-between its operands and its result. Op names are `Value.op`, read from the op table.
+One record node per Value (its label, data and grad, shown as `repr` shows them: 4 decimals,
+scientific notation below 1e-4 and from 1e6) and one small node per op between its operands
+and its result. Op names are `Value.op`, read from the op table.
 
 >>> from autodiff import Value, draw_dot
 >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
@@ -24,7 +25,7 @@ from typing import Any
 import graphviz
 
 from .backward import topological_order
-from .value import Value, _data
+from .value import Value, _data, _shown
 
 MAX_NODES = 2000
 RANKDIRS = ("LR", "RL", "TB", "BT")
@@ -207,9 +208,9 @@ def _record(v: Value, kind: str, shorten: bool) -> str:
     fields = []
     if v.label:
         fields.append(_escape(v.label.rpartition(".")[2] if shorten else v.label))
-    fields.append(f"data {v.data:.4f}")
+    fields.append(f"data {_shown(v.data)}")
     if kind != "constant":
-        fields.append(f"grad {_grad(v):.4f}")
+        fields.append(f"grad {_shown(_grad(v))}")
     return "{" + " | ".join(fields) + "}"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .backward import grad
@@ -34,7 +34,7 @@ def gradcheck(fn: Function, inputs: Sequence[float], eps: float = 1e-6, atol: fl
     >>> gradcheck(lambda x, y: (x * y).tanh(), [0.3, -1.2])
     True
     """
-    point = [_to_float(x, "gradcheck") for x in inputs]
+    point = _point(inputs, "gradcheck")
     analytic = _gradient(fn, point)
     numeric = _central_difference(lambda p: _output(fn, [Value(x) for x in p]).data, point, eps)
     return _compare("gradient", point, analytic, numeric, atol, rtol)
@@ -49,12 +49,22 @@ def gradgradcheck(
     >>> gradgradcheck(lambda x, y: x**3 * y, [0.5, 2.0])
     True
     """
-    point = [_to_float(x, "gradgradcheck") for x in inputs]
+    point = _point(inputs, "gradgradcheck")
     for i in range(len(point)):
         analytic = _hessian_row(fn, point, i)
         numeric = _central_difference(functools.partial(_partial_derivative, fn, i), point, eps)
         _compare(f"second derivative of d/dx{i}", point, analytic, numeric, atol, rtol)
     return True
+
+
+def _point(inputs: Any, function: str) -> list[float]:
+    """The inputs as floats; an error names the function, and says what it wants."""
+    if not isinstance(inputs, Iterable):
+        raise TypeError(
+            f"{function}: inputs must be a list of numbers, one per argument of fn, "
+            f"got {type(inputs).__name__} ({inputs!r})"
+        )
+    return [_to_float(x, function) for x in inputs]
 
 
 def _output(fn: Function, xs: list[Value]) -> Value:

@@ -26,6 +26,8 @@ class Value:
     __slots__ = ("__weakref__", "_op", "data", "grad", "label", "parents", "requires_grad")
 
     def __init__(self, data: Any, label: str = "", requires_grad: bool = True) -> None:
+        if not isinstance(label, str) or type(requires_grad) is not bool:
+            _check_arguments(label, requires_grad)
         self.data = data if type(data) is float else _to_float(data)
         self.grad: Any = 0.0
         self.label = label
@@ -44,9 +46,25 @@ class Value:
 
     def __repr__(self) -> str:
         grad = _data(self.grad)
-        shown = f"{grad:.4f}" if _is_number(grad) else repr(grad)  # whatever a user may have put there
+        shown = _shown(grad) if _is_number(grad) else repr(grad)  # whatever a user may have put there
         label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data:.4f}, grad={shown}{label})"
+        return f"Value(data={_shown(self.data)}, grad={shown}{label})"
+
+    def item(self) -> float:
+        """The data as a Python float, as `torch.Tensor.item()` (also `float(v)`).
+
+        >>> loss = Value(0.25) * 2
+        >>> loss.item(), float(loss), f"{loss:.3f}"
+        (0.5, 0.5, '0.500')
+        """
+        return float(self.data)  # float() again: a user may have set .data to an int
+
+    def __float__(self) -> float:
+        return float(self.data)
+
+    def __format__(self, spec: str) -> str:
+        # As a 0-d tensor: the spec formats the data (f"{loss:.4f}"); an empty one gives str(v).
+        return format(self.data, spec) if spec else str(self)
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Copying and pickling (`copy.deepcopy`, `pickle`), for leaves: a new leaf with the same
@@ -232,8 +250,8 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
         if type(x) is not Value:
             parents = tuple([x if isinstance(x, Value) else constant(x, op) for x in inputs])
             break
-    out = Value(op.forward(ops.scalar, *[p.data for p in parents]))
-    out.requires_grad = False
+    data = op.forward(ops.scalar, *[p.data for p in parents])
+    out = _node(data if type(data) is float else _to_float(data, op.name), False)
     if grad_mode.enabled:
         for p in parents:
             if p.requires_grad:
@@ -244,6 +262,19 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
     if anomaly_mode.enabled:
         check_forward(op.name, parents, out)
     return out
+
+
+def _node(data: float, requires_grad: bool) -> Value:
+    """A Value made without `Value.__init__`, whose argument checks are for users: they would
+    cost some 5% of every op (`a * b`)."""
+    node = object.__new__(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node.requires_grad = requires_grad
+    node._op = None
+    node.parents = ()
+    return node
 
 
 def _leaf(data: float, grad: Any, label: str, requires_grad: bool) -> Value:
@@ -271,7 +302,17 @@ def constant(x: Any, op: ops.Op | None = None) -> Value:
         if not _is_number(x):
             raise TypeError(f"{where}: expected a Value or a number, got {type(x).__name__} ({x!r})")
         x = _to_float(x, where)
-    return Value(x, requires_grad=False)
+    return _node(x, False)
+
+
+def _shown(x: float) -> str:
+    """A number as repr and the graph picture show it: 4 decimals, or scientific notation where
+    4 decimals would hide it (0 < |x| < 1e-4) or be too long (|x| >= 1e6).
+
+    >>> _shown(-1.23456), _shown(6.1442e-06), _shown(1234567.0), _shown(0.0)
+    ('-1.2346', '6.1442e-06', '1.2346e+06', '0.0000')
+    """
+    return f"{x:.4e}" if 0 < abs(x) < 1e-4 or abs(x) >= 1e6 else f"{x:.4f}"
 
 
 def _data(x: Any) -> float:
@@ -294,3 +335,16 @@ def _to_float(x: Any, where: str = "Value") -> float:
     except OverflowError:  # an int beyond 1.8e308, shown rounded: it may have thousands of digits
         shown = f"{decimal.Decimal(int(x)):.4e}"
         raise ValueError(f"{where}: {shown} is too large for a float (at most {sys.float_info.max:.4g})") from None
+
+
+def _check_arguments(label: Any, requires_grad: Any) -> None:
+    """Value's label and requires_grad, which micrograd's `Value(data, children, op)` would fill
+    with a tuple of parents and an op name."""
+    if not isinstance(label, str):
+        raise TypeError(
+            f"Value: label must be a str, got {type(label).__name__} ({label!r}); ops record their parents "
+            "themselves: the arguments are Value(data, label='', requires_grad=True), not micrograd's "
+            "Value(data, children, op)"
+        )
+    if type(requires_grad) is not bool:
+        raise TypeError(f"Value: requires_grad must be a bool, got {type(requires_grad).__name__} ({requires_grad!r})")

@@ -290,6 +290,15 @@ def test_inputs_that_are_not_numbers_raise_type_error():
         graph([["x"]])
 
 
+def test_values_as_inputs_are_refused_not_read_as_their_numbers():
+    # float(v) works, so numpy would take a Value's number and drop its graph without a word.
+    graph = autodiff.compile(lambda a, b: a * b, 2)
+    for inputs in ([[Value(3.0), 1.0]], np.array([[2.0, Value(3.0)]], dtype=object)):
+        with pytest.raises(TypeError, match=r"inputs must be an array of numbers \(got a Value, Value\(data=3.0000"):
+            graph(inputs)
+    assert_close(graph(np.array([[2.0, 3.0]], dtype=object)), [6.0])  # numbers in an object array are fine
+
+
 def test_compile_checks_its_arguments():
     with pytest.raises(ValueError, match="n_inputs must be at least 1"):
         autodiff.compile(lambda: Value(1.0), 0)
@@ -301,6 +310,35 @@ def test_compile_checks_its_arguments():
         autodiff.compile(lambda a: [], 1)
     with pytest.raises(TypeError, match="expected a Value or a number"):
         autodiff.compile(lambda a: "a", 1)
+
+
+def two(a, b):
+    return a * b
+
+
+@pytest.mark.parametrize(
+    "fn, n, message",
+    [
+        (lambda a, b: a * b, 3, "n_inputs=3 does not fit fn <lambda>(a, b): too many positional arguments"),
+        (two, 1, "n_inputs=1 does not fit fn two(a, b): missing a required argument: 'b'"),
+        (lambda a, *, k: a, 1, "n_inputs=1 does not fit fn <lambda>(a, *, k): missing a required argument: 'k'"),
+        (abs, 2, "n_inputs=2 does not fit fn abs(x, /): too many positional arguments"),
+    ],
+)
+def test_compile_names_n_inputs_and_what_fn_takes(fn, n, message):
+    with pytest.raises(TypeError) as info:
+        autodiff.compile(fn, n_inputs=n)
+    assert str(info.value) == f"compile: {message}"
+
+
+def test_compile_leaves_an_error_of_fn_itself_as_it_is():
+    def fn(a, b):
+        return two(a)  # fn's own mistake: Python's message, not compile's
+
+    with pytest.raises(TypeError, match=r"^two\(\) missing 1 required positional argument: 'b'$"):
+        autodiff.compile(fn, n_inputs=2)
+    graph = autodiff.compile(lambda *xs: autodiff.sum(xs), n_inputs=3)  # any count fits *xs
+    assert_close(graph(np.array([[1.0, 2.0, 4.0]])), [7.0])
 
 
 def test_backward_needs_a_call_first_and_a_known_reduction():
@@ -325,11 +363,35 @@ def test_backward_needs_a_call_first_and_a_known_reduction():
     ],
 )
 def test_domain_errors_name_the_op_as_eager_does(fn, bad, error, message):
-    with pytest.raises(error, match=message):
+    with pytest.raises(error, match=message) as eager_error:
         fn(Value(bad))
     graph = autodiff.compile(fn, 1)
-    with pytest.raises(error, match=message):
+    with pytest.raises(error, match=message) as compiled_error:
         graph(np.array([[1.0], [bad], [3.0]]))
+    assert type(compiled_error.value) is type(eager_error.value)
+    assert str(compiled_error.value) == f"{eager_error.value}, in row 1 of the inputs"
+
+
+def test_a_domain_error_names_the_first_row_that_has_one():
+    graph = autodiff.compile(lambda a, b: (a * b).log() + b.sqrt(), 2)
+    x = np.ones((1000, 2))
+    for rows in ([0], [999], [5, 700], [511, 512, 513], list(range(3, 1000))):
+        x[:] = 1.0
+        x[rows, 0] = -np.arange(2.0, len(rows) + 2.0)  # a different value in each bad row
+        with pytest.raises(ValueError) as info:
+            graph(x)
+        first, value = rows[0], float(x[rows[0], 0])
+        assert str(info.value) == f"log: undefined for negative input {value!r}, in row {first} of the inputs"
+    x[:] = 1.0
+    assert_close(graph(x), np.ones(1000))  # the halving left nothing behind
+
+
+def test_a_domain_error_that_no_example_causes_names_no_row():
+    w = Value(1.0)
+    graph = autodiff.compile(lambda a: a * (w.log() + (w * 2.0).log()), 1)  # logs of the parameter alone
+    w.data = -1.0
+    with pytest.raises(ValueError, match=r"^log: undefined for negative input -1.0$"):
+        graph(np.ones((4, 1)))
 
 
 def test_arrays_sigmoid_never_overflows_and_equals_the_scalar_one():
@@ -365,7 +427,11 @@ def test_repr_and_parameters():
     w = Value(1.0)
     graph = autodiff.compile(lambda x: [w * x, x + 1.0], 1)
     assert isinstance(graph, CompiledGraph) and graph.parameters() == [w]
-    assert repr(graph).startswith("CompiledGraph(1 inputs, 2 outputs, 1 parameters")
+    # Rows: x, w, the constant 1.0, w * x and x + 1.0; the two ops at one depth are two groups.
+    assert repr(graph) == "CompiledGraph(1 input, 2 outputs, 1 parameter, 5 nodes in 2 groups)"
+    identity, product = autodiff.compile(lambda x: x, 1), autodiff.compile(lambda x, y: x * y, 2)
+    assert repr(identity) == "CompiledGraph(1 input, 1 output, 0 parameters, 1 node in 0 groups)"
+    assert repr(product) == "CompiledGraph(2 inputs, 1 output, 0 parameters, 3 nodes in 1 group)"
 
 
 def test_a_user_op_is_replayed_through_its_own_definition():

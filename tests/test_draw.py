@@ -6,6 +6,7 @@ import shutil
 
 import graphviz
 import pytest
+import torch
 
 import autodiff
 from autodiff import DotNotFoundError, Value, draw, draw_dot, save_graph, topological_order
@@ -130,11 +131,34 @@ def test_labels_carry_data_and_grad(make):
     records = records_by_label(nodes)
     for v in topological_order(root):
         label = label_of(nodes[records[v.label]])
-        assert f"data {v.data:.4f}" in label
+        data, grad = shown_in_repr(v)
+        assert f"data {data}" in label
         if v.requires_grad:
-            assert f"grad {v.grad:.4f}" in label
+            assert f"grad {grad}" in label
         else:
             assert "grad" not in label  # a constant's gradient is never asked for
+
+
+def shown_in_repr(v):
+    """The data and grad as repr(v) shows them: the picture shows them the same way."""
+    m = re.fullmatch(r"Value\(data=(\S+), grad=([^,)]+)(, label=.*)?\)", repr(v))
+    return m.group(1), m.group(2)
+
+
+def test_labels_show_tiny_and_huge_numbers_as_repr_does():
+    x, h = Value(12.0, label="x"), Value(2.5e6, label="h")
+    y = x.sigmoid() + h
+    y.label = "y"
+    y.backward()
+    tx = torch.tensor(12.0, dtype=torch.float64, requires_grad=True)
+    tx.sigmoid().backward()
+    nodes, _, _ = parse(draw_dot(y).source)
+    labels = {name: label_of(nodes[node]) for name, node in records_by_label(nodes).items()}
+    assert f"grad {tx.grad.item():.4e}" in labels["x"] and 0 < x.grad < 1e-4  # not "grad 0.0000"
+    assert f"data {h.data:.4e}" in labels["h"] and f"data {y.data:.4e}" in labels["y"]
+    for v in (x, h, y):
+        data, grad = shown_in_repr(v)
+        assert f"data {data} | grad {grad}" in labels[v.label]
 
 
 def test_op_labels_are_the_op_table_names():
@@ -154,7 +178,7 @@ def test_grad_that_is_a_value_shows_its_data():
     y.backward(create_graph=True)
     assert isinstance(x.grad, Value)
     nodes, _, _ = parse(draw_dot(y).source)
-    assert f"grad {x.grad.data:.4f}" in label_of(nodes[records_by_label(nodes)["x"]])
+    assert f"grad {shown_in_repr(x.grad)[0]}" in label_of(nodes[records_by_label(nodes)["x"]])
 
 
 def test_labels_escape_record_syntax():

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+import torch
 
 import autodiff
 from autodiff import DivisionByZeroError, Value, backward, constant, grad, gradcheck, gradgradcheck, power
@@ -15,6 +16,44 @@ from autodiff import DivisionByZeroError, Value, backward, constant, grad, gradc
 def test_non_number_data_is_a_type_error(bad):
     with pytest.raises(TypeError, match=type(bad).__name__):
         Value(bad)
+
+
+def test_micrograd_s_positional_form_is_a_type_error_with_a_hint():
+    a, b = Value(1.0), Value(2.0)
+    with pytest.raises(TypeError) as info:
+        Value(3.0, (a, b), "+")  # micrograd's Value(data, children, op)
+    message = str(info.value)
+    assert message.startswith("Value: label must be a str, got tuple ((Value(data=1.0000")
+    assert "ops record their parents themselves" in message and "Value(data, children, op)" in message
+
+
+@pytest.mark.parametrize("bad", [3, None, ("a",), b"a"])
+def test_a_label_that_is_not_a_str_is_a_type_error(bad):
+    with pytest.raises(TypeError, match=rf"^Value: label must be a str, got {type(bad).__name__} .*parents themselves"):
+        Value(1.0, label=bad)
+
+
+@pytest.mark.parametrize("bad", ["+", 1, 0, None, np.True_])
+def test_requires_grad_that_is_not_a_bool_is_a_type_error_as_in_torch(bad):
+    with pytest.raises(TypeError) as info:
+        Value(1.0, requires_grad=bad)
+    assert str(info.value) == f"Value: requires_grad must be a bool, got {type(bad).__name__} ({bad!r})"
+    with pytest.raises(TypeError, match="requires_grad"):
+        torch.tensor(1.0, requires_grad=bad)
+    with pytest.raises(TypeError, match="requires_grad must be a bool, got str"):
+        Value(1.0, "x", "+")
+
+
+def test_nodes_made_by_ops_skip_the_checks_but_not_a_field():
+    # apply() and constant() make their nodes without Value.__init__: every field as it sets it.
+    def fields(v):
+        return [type(v), type(v.data), v.data, v.grad, v.label, v.requires_grad, v.op]
+
+    x = Value(2.0)
+    assert fields(x * 3) == [*fields(Value(6.0))[:-1], "*"] and (x * 3).parents[0] is x
+    assert fields(constant(4)) == fields(Value(4.0, requires_grad=False)) and constant(4).parents == ()
+    with pytest.raises(TypeError, match=r"^cube: expected an int, a float or a numpy scalar, got str"):
+        autodiff.Op("cube", lambda m, x: "8", lambda m, g, out, x: (g,))(x)  # the op's result, named by the op
 
 
 @pytest.mark.parametrize("op", ["+", "-", "*", "/", "**"])
@@ -142,6 +181,18 @@ def test_gradcheck_of_a_function_that_returns_no_value_or_of_no_number(check):
         check(lambda x: 3.0, [1.0])
     with pytest.raises(TypeError, match=rf"{check.__name__}: expected an int, a float or a numpy scalar, got str"):
         check(lambda x: x, ["1.0"])
+
+
+@pytest.mark.parametrize("check", [gradcheck, gradgradcheck])
+@pytest.mark.parametrize("bad", [1.0, 2, Value(1.0), None])
+def test_gradcheck_wants_a_list_of_numbers(check, bad):
+    with pytest.raises(TypeError) as info:
+        check(lambda x: x * x, bad)
+    wants = "inputs must be a list of numbers, one per argument of fn"
+    assert str(info.value) == f"{check.__name__}: {wants}, got {type(bad).__name__} ({bad!r})"
+    with pytest.raises(TypeError, match=rf"^{check.__name__}: expected an int, a float or a numpy scalar, got Value"):
+        check(lambda x: x * x, [Value(1.0)])
+    assert check(lambda x: x * x, (v for v in [1.0])) and check(lambda x: x * x, np.array([1.0]))
 
 
 def test_gradcheck_of_constant_and_linear_functions():

@@ -1,15 +1,16 @@
-"""The Value node: attributes, repr, identity, numpy interop."""
+"""The Value node: attributes, repr, as a number (float, format, item), identity, numpy interop."""
 
 from __future__ import annotations
 
 import copy
+import math
 import pickle
 
 import numpy as np
 import pytest
 import torch
 
-from autodiff import Value
+from autodiff import Value, constant
 
 
 def test_attributes_of_a_leaf_and_a_node():
@@ -25,6 +26,89 @@ def test_attributes_of_a_leaf_and_a_node():
 def test_repr():
     assert repr(Value(2.0)) == "Value(data=2.0000, grad=0.0000)"
     assert repr(Value(-1.23456, label="w")) == "Value(data=-1.2346, grad=0.0000, label='w')"
+
+
+@pytest.mark.parametrize(
+    "x, shown",
+    [
+        (0.0, "0.0000"),
+        (-0.0, "-0.0000"),
+        (1e-4, "0.0001"),  # the smallest size that 4 decimals show
+        (9.99e-5, "9.9900e-05"),
+        (-6.1442e-06, "-6.1442e-06"),
+        (5e-324, "4.9407e-324"),
+        (999999.0, "999999.0000"),
+        (1e6, "1.0000e+06"),  # from here 4 decimals would be too long
+        (-2.5e300, "-2.5000e+300"),
+        (math.inf, "inf"),
+        (-math.inf, "-inf"),
+        (math.nan, "nan"),
+    ],
+)
+def test_repr_shows_tiny_and_huge_numbers_in_scientific_notation(x, shown):
+    v = Value(1.0)
+    v.grad = x
+    assert repr(Value(x)) == f"Value(data={shown}, grad=0.0000)"
+    assert repr(v) == f"Value(data=1.0000, grad={shown})"
+
+
+def test_a_tiny_gradient_is_not_shown_as_zero():
+    x = Value(12.0)
+    x.sigmoid().backward()
+    t = torch.tensor(12.0, dtype=torch.float64, requires_grad=True)
+    t.sigmoid().backward()
+    assert repr(x) == f"Value(data=12.0000, grad={t.grad.item():.4e})"
+    assert 0 < x.grad < 1e-4 and "grad=0.0000" not in repr(x)
+
+
+def _values_and_tensors():
+    """The same numbers as Values made by an op and as 0-d float64 tensors needing grad."""
+    for data in (0.1, -2.5, 6.1442e-06, -0.0, 1e300, 5e-324, math.inf, math.nan):
+        yield Value(data) * 1.0, torch.tensor(data, dtype=torch.float64, requires_grad=True) * 1.0
+
+
+def _same(a, b):
+    """Equal floats, nan equal to nan, and -0.0 told from 0.0."""
+    equal = a == b or (math.isnan(a) and math.isnan(b))
+    return type(a) is type(b) is float and equal and math.copysign(1, a) == math.copysign(1, b)
+
+
+def test_float_and_item_give_the_data_as_torch_does():
+    for v, t in _values_and_tensors():
+        assert _same(float(v), t.detach().item()) and _same(v.item(), t.item()) and _same(v.item(), v.data)
+        assert _same(math.fsum([v]), math.fsum([t.detach()]))  # math takes a Value as its number, as a tensor
+    x = Value(1.0)
+    x.data = 3  # set by hand: still a float out
+    assert _same(float(x), 3.0) and _same(x.item(), 3.0)
+
+
+@pytest.mark.parametrize("spec", [".4f", ".3e", "g", ".10g", ">12.2f", "+.1%", "e", ",.2f"])
+def test_a_format_spec_formats_the_data_as_a_0d_tensor_does(spec):
+    for v, t in _values_and_tensors():
+        assert format(v, spec) == format(t, spec)
+    loss = Value(0.123456) * 2
+    assert f"{loss:{spec}}" == format(loss.data, spec)
+
+
+def test_an_empty_format_spec_gives_str_and_a_bad_one_the_error_of_a_float():
+    v = Value(2.0, label="v")
+    assert f"{v}" == format(v, "") == str(v) == repr(v)
+    for bad in ("d", "x", "q"):
+        with pytest.raises(ValueError, match="Unknown format code") as ours:
+            format(v, bad)
+        with pytest.raises(ValueError) as theirs:
+            format(torch.tensor(2.0, dtype=torch.float64), bad)
+        assert str(ours.value) == str(theirs.value)
+
+
+def test_a_value_is_still_no_number_to_the_engine():
+    # float(v) works now; where a number is wanted, a Value is still refused or kept as a node.
+    with pytest.raises(TypeError, match="Value: expected an int, a float or a numpy scalar, got Value"):
+        Value(Value(1.0))
+    with pytest.raises(TypeError, match="constant: expected a Value or a number, got Value"):
+        constant(Value(1.0))
+    x = Value(2.0)
+    assert (x * Value(3.0)).parents[1].requires_grad and (x ** Value(2.0)).op == "**"
 
 
 def test_identity_hashing_like_micrograd():
