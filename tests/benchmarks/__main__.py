@@ -33,7 +33,7 @@ class Sizes:
     steps: int  # moons_train
     step_repeats: int  # for a step that takes a second
     fast_step_repeats: int  # for one of milliseconds: more runs, steadier medians
-    rounds: int  # for moons_step, the headline
+    rounds: int  # for moons_step (the headline) and chain (whose small figures a busy spell moves most)
     chain: list[int]
     wide: int
     wide_memory: int
@@ -161,7 +161,7 @@ def chain(sizes: Sizes, measure: Measure) -> Section:
         for n in sizes.chain
         for gc in (True, False)
     ]
-    result = {(job["engine"], job["n"], job["gc"]): r for job, r in zip(jobs, measure(jobs, 1))}
+    result = {(job["engine"], job["n"], job["gc"]): r for job, r in zip(jobs, measure(jobs, sizes.rounds))}
     rows = []
     for engine in CHAIN_ENGINES:
         for n in sizes.chain:
@@ -188,7 +188,8 @@ def chain(sizes: Sizes, measure: Measure) -> Section:
         "grows with N, the interpreter charges it (the collector's full passes walk every live node, and a million "
         "nodes no longer fit in the processor's caches). Median of "
         + ", ".join(f"{r} runs at N = {n:,}" for n, r in repeats.items())
-        + (" (one run for micrograd's graph of a million)." if large >= 10**6 else "."),
+        + (" (one run for micrograd's graph of a million)" if large >= 10**6 else "")
+        + (f", in each of {sizes.rounds} rounds of the whole table." if sizes.rounds > 1 else "."),
         ["engine", "N", "build", "backward", "build (GC off)", "backward (GC off)", "backward"],
         rows,
         [
