@@ -13,7 +13,7 @@ import autodiff
 import nn
 from autodiff import CompiledGraph, Op, Value, constant, dot, ops
 from autodiff.compiled import arrays
-from tests.test_custom_ops import smooth_abs, softplus
+from tests.test_custom_ops import smooth_abs, softsign
 from tests.test_ops import BINARY, UNARY
 
 rng = np.random.default_rng(8)
@@ -131,7 +131,7 @@ def test_every_op_of_the_table_equals_eager(name):
     assert_compiled_equals_eager(lambda x, *xs: op(x * w, *xs), rng.uniform(0.5, 2.0, (30, arity)), [w])
 
 
-@pytest.mark.parametrize("op", [softplus, smooth_abs])
+@pytest.mark.parametrize("op", [softsign, smooth_abs])
 def test_user_defined_ops_equal_eager(op):
     w = Value(0.7)
     assert_compiled_equals_eager(lambda x, y: op(w * x) * op(y), rng.uniform(-30, 30, (60, 2)), [w])

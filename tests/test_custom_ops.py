@@ -9,11 +9,11 @@ import torch
 from autodiff import GradcheckError, Op, Value, grad, gradcheck, gradgradcheck
 from tests.helpers import assert_matches_torch, close
 
-# Stable softplus: log(1 + e^x) = relu(x) + log1p(e^-|x|).
-softplus = Op(
-    "softplus",
-    lambda m, x: m.relu(x) + m.log1p(m.exp(-m.abs(x))),
-    lambda m, g, out, x: (g * m.sigmoid(x),),
+# softsign: x / (1 + |x|), smooth and bounded.
+softsign = Op(
+    "softsign",
+    lambda m, x: x / (1.0 + m.abs(x)),
+    lambda m, g, out, x: (g / ((1.0 + m.abs(x)) * (1.0 + m.abs(x))),),
 )
 # A smooth absolute value: sqrt(x^2 + 1e-2).
 smooth_abs = Op(
@@ -28,17 +28,16 @@ def torch_smooth_abs(t):
     return (t * t + 1e-2).sqrt()
 
 
-@pytest.mark.parametrize("op, reference", [(softplus, torch.nn.functional.softplus), (smooth_abs, torch_smooth_abs)])
+@pytest.mark.parametrize("op, reference", [(softsign, torch.nn.functional.softsign), (smooth_abs, torch_smooth_abs)])
 def test_custom_op_matches_torch_in_backward(op, reference):
     def ours_or_theirs(x):
         return op(x) * 2.0 if isinstance(x, Value) else reference(x) * 2.0
 
     for x in POINTS:
-        # torch's softplus switches to the identity above x = 20; the two agree to rounding there.
-        assert_matches_torch(ours_or_theirs, [x], rel=1e-12, abs_=1e-15)
+        assert_matches_torch(ours_or_theirs, [x], rel=1e-12)
 
 
-@pytest.mark.parametrize("op, reference", [(softplus, torch.nn.functional.softplus), (smooth_abs, torch_smooth_abs)])
+@pytest.mark.parametrize("op, reference", [(softsign, torch.nn.functional.softsign), (smooth_abs, torch_smooth_abs)])
 def test_custom_op_higher_order_matches_torch(op, reference):
     for x in POINTS[:20]:
         v = Value(x)
@@ -52,13 +51,13 @@ def test_custom_op_higher_order_matches_torch(op, reference):
 
 def test_custom_op_passes_gradchecks_and_is_named_in_the_graph():
     for x in [-1.3, 0.2, 2.7]:
-        assert gradcheck(lambda v: softplus(v), [x])
+        assert gradcheck(lambda v: softsign(v), [x])
         assert gradgradcheck(lambda v: smooth_abs(v), [x])
-    assert softplus(Value(1.0)).op == "softplus"
+    assert softsign(Value(1.0)).op == "softsign"
 
 
 def test_a_wrong_derivative_is_caught_by_gradcheck():
-    wrong = Op("wrong_softplus", softplus.forward, lambda m, g, out, x: (g * m.tanh(x),))
+    wrong = Op("wrong_softsign", softsign.forward, lambda m, g, out, x: (g * m.tanh(x),))
     with pytest.raises(GradcheckError, match="analytic"):
         gradcheck(lambda v: wrong(v), [0.7])
 
@@ -77,16 +76,16 @@ def test_custom_op_in_pictures_and_compiled_mode():
     import autodiff as ad
 
     x = Value(0.3, label="x")
-    y = softplus(x) * smooth_abs(x)
-    assert "softplus" in ad.draw_dot(y).source
+    y = softsign(x) * smooth_abs(x)
+    assert "softsign" in ad.draw_dot(y).source
     assert "smooth_abs" in ad.draw_dot(y).source
 
-    f = ad.compile(lambda v: softplus(v) * smooth_abs(v), n_inputs=1)
+    f = ad.compile(lambda v: softsign(v) * smooth_abs(v), n_inputs=1)
     batch = np.array([[-2.0], [0.3], [4.0]])
     out = f(batch)
     grads = f.backward(reduction="sum")[:, 0]
     for row, value, d in zip(batch[:, 0], out, grads):
         v = Value(row)
-        e = softplus(v) * smooth_abs(v)
+        e = softsign(v) * smooth_abs(v)
         e.backward()
         assert close(value, e.data) and close(d, v.grad)

@@ -184,9 +184,10 @@ def chain(sizes: Sizes, measure: Measure) -> Section:
         "chain",
         "x <- x * a + b, N ops in all: build, then backward, in ns per op, at Python's default garbage-collector "
         "settings and with the collector off. `bare nodes` is the floor under any pure-Python engine: a "
-        "four-slot node with `+`, `*` and the least backward (`tests/benchmarks/engines.py`); where its cost per op "
-        "grows with N, the interpreter charges it (the collector's full passes walk every live node, and a million "
-        "nodes no longer fit in the processor's caches). Median of "
+        "four-slot node with `+`, `*` (their derivatives from our op table) and the least backward "
+        "(`tests/benchmarks/bare.py`); where its cost per op grows with N, the interpreter charges it (the "
+        "collector's full passes walk every live node, and a million nodes no longer fit in the processor's "
+        "caches). Median of "
         + ", ".join(f"{r} runs at N = {n:,}" for n, r in repeats.items())
         + (" (one run for micrograd's graph of a million)" if large >= 10**6 else "")
         + (f", in each of {sizes.rounds} rounds of the whole table." if sizes.rounds > 1 else "."),
