@@ -74,7 +74,7 @@ def _sweep(order: list[Value], create_graph: bool) -> None:
     """
     check = anomaly_mode.enabled
     for node in reversed(order):
-        op = node._op
+        op = node._grad_fn
         if op is None:
             continue
         parents = node.parents

@@ -535,12 +535,12 @@ def _groups_by_depth(order: Sequence[Value], inputs: set[Value]) -> list[tuple[O
     uniform: dict[Value, bool] = {}
     by_depth: dict[int, dict[tuple[Op, int, bool], list[Value]]] = {}
     for v in order:
-        if v._op is None:
+        if v._grad_fn is None:
             depth[v], uniform[v] = 0, v not in inputs
             continue
         d = depth[v] = 1 + max(depth[p] for p in v.parents)
         u = uniform[v] = all(uniform[p] for p in v.parents)
-        by_depth.setdefault(d, {}).setdefault((v._op, len(v.parents), u), []).append(v)
+        by_depth.setdefault(d, {}).setdefault((v._grad_fn, len(v.parents), u), []).append(v)
     return [(op, u, nodes) for d in sorted(by_depth) for (op, _, u), nodes in by_depth[d].items()]
 
 
@@ -558,8 +558,8 @@ def _leaves_by_first_use(
         for _, uniform, nodes in groups:
             if uniform == uniform_pass:
                 for k in range(len(nodes[0].parents)):
-                    first_use.update((v.parents[k], None) for v in nodes if v.parents[k]._op is None)
-    first_use.update((v, None) for v in order if v._op is None)  # leaves that are outputs themselves
+                    first_use.update((v.parents[k], None) for v in nodes if v.parents[k]._grad_fn is None)
+    first_use.update((v, None) for v in order if v._grad_fn is None)  # leaves that are outputs themselves
     return [v for v in first_use if v not in inputs]
 
 

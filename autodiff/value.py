@@ -23,7 +23,7 @@ class Value:
     """
 
     # __weakref__: so that anomaly mode can note where a node was made without keeping it alive.
-    __slots__ = ("__weakref__", "_op", "data", "grad", "label", "parents", "requires_grad")
+    __slots__ = ("__weakref__", "_grad_fn", "data", "grad", "label", "parents", "requires_grad")
 
     def __init__(self, data: Any, label: str = "", requires_grad: bool = True) -> None:
         if not isinstance(label, str) or type(requires_grad) is not bool:
@@ -32,7 +32,7 @@ class Value:
         self.grad: Any = 0.0
         self.label = label
         self.requires_grad = requires_grad
-        self._op: ops.Op | None = None
+        self._grad_fn: ops.Op | None = None
         self.parents: tuple[Value, ...] = ()
 
     @property
@@ -42,7 +42,7 @@ class Value:
         >>> (Value(2.0) * 3).op, Value(2.0).op
         ('*', '')
         """
-        return self._op.name if self._op is not None else ""
+        return self._grad_fn.name if self._grad_fn is not None else ""
 
     def __repr__(self) -> str:
         grad = _data(self.grad)
@@ -81,7 +81,7 @@ class Value:
         Traceback (most recent call last):
         RuntimeError: Value: only leaves can be copied or pickled, not a node made by '*'; ...
         """
-        if self._op is not None:
+        if self._grad_fn is not None:
             raise RuntimeError(
                 f"Value: only leaves can be copied or pickled, not a node made by {self.op!r}; "
                 ".detach() gives a leaf with its data"
@@ -256,7 +256,7 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
         for p in parents:
             if p.requires_grad:
                 out.requires_grad = True
-                out._op = op
+                out._grad_fn = op
                 out.parents = parents
                 break
     if anomaly_mode.enabled:
@@ -272,7 +272,7 @@ def _node(data: float, requires_grad: bool) -> Value:
     node.grad = 0.0
     node.label = ""
     node.requires_grad = requires_grad
-    node._op = None
+    node._grad_fn = None
     node.parents = ()
     return node
 

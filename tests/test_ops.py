@@ -182,5 +182,5 @@ def test_every_operator_records_the_op_of_the_table_itself():
         ops.DOT: [ad.dot([a, 2.0], [b, a])],
     }
     for op, nodes in made.items():
-        assert all(node._op is op for node in nodes), op
+        assert all(node._grad_fn is op for node in nodes), op
     assert ops.power(0.5) is ops.power(0.5)
