@@ -19,9 +19,9 @@ lint: $(STAMP)
 demo: $(STAMP) graphviz
 	$(PY) -m demos
 
-# Our engine against micrograd 0.1.0 and PyTorch: prints the tables, writes tests/benchmarks/results.md.
+# Our engine against micrograd 0.1.0 and PyTorch: prints the tables, writes benchmarks/results.md.
 bench: $(STAMP)
-	$(PY) -m tests.benchmarks
+	$(PY) -m benchmarks
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)

@@ -10,7 +10,7 @@ import nbformat
 import torch
 from nbclient import NotebookClient
 
-TOUR = Path(__file__).resolve().parent.parent / "demos" / "tour.ipynb"
+TOUR = Path(__file__).resolve().parent.parent.parent / "demos" / "tour.ipynb"
 
 
 def _text(cell) -> str:

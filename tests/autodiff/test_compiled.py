@@ -13,8 +13,8 @@ import autodiff
 import nn
 from autodiff import CompiledGraph, Op, Value, constant, dot, ops
 from autodiff.compiled import arrays
-from tests.test_custom_ops import smooth_abs, softsign
-from tests.test_ops import BINARY, UNARY
+from tests.autodiff.test_custom_ops import smooth_abs, softsign
+from tests.autodiff.test_ops import BINARY, UNARY
 
 rng = np.random.default_rng(8)
 

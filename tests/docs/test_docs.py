@@ -15,7 +15,7 @@ import pytest
 import autodiff
 import nn
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _modules():

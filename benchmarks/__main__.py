@@ -1,5 +1,5 @@
-"""`python -m tests.benchmarks` (what `make bench` runs): every workload in every engine, one
-table each, printed and written to tests/benchmarks/results.md.
+"""`python -m benchmarks` (what `make bench` runs): every workload in every engine, one
+table each, printed and written to benchmarks/results.md.
 
 Each job runs in a fresh Python process (see `worker`). The jobs of one table run one after
 the other, and with `rounds` > 1 the whole table again, so that a busy spell on a shared
@@ -189,7 +189,7 @@ def chain(sizes: Sizes, measure: Measure) -> Section:
         "x <- x * a + b, N ops in all: build, then backward, in ns per op, at Python's default garbage-collector "
         "settings and with the collector off. `bare nodes` is the floor under any pure-Python engine: a "
         "four-slot node with `+`, `*` (their derivatives from our op table) and the least backward "
-        "(`tests/benchmarks/bare.py`); where its cost per op to build grows with N, the interpreter charges it (the "
+        "(`benchmarks/bare.py`); where its cost per op to build grows with N, the interpreter charges it (the "
         "collector's full passes walk every live node, and a million nodes no longer fit in the processor's "
         "caches). Median of "
         + ", ".join(f"{r} runs at N = {n:,}" for n, r in repeats.items())
@@ -301,9 +301,7 @@ TABLES = [moons_step, moons_train, chain, wide, ops]
 
 
 def in_fresh_process(job: dict[str, Any]) -> list[dict[str, Any]]:
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.benchmarks.worker", json.dumps(job)], capture_output=True, text=True
-    )
+    done = subprocess.run([sys.executable, "-m", "benchmarks.worker", json.dumps(job)], capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"benchmark job {job} failed:\n{done.stderr}")
     return json.loads(done.stdout)["runs"]
@@ -327,7 +325,7 @@ def header() -> str:
     versions = ", ".join(f"{name} {metadata.version(name)}" for name in ["micrograd", "torch", "numpy"])
     return (
         "# Benchmark results\n\n"
-        f"Written by `make bench` (`python -m tests.benchmarks`) on: {machine()}; {versions} "
+        f"Written by `make bench` (`python -m benchmarks`) on: {machine()}; {versions} "
         "(PyTorch on one thread). Every job runs in a fresh Python process, so that no engine's objects "
         "slow another's garbage collection; times are medians after a warm-up run. Ratios are micrograd's "
         "figure over the engine's: above 1, the engine is faster or leaner. On a shared machine the figures move "

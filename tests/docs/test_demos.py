@@ -75,7 +75,9 @@ def test_every_demo_runs_alone_with_a_help():
 
     for name in DEMOS:
         command = [sys.executable, "-m", f"demos.{name}", "--help"]
-        done = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+        done = subprocess.run(
+            command, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent.parent
+        )
         assert done.returncode == 0 and done.stdout.startswith("usage:"), (name, done.stderr)
 
 

@@ -1,4 +1,4 @@
-"""One measurement job, run in a fresh Python process: `python -m tests.benchmarks.worker JOB`.
+"""One measurement job, run in a fresh Python process: `python -m benchmarks.worker JOB`.
 
 JOB is a JSON object: {"workload": ..., "engine": ..., and the workload's parameters}. The
 worker prints {"runs": [...]}: one dict of figures per timed run, the warm-up left out.

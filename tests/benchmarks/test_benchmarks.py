@@ -8,8 +8,8 @@ import pytest
 from micrograd.engine import Value as MicrogradValue
 
 from autodiff import Value
-from tests.benchmarks import graphs, moons
-from tests.benchmarks.__main__ import main
+from benchmarks import graphs, moons
+from benchmarks.__main__ import main
 
 
 def test_every_engine_trains_the_same_model_on_the_same_data():
