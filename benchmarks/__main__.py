@@ -169,7 +169,7 @@ def chain(sizes: Sizes, measure: Measure) -> Section:
             for gc in (True, False):
                 r = result[engine, n, gc]
                 row += [per_node(r["build"], n), per_node(r["backward"], n) if r["ok"] else "—"]
-            rows.append(row + ["ok" if r["ok"] else "RecursionError"])
+            rows.append([*row, "ok" if r["ok"] else "RecursionError"])
     small, large = min(sizes.chain), max(sizes.chain)
     succeeded = result["ours", large, True]["ok"]
 
