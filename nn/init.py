@@ -22,7 +22,7 @@ from typing import Any
 
 from autodiff import Value
 
-from . import checks
+from . import _checks as checks
 
 generator = random.Random()
 

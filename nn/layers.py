@@ -39,7 +39,8 @@ from typing import Any
 import autodiff
 from autodiff import Value
 
-from . import checks, init
+from . import _checks as checks
+from . import init
 from .module import Module, Tensor, named_parameters_of
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")

@@ -24,7 +24,7 @@ from typing import Any, Literal, overload
 import autodiff
 from autodiff import Value, constant
 
-from . import checks
+from . import _checks as checks
 
 REDUCTIONS = ("mean", "sum", "none")
 Losses = Value | list[Value]

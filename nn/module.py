@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from autodiff import Value
 
-from . import checks
+from . import _checks as checks
 
 Tensor = Value | list[Value]
 State = dict[str, float | list[float]]

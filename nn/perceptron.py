@@ -20,7 +20,8 @@ from typing import Any
 
 from autodiff import Value, no_grad
 
-from . import checks, init
+from . import _checks as checks
+from . import init
 from .layers import Neuron, check_inputs
 
 

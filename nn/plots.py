@@ -21,7 +21,7 @@ import numpy as np
 
 from autodiff import Value, constant, no_grad
 
-from . import checks
+from . import _checks as checks
 
 BELOW, ABOVE = "#c6dbef", "#fdd0a2"  # the two sides of the boundary
 
