@@ -41,7 +41,7 @@ from autodiff import Value
 
 from . import _checks as checks
 from . import init
-from .module import Module, Tensor, named_parameters_of
+from .module import Module
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 
@@ -69,14 +69,6 @@ class Neuron(Module):
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
-
-    def named_parameters(self) -> list[tuple[str, Tensor]]:
-        """("w", its weights) and ("b", its bias).
-
-        >>> [name for name, _ in Neuron(3).named_parameters()]
-        ['w', 'b']
-        """
-        return [("w", self.w), ("b", self.b)]
 
     def forward(self, x: Sequence[Any]) -> Value:
         """activation(w . x + b) for `nin` numbers or Values.
@@ -149,14 +141,6 @@ class Layer(Module):
         """
         return [n.b for n in self.neurons]
 
-    def named_parameters(self) -> list[tuple[str, Tensor]]:
-        """Each neuron's, under "neurons.{j}.".
-
-        >>> [name for name, _ in Layer(1, 2).named_parameters()]
-        ['neurons.0.w', 'neurons.0.b', 'neurons.1.w', 'neurons.1.b']
-        """
-        return named_parameters_of("neurons", self.neurons)
-
     def forward(self, x: Sequence[Any]) -> Output:
         """Each neuron on `x`: a list of `nout` Values, or one Value when `nout` is 1.
 
@@ -201,14 +185,6 @@ class MLP(Module):
     def __repr__(self) -> str:
         nouts = [layer.nout for layer in self.layers]
         return f"MLP({self.nin}, {nouts}, activation={self.activation!r}, output_activation={self.output_activation!r})"
-
-    def named_parameters(self) -> list[tuple[str, Tensor]]:
-        """Each layer's, under "layers.{i}.".
-
-        >>> [name for name, _ in MLP(1, [1, 1]).named_parameters()]
-        ['layers.0.neurons.0.w', 'layers.0.neurons.0.b', 'layers.1.neurons.0.w', 'layers.1.neurons.0.b']
-        """
-        return named_parameters_of("layers", self.layers)
 
     def forward(self, x: Sequence[Any]) -> Output:
         """The layers in turn on `x`: one Value when the last layer has one neuron, else a list.

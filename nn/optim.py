@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from autodiff import Value
 
 from . import _checks as checks
-from .module import zero_grads
+from .module import _zero_grads
 
 Check = Callable[[str, str, Any], Any]  # (who, what, value) -> the value checked, as in nn._checks
 
@@ -88,7 +88,7 @@ class Optimizer:
         >>> x.grad is None
         True
         """
-        zero_grads(f"{type(self).__name__}.zero_grad", self.params, set_to_none)
+        _zero_grads(f"{type(self).__name__}.zero_grad", self.params, set_to_none)
 
     def state_dict(self) -> dict[str, Any]:
         """`{"state": {index: {...}}, "param_groups": [{hyper-parameters..., "params": [indices]}]}`,
