@@ -254,11 +254,13 @@ def test_parameters_and_submodules_are_found_from_the_attributes_in_order(tmp_pa
         "blocks.2.w",
         "blocks.2.b",
     ]
-    assert m.parameters() == [m.scale, *m.rows, m.head.scale, m.head.shift, *m.blocks[0].w, m.blocks[0].b,
-                              *m.blocks[2].w, m.blocks[2].b]  # fmt: skip
+    blocks = [*m.blocks[0].w, m.blocks[0].b, *m.blocks[2].w, m.blocks[2].b]
+    assert m.parameters() == [m.scale, *m.rows, m.head.scale, m.head.shift, *blocks]
     assert [type(child).__name__ for child in m.children()] == ["Affine", "Perceptron", "Perceptron"]
-    assert m.state_dict() == {"scale": 2.0, "rows": [1.0, -1.0], "head.scale": 2.0, "head.shift": -1.0,
-                              "blocks.0.w": [0.0], "blocks.0.b": 0.0, "blocks.2.w": [0.0, 0.0], "blocks.2.b": 0.0}  # fmt: skip
+    assert m.state_dict() == {
+        **{"scale": 2.0, "rows": [1.0, -1.0], "head.scale": 2.0, "head.shift": -1.0},
+        **{"blocks.0.w": [0.0], "blocks.0.b": 0.0, "blocks.2.w": [0.0, 0.0], "blocks.2.b": 0.0},
+    }
     m.save(tmp_path / "found.json")
     m.load_state_dict({**m.state_dict(), "rows": [3, 4]})
     assert [v.data for v in m.rows] == [3.0, 4.0]
