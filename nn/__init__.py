@@ -12,9 +12,15 @@
 ...     opt.step()
 >>> loss.data < 1e-3
 True
+
+`nn.datasets` and `nn.plots` need numpy: they load on first use (`nn.datasets.make_moons`), so
+that `import nn` needs only the standard library and autodiff.
 """
 
-from . import datasets, init
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from . import init
 from .init import manual_seed
 from .layers import MLP, Layer, Neuron
 from .losses import (
@@ -30,6 +36,18 @@ from .losses import (
 from .module import Module
 from .optim import SGD, Adam, Optimizer
 from .perceptron import Perceptron
+
+if TYPE_CHECKING:
+    from . import datasets, plots  # noqa: F401 - for the type checker; loaded by __getattr__
+
+_LAZY = ("datasets", "plots")  # submodules that need numpy
+
+
+def __getattr__(name: str) -> Any:  # PEP 562: called for a name the module does not have yet
+    if name in _LAZY:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "MLP",
