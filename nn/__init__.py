@@ -1,20 +1,16 @@
-"""nn: neural-network building blocks on `autodiff.Value`, in PyTorch's words.
+"""nn: neural-network building blocks on `autodiff.Value`, in PyTorch's words. `nn.datasets` and
+`nn.plots` need numpy and load on first use, so `import nn` needs only the standard library.
 
 >>> import nn
 >>> nn.manual_seed(0)
 >>> model = nn.MLP(2, [4, 1])
 >>> opt = nn.Adam(model.parameters(), lr=0.1)
->>> X, y = [[0.0, 1.0], [1.0, 0.0]], [1.0, -1.0]
 >>> for _ in range(100):
 ...     opt.zero_grad()
-...     loss = nn.mse_loss([model(x) for x in X], y)
-...     loss.backward()
+...     (loss := nn.mse_loss([model([0.0, 1.0]), model([1.0, 0.0])], [1.0, -1.0])).backward()
 ...     opt.step()
 >>> loss.data < 1e-3
 True
-
-`nn.datasets` and `nn.plots` need numpy: they load on first use (`nn.datasets.make_moons`), so
-that `import nn` needs only the standard library and autodiff.
 """
 
 import importlib
