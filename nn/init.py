@@ -1,9 +1,8 @@
 """Initialisers, in `torch.nn.init`'s words, and the seed that makes them reproducible.
 
-Every random number in `nn` comes from one generator: `manual_seed(n)` resets it, so the same
-seed then gives identical models. An initialiser fills Values in place (hence the trailing `_`);
-a weight matrix is a list of rows, one row of Values per neuron, as `Layer.weight` gives it
-(PyTorch's (out_features, in_features) layout): fan_in is a row's length, fan_out the row count.
+Every random number in `nn` comes from one generator, which `manual_seed(n)` resets. An
+initialiser fills Values in place (hence the trailing `_`); a weight matrix is a list of rows,
+one per neuron, as `Layer.weight` (PyTorch's layout): fan_in is a row's length, fan_out the row count.
 """
 
 from __future__ import annotations

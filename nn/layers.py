@@ -8,8 +8,7 @@ generator that `nn.manual_seed` seeds; `weight_init` (e.g. `nn.init.xavier_unifo
 redraws each layer's weight matrix, as calling it on `linear.weight` does in PyTorch.
 
 Parameter order (`parameters()`, `state_dict()`): layer by layer, neuron by neuron, each
-neuron's weights then its bias; the state_dict keys run "layers.0.neurons.0.w" (a list),
-"layers.0.neurons.0.b" (a float), "layers.0.neurons.1.w", ...
+neuron's weights then its bias, under keys "layers.0.neurons.0.w", "layers.0.neurons.0.b", ...
 
 Labels, for graph pictures (which cluster by the part before the last dot): inside an MLP the
 parameters are "L{layer}.N{neuron}.w{i}" and "L{layer}.N{neuron}.b", a neuron's weighted sum
