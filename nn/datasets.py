@@ -1,10 +1,4 @@
-"""Toy data sets, seeded so that every run (and every engine) sees the same points.
-
->>> from nn.datasets import make_moons
->>> X, y = make_moons(100, noise=0.1, seed=1337)
->>> X.shape, sorted(set(y.tolist()))
-((100, 2), [-1.0, 1.0])
-"""
+"""Toy data sets, seeded so that every run (and every engine) sees the same points."""
 
 from __future__ import annotations
 
@@ -17,13 +11,9 @@ import numpy as np
 def make_moons(n: int = 100, noise: float = 0.1, seed: int | None = 0) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles in the plane, labelled -1 and +1, in shuffled order.
 
-    The upper moon is the half circle of radius 1 around (0, 0), labelled -1; the lower one
-    is the same half circle turned over and moved to (1, 0.5), labelled +1. Each point then
-    gets Gaussian noise of standard deviation `noise` on both coordinates. The same `seed`
-    always gives the same points (numpy's `default_rng`); `seed=None` draws fresh ones.
-
-    Returns `X` (float64, shape (n, 2)) and `y` (float64, shape (n,), each -1.0 or +1.0);
-    the upper moon has n // 2 points and the lower one the rest.
+    The upper moon (n // 2 points, -1) is the half circle of radius 1 around (0, 0), the lower one
+    (+1) the same turned over and moved to (1, 0.5); each point gets Gaussian noise of deviation
+    `noise`. A `seed` (numpy's `default_rng`) always gives the same points, None fresh ones.
 
     >>> X, y = make_moons(4, noise=0.0)
     >>> sorted(zip(y.tolist(), X.round(3).tolist()))

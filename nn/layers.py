@@ -1,32 +1,21 @@
 """`Neuron`, `Layer` and `MLP`: fully connected networks, in PyTorch's words.
 
 Activations: "relu", "tanh", "sigmoid" and "linear" (none). A Layer is PyTorch's `nn.Linear`
-followed by its activation; an MLP's hidden layers use `activation`, its last layer
-`output_activation`. A model takes a list of numbers or Values and returns a Value when its
-last layer has one neuron, otherwise a list of Values.
+and its activation; an MLP's hidden layers use `activation`, its last `output_activation`. A
+model takes a list of numbers or Values and returns a Value if its last layer has one neuron,
+else a list of Values. Initialisation is `nn.Linear`'s: uniform in +-1/sqrt(nin), from the
+generator that `nn.manual_seed` seeds; `weight_init` (e.g. `nn.init.xavier_uniform_`) then
+redraws each layer's weight matrix, as calling it on `linear.weight` does in PyTorch.
 
 Parameter order (`parameters()`, `state_dict()`): layer by layer, neuron by neuron, each
-neuron's weights then its bias. So `MLP(3, [4, 4, 1])` has 4*(3+1) + 4*(4+1) + 1*(4+1) = 41
-parameters, and its state_dict keys run "layers.0.neurons.0.w" (3 floats),
-"layers.0.neurons.0.b" (a float), "layers.0.neurons.1.w", ...
+neuron's weights then its bias, under keys "layers.0.neurons.0.w", "layers.0.neurons.0.b", ...
 
 Labels, for graph pictures (which cluster by the part before the last dot): inside an MLP the
-parameters are "L{layer}.N{neuron}.w{i}" and "L{layer}.N{neuron}.b", and each call labels a
-neuron's weighted sum plus bias "L{layer}.N{neuron}.z" and its activation's output
-"L{layer}.N{neuron}.relu" (or .tanh, .sigmoid; nothing more for "linear"). Counts start at 0.
-A Layer on its own drops the "L{layer}." part; a Neuron on its own uses "w{i}", "b" and "z".
-Inputs given as numbers become constants labelled "x0", "x1", ... (Values keep their own
-labels), and the bias rides on one shared constant 1 labelled "1 (bias input)".
-
-Initialisation is `nn.Linear`'s default: weights and bias uniform in +-1/sqrt(nin), drawn from
-the generator that `nn.manual_seed` seeds. `weight_init` (e.g. `nn.init.xavier_uniform_`)
-then redraws each layer's weight matrix, as calling it on `linear.weight` does in PyTorch.
-
->>> import nn
->>> nn.manual_seed(0)
->>> model = nn.MLP(3, [4, 4, 1])
->>> len(model.parameters()), model([1.0, -2.0, 0.5]).label
-(41, 'L2.N0.z')
+parameters are "L{layer}.N{neuron}.w{i}" and "L{layer}.N{neuron}.b", a neuron's weighted sum
+plus bias "L{layer}.N{neuron}.z" and its activation's output "L{layer}.N{neuron}.relu" (.tanh,
+.sigmoid; nothing for "linear"), counting from 0. A Layer alone drops "L{layer}.", a Neuron alone
+uses "w{i}", "b" and "z". Numbers given as inputs become constants "x0", "x1", ... (Values keep
+their labels), and the bias rides on one shared constant 1 labelled "1 (bias input)".
 """
 
 from __future__ import annotations
@@ -39,8 +28,9 @@ from typing import Any
 import autodiff
 from autodiff import Value
 
-from . import checks, init
-from .module import Module, Tensor, named_parameters_of
+from . import _checks as checks
+from . import init
+from .module import Module
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 
@@ -52,9 +42,8 @@ class Neuron(Module):
     """activation(w . x + b) for `nin` inputs; `label` prefixes its Values' labels.
 
     >>> n = Neuron(2, activation="tanh")
-    >>> y = n([1.0, 2.0])
-    >>> y.label, y.parents[0].label, [p.label for p in n.parameters()]
-    ('tanh', 'z', ['w0', 'w1', 'b'])
+    >>> n([1.0, 2.0]).label, [p.label for p in n.parameters()]
+    ('tanh', ['w0', 'w1', 'b'])
     """
 
     def __init__(self, nin: int, activation: str = "linear", label: str = "") -> None:
@@ -69,23 +58,14 @@ class Neuron(Module):
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
 
-    def named_parameters(self) -> list[tuple[str, Tensor]]:
-        """("w", its weights) and ("b", its bias).
-
-        >>> [name for name, _ in Neuron(3).named_parameters()]
-        ['w', 'b']
-        """
-        return [("w", self.w), ("b", self.b)]
-
     def forward(self, x: Sequence[Any]) -> Value:
         """activation(w . x + b) for `nin` numbers or Values.
 
-        >>> n = Neuron(2)
-        >>> n.load_state_dict({"w": [1.0, -1.0], "b": 0.5})
+        >>> (n := Neuron(2)).load_state_dict({"w": [1.0, -1.0], "b": 0.5})
         >>> n([3.0, 1.0]).data
         2.5
         """
-        return self._fire(_with_bias_input(check_inputs(self, x)))
+        return self._fire(_with_bias_input(_check_inputs(self, x)))
 
     def _fire(self, x: list[Value]) -> Value:
         """`x`: the inputs as Values, then the bias's input 1 (see `_with_bias_input`)."""
@@ -105,11 +85,8 @@ class Neuron(Module):
 class Layer(Module):
     """`nout` neurons on the same `nin` inputs: PyTorch's `nn.Linear` plus an activation.
 
-    `weight` is the list of the neurons' weight rows, `bias` the list of their biases.
-
-    >>> layer = Layer(3, 2, activation="relu")
-    >>> len(layer([1.0, 2.0, 3.0])), len(layer.weight), len(layer.weight[0])
-    (2, 2, 3)
+    >>> len(Layer(3, 2, activation="relu")([1.0, 2.0, 3.0]))
+    2
     """
 
     def __init__(
@@ -148,23 +125,13 @@ class Layer(Module):
         """
         return [n.b for n in self.neurons]
 
-    def named_parameters(self) -> list[tuple[str, Tensor]]:
-        """Each neuron's, under "neurons.{j}.".
-
-        >>> [name for name, _ in Layer(1, 2).named_parameters()]
-        ['neurons.0.w', 'neurons.0.b', 'neurons.1.w', 'neurons.1.b']
-        """
-        return named_parameters_of("neurons", self.neurons)
-
     def forward(self, x: Sequence[Any]) -> Output:
         """Each neuron on `x`: a list of `nout` Values, or one Value when `nout` is 1.
 
-        >>> layer = Layer(2, 2)
-        >>> layer.load_state_dict({"neurons.0.w": [1, 0], "neurons.0.b": 0, "neurons.1.w": [0, 1], "neurons.1.b": 1})
-        >>> [y.data for y in layer([3.0, 4.0])]
-        [3.0, 5.0]
+        >>> Layer(2, 1)([3.0, 4.0]).label
+        'N0.z'
         """
-        return _unwrap(self._fire(check_inputs(self, x)))
+        return _unwrap(self._fire(_check_inputs(self, x)))
 
     def _fire(self, x: list[Any]) -> list[Value]:
         inputs = _with_bias_input(x)  # made once for all the layer's neurons
@@ -174,9 +141,9 @@ class Layer(Module):
 class MLP(Module):
     """A multilayer perceptron: `nin` inputs, then one Layer per entry of `nouts`.
 
-    >>> model = MLP(2, [3, 2], activation="tanh")
-    >>> [layer.activation for layer in model.layers], len(model([0.5, -1.0]))
-    (['tanh', 'linear'], 2)
+    >>> model = MLP(3, [4, 4, 1])   # 4*(3+1) + 4*(4+1) + 1*(4+1) parameters
+    >>> len(model.parameters()), model([1.0, -2.0, 0.5]).label
+    (41, 'L2.N0.z')
     """
 
     def __init__(
@@ -201,22 +168,13 @@ class MLP(Module):
         nouts = [layer.nout for layer in self.layers]
         return f"MLP({self.nin}, {nouts}, activation={self.activation!r}, output_activation={self.output_activation!r})"
 
-    def named_parameters(self) -> list[tuple[str, Tensor]]:
-        """Each layer's, under "layers.{i}.".
-
-        >>> [name for name, _ in MLP(1, [1, 1]).named_parameters()]
-        ['layers.0.neurons.0.w', 'layers.0.neurons.0.b', 'layers.1.neurons.0.w', 'layers.1.neurons.0.b']
-        """
-        return named_parameters_of("layers", self.layers)
-
     def forward(self, x: Sequence[Any]) -> Output:
         """The layers in turn on `x`: one Value when the last layer has one neuron, else a list.
 
-        >>> model = MLP(2, [3, 1], activation="tanh")
-        >>> model([0.5, -1.0]).label
-        'L1.N0.z'
+        >>> len(MLP(2, [3, 2], activation="tanh")([0.5, -1.0]))
+        2
         """
-        x = check_inputs(self, x)
+        x = _check_inputs(self, x)
         for layer in self.layers:
             x = layer._fire(x)
         return _unwrap(x)
@@ -233,11 +191,11 @@ class MLP(Module):
 
     @classmethod
     def from_torch(cls, sequential: Any) -> MLP:
-        """An MLP with the weights of a Sequential of Linear layers and activations.
+        """An MLP with the weights of a Sequential of Linear layers and activations (see `nn.torch_bridge`).
 
         >>> import torch
-        >>> MLP.from_torch(torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1)))
-        MLP(2, [4, 1], activation='relu', output_activation='linear')
+        >>> MLP.from_torch(torch.nn.Sequential(torch.nn.Linear(2, 4))).layers[0].nout
+        4
         """
         from .torch_bridge import from_torch
 
@@ -255,15 +213,9 @@ def _with_bias_input(x: list[Any]) -> list[Value]:
     return [xi if isinstance(xi, Value) else Value(xi, f"x{i}", False) for i, xi in enumerate(x)] + [_ONE]
 
 
-def check_inputs(module: Any, x: Any) -> list[Any]:
+def _check_inputs(module: Any, x: Any) -> list[Any]:
     """`x` as a list of `module.nin` numbers or Values: a TypeError for anything else, a
     ValueError for a wrong count, each naming the module.
-
-    >>> check_inputs(Neuron(2), (1, 2.5))
-    [1, 2.5]
-    >>> check_inputs(Neuron(2), 1.0)
-    Traceback (most recent call last):
-    TypeError: Neuron: expected a list of 2 numbers or Values, got float (1.0)
     """
     who = type(module).__name__
     inputs = checks.items(who, f"a list of {module.nin} numbers or Values", x)

@@ -1,15 +1,10 @@
 """`Module`: the base of every model, holding its parameters, their gradients, and saving them.
 
-A module lists its parameters with `named_parameters()`: (name, tensor) pairs in a fixed order,
-where a tensor is one Value or a list of Values, e.g. ("layers.0.neurons.3.w", [w0, w1, w2]).
-`parameters()` is the same Values, flattened, in the same order. `state_dict()` maps the same
-names to plain floats (a float or a list of floats), so `json.dumps` takes it as it is;
-`save(path)` and `load(path)` write and read it as JSON.
-
->>> from nn import Neuron
->>> neuron = Neuron(2)
->>> list(neuron.state_dict()), len(neuron.parameters())
-(['w', 'b'], 3)
+Parameters and submodules are found from a module's attributes, in the order of assignment, as
+in PyTorch: a Value that requires grad is a parameter, a non-empty list or tuple of them one
+parameter tensor, a Module (or a list or tuple of them) a submodule whose parameters come under
+its name ("layers.0.neurons.3.w"). `parameters()`, `state_dict()` (plain floats, for
+`json.dumps`), `save` and `load` follow `named_parameters()`, which a subclass may override.
 """
 
 from __future__ import annotations
@@ -17,35 +12,29 @@ from __future__ import annotations
 import json
 import numbers
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
 from autodiff import Value
 
-from . import checks
+from . import _checks as checks
 
 Tensor = Value | list[Value]
-State = dict[str, float | list[float]]
 M = TypeVar("M", bound="Module")
 
 
 class Module:
-    """Subclasses define `forward` and `named_parameters`; calling a module runs `forward`.
-
-    `training` is True until `eval()` (or `train(False)`) switches it off, here and in every
-    submodule. No layer of nn acts on it (none has dropout or batch statistics); a module of
-    your own may, as in PyTorch.
+    """Subclasses define `forward` and assign their parameters and submodules as attributes;
+    calling a module runs `forward`. `training` is True until `eval()`, here and in every
+    submodule; no layer of nn acts on it (none has dropout or batch statistics), yours may.
 
     >>> class Scale(Module):
     ...     def __init__(self):
     ...         self.w = Value(2.0)
     ...     def forward(self, x):
     ...         return self.w * x
-    ...     def named_parameters(self):
-    ...         return [("w", self.w)]
-    >>> model = Scale()
-    >>> model(3.0).data, model.parameters() == [model.w], model.state_dict(), model.training
-    (6.0, True, {'w': 2.0}, True)
+    >>> Scale()(3.0).data, Scale().state_dict()
+    (6.0, {'w': 2.0})
     """
 
     training: bool = True  # the class's default, so that a subclass needs no __init__ of ours
@@ -65,14 +54,20 @@ class Module:
     def named_parameters(self) -> list[tuple[str, Tensor]]:
         """(name, Value or list of Values) pairs, in the order `parameters()` follows.
 
-        >>> from nn import Neuron
-        >>> [(name, len(tensor) if isinstance(tensor, list) else 1) for name, tensor in Neuron(3).named_parameters()]
-        [('w', 3), ('b', 1)]
+        >>> from nn import Layer
+        >>> [name for name, _ in Layer(1, 2).named_parameters()]
+        ['neurons.0.w', 'neurons.0.b', 'neurons.1.w', 'neurons.1.b']
         """
-        return []
+        found: list[tuple[str, Tensor]] = []
+        for name, held in _held(self):
+            if isinstance(held, Module):
+                found.extend((f"{name}.{key}", tensor) for key, tensor in held.named_parameters())
+            else:
+                found.append((name, held))
+        return found
 
     def parameters(self) -> list[Value]:
-        """Every parameter as one flat list of Values, in the documented order.
+        """Every parameter as one flat list of Values.
 
         >>> from nn import Neuron
         >>> [p.label for p in Neuron(2).parameters()]
@@ -87,19 +82,14 @@ class Module:
         >>> [type(child).__name__ for child in MLP(2, [3, 1]).children()]
         ['Layer', 'Layer']
         """
-        found: list[Module] = []
-        for attribute in vars(self).values():
-            held = attribute if isinstance(attribute, (list, tuple)) else [attribute]
-            found.extend(item for item in held if isinstance(item, Module))
-        return found
+        return [held for _, held in _held(self) if isinstance(held, Module)]
 
     def train(self: M, mode: bool = True) -> M:
         """Set `training` to `mode` here and in every submodule; return the module, as PyTorch.
 
         >>> from nn import MLP
-        >>> model = MLP(2, [3, 1]).train(False)
-        >>> model.training, model.layers[1].neurons[0].training, model.train().training
-        (False, False, True)
+        >>> MLP(2, [3, 1]).train(False).layers[1].neurons[0].training
+        False
         """
         self.training = checks.flag(f"{type(self).__name__}.train", "mode", mode)
         for child in self.children():
@@ -107,7 +97,7 @@ class Module:
         return self
 
     def eval(self: M) -> M:
-        """`train(False)`: evaluation mode, here and in every submodule; return the module.
+        """`train(False)`.
 
         >>> from nn import MLP
         >>> MLP(2, [1]).eval().training
@@ -116,24 +106,20 @@ class Module:
         return self.train(False)
 
     def zero_grad(self, set_to_none: bool = False) -> None:
-        """Reset every parameter's gradient before the next backward (which adds into it): to 0.0,
-        or to None with `set_to_none=True` (see `zero_grads`; PyTorch's default is True, ours
-        keeps micrograd's 0.0, so that `.grad` is always a number).
+        """Reset every parameter's gradient before the next backward (which adds into it): to 0.0, or
+        to None with `set_to_none=True`. Backward counts None as zero, and an optimizer's step skips
+        a parameter whose gradient is None (momentum and weight decay too), as PyTorch's do. PyTorch's
+        default is True; ours keeps micrograd's 0.0, so that `.grad` is always a number.
 
         >>> from nn import Neuron
-        >>> neuron = Neuron(2)
-        >>> neuron([1.0, 2.0]).backward()
-        >>> neuron.zero_grad()
+        >>> (neuron := Neuron(1)).zero_grad(set_to_none=True)
         >>> [p.grad for p in neuron.parameters()]
-        [0.0, 0.0, 0.0]
-        >>> neuron.zero_grad(set_to_none=True)
-        >>> [p.grad for p in neuron.parameters()]
-        [None, None, None]
+        [None, None]
         """
-        zero_grads(f"{type(self).__name__}.zero_grad", self.parameters(), set_to_none)
+        _zero_grads(f"{type(self).__name__}.zero_grad", self.parameters(), set_to_none)
 
-    def state_dict(self) -> State:
-        """The parameters' data by name, as floats and lists of floats (JSON-serialisable).
+    def state_dict(self) -> dict[str, float | list[float]]:
+        """The parameters' data by name, as floats and lists of floats.
 
         >>> from nn import Perceptron
         >>> Perceptron(2).state_dict()
@@ -149,13 +135,9 @@ class Module:
         state raises (ValueError for a shape, TypeError for a non-number) and changes nothing.
 
         >>> from nn import Perceptron
-        >>> p = Perceptron(2)
-        >>> p.load_state_dict({"w": [1, 2], "b": 0.5})
+        >>> (p := Perceptron(2)).load_state_dict({"w": [1, 2], "b": 0.5})
         >>> p.state_dict()
         {'w': [1.0, 2.0], 'b': 0.5}
-        >>> p.load_state_dict({"w": [1, 2, 3], "b": 0.5})
-        Traceback (most recent call last):
-        ValueError: Perceptron.load_state_dict: 'w' should be a list of 2 numbers, got a list of 3
         """
         where = f"{type(self).__name__}.load_state_dict"
         tensors = dict(self.named_parameters())
@@ -168,26 +150,22 @@ class Module:
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write `state_dict()` to `path` as JSON.
 
-        >>> import json, pathlib, tempfile
+        >>> import pathlib, tempfile
         >>> from nn import Perceptron
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "p.json"
-        >>> Perceptron(1).save(path)
-        >>> json.loads(path.read_text())
-        {'w': [0.0], 'b': 0.0}
+        >>> Perceptron(1).save(pathlib.Path(tempfile.mkdtemp()) / "p.json")
         """
         with open(checks.path(f"{type(self).__name__}.save", path), "w", encoding="utf-8") as file:
             json.dump(self.state_dict(), file, indent=1)
 
     def load(self: M, path: str | os.PathLike[str]) -> M:
-        """Read a JSON state written by `save` into this model (see `load_state_dict`) and return
-        the model, so that `model = MLP(2, [4, 1]).load(path)` makes and loads it in one line.
+        """Read a JSON state written by `save` into this model and return the model, so that
+        `model = MLP(2, [4, 1]).load(path)` makes and loads it in one line.
 
         >>> import pathlib, tempfile
         >>> from nn import Perceptron
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "p.json"
-        >>> _ = path.write_text('{"w": [2.5], "b": -1}')
-        >>> p = Perceptron(1).load(path)
-        >>> p.state_dict()
+        >>> (path := pathlib.Path(tempfile.mkdtemp()) / "p.json").write_text('{"w": [2.5], "b": -1}')
+        21
+        >>> Perceptron(1).load(path).state_dict()
         {'w': [2.5], 'b': -1.0}
         """
         where = f"{type(self).__name__}.load"
@@ -200,34 +178,23 @@ class Module:
         return self
 
 
-def zero_grads(where: str, params: Iterable[Value], set_to_none: bool) -> None:
-    """Set each parameter's `.grad` to 0.0, or to None if `set_to_none` (a bool, else a
-    TypeError naming `where`). Backward counts None as zero, and an optimizer's step skips a
-    parameter whose gradient is None, as PyTorch's do: so after `set_to_none=True`, a parameter
-    that the next backward does not reach is not moved (weight decay and momentum included).
+def _held(module: Module) -> Iterator[tuple[str, Module | Tensor]]:
+    """(name, submodule or parameter tensor) for what the module's attributes hold, in order."""
+    for name, attribute in vars(module).items():
+        if isinstance(attribute, Module) or (isinstance(attribute, Value) and attribute.requires_grad):
+            yield name, attribute
+        elif isinstance(attribute, (list, tuple)):
+            if attribute and all(isinstance(v, Value) and v.requires_grad for v in attribute):
+                yield name, list(attribute)
+            else:
+                yield from ((f"{name}.{i}", item) for i, item in enumerate(attribute) if isinstance(item, Module))
 
-    >>> from autodiff import Value
-    >>> w, unused = Value(2.0), Value(5.0)
-    >>> zero_grads("example", [w, unused], set_to_none=True)
-    >>> (w * 3).backward()
-    >>> w.grad, unused.grad
-    (3.0, None)
-    """
+
+def _zero_grads(where: str, params: Iterable[Value], set_to_none: bool) -> None:
+    """Each `.grad` to 0.0, or None (see `Module.zero_grad`); `where` names the caller in the error."""
     zero = None if checks.flag(where, "set_to_none", set_to_none) else 0.0
     for p in params:
         p.grad = zero
-
-
-def named_parameters_of(name: str, children: Sequence[Module]) -> list[tuple[str, Tensor]]:
-    """The children's named parameters, in order, under "name.index." (as "layers.0.").
-
-    >>> from nn import Perceptron
-    >>> [key for key, _ in named_parameters_of("units", [Perceptron(1), Perceptron(1)])]
-    ['units.0.w', 'units.0.b', 'units.1.w', 'units.1.b']
-    """
-    return [
-        (f"{name}.{i}.{key}", tensor) for i, child in enumerate(children) for key, tensor in child.named_parameters()
-    ]
 
 
 def _as_list(tensor: Tensor) -> list[Value]:

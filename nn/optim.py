@@ -1,24 +1,10 @@
 """Optimizers, in `torch.optim`'s words: `SGD` (with momentum) and `Adam`, step for step as PyTorch.
 
-A step reads each parameter's gradient as a number: after `backward(create_graph=True)` the
-gradient is a Value, and the step takes its data (PyTorch steps under no_grad, with the same
-effect). A parameter whose gradient is None (after `zero_grad(set_to_none=True)`, when the next
-backward did not reach it) is skipped, as PyTorch skips it: not moved, its state kept.
-
-`state_dict()` has `torch.optim`'s layout, with plain numbers, so that `json.dumps` takes it:
-`{"state": {index: {...}}, "param_groups": [{hyper-parameters..., "params": [indices]}]}`, where
-`state` holds only the parameters that have some (SGD's momentum buffers, Adam's step count and
-moment estimates). `load_state_dict()` restores it, hyper-parameters included, as PyTorch does.
-
->>> from autodiff import Value
->>> x = Value(3.0)
->>> opt = SGD([x], lr=0.1)
->>> for _ in range(3):
-...     opt.zero_grad()
-...     (x * x).backward()
-...     opt.step()
->>> round(x.data, 6)   # each step multiplies x by 1 - 2*lr
-1.536
+Each keeps what torch.optim keeps: `defaults` (the hyper-parameters), `param_groups` (one group,
+{"params": [...], "lr": ..., ...}; `opt.lr` reads and sets the group's) and `state`, each
+parameter's plain floats (SGD's `momentum_buffer`, Adam's `step`, `exp_avg`, `exp_avg_sq`), made
+at its first step. A step reads each gradient as a number (a Value after `create_graph=True`:
+torch steps under no_grad, to the same effect), and skips a parameter whose gradient is None.
 """
 
 from __future__ import annotations
@@ -29,15 +15,13 @@ from typing import Any, ClassVar
 
 from autodiff import Value
 
-from . import checks
-from .module import zero_grads
+from . import _checks as checks
+from .module import _zero_grads
 
-Check = Callable[[str, str, Any], Any]  # (who, what, value) -> the value checked, as in nn.checks
-ParamState = dict[str, Any]  # one parameter's state: name -> number
+Check = Callable[[str, str, Any], Any]  # (who, what, value) -> the value checked, as in nn._checks
 
 
 def _betas(who: str, what: str, x: Any) -> tuple[float, float]:
-    """Adam's betas: two numbers in [0, 1), as a tuple."""
     pair = [checks.number(who, f"each of {what}", b) for b in checks.items(who, f"{what} as two numbers", x)]
     if len(pair) != 2 or not all(0.0 <= b < 1.0 for b in pair):
         raise ValueError(f"{who}: {what} should be two numbers in [0, 1), got {x!r}")
@@ -45,31 +29,22 @@ def _betas(who: str, what: str, x: Any) -> tuple[float, float]:
 
 
 class Optimizer:
-    """Holds the parameters and the hyper-parameters; subclasses define `step()` from each
-    parameter's `.grad`.
-
-    A subclass names its hyper-parameters, each with its check, in `_hyperparameters` (they
-    become attributes, and appear in `repr`, `state_dict()` and `load_state_dict()`); one that
-    keeps numbers per parameter names them in `_state_checks` and defines `_state_of` and
-    `_restore`, as SGD and Adam do.
+    """torch.optim's base, `Optimizer(params, defaults)`: a subclass defines `step()`, and may
+    check its hyper-parameters and state entries in `_checks` (used here and by `load_state_dict`).
 
     >>> class PlainSGD(Optimizer):
     ...     def step(self):
     ...         for p in self.params:
     ...             p.data -= self.lr * p.grad
-    >>> x = Value(3.0)
-    >>> opt = PlainSGD([x], lr=0.25)
-    >>> (x * x).backward()
-    >>> opt.step()
-    >>> x.data, x.grad   # 3 - 0.25 * 6; zero_grad() would reset the grad
-    (1.5, 6.0)
+    >>> (x := Value(3.0)).backward()
+    >>> PlainSGD([x], {"lr": 0.25}).step()
+    >>> x.data
+    2.75
     """
 
-    _hyperparameters: ClassVar[dict[str, Check]] = {"lr": checks.non_negative}
-    _state_checks: ClassVar[dict[str, Check]] = {}
-    lr: float
+    _checks: ClassVar[dict[str, Check]] = {"lr": checks.non_negative}
 
-    def __init__(self, params: Iterable[Value], lr: float, **hyperparameters: Any) -> None:
+    def __init__(self, params: Iterable[Value], defaults: dict[str, Any]) -> None:
         name = type(self).__name__
         self.params = checks.items(name, "params as an iterable of Values, such as model.parameters()", params)
         if not self.params:
@@ -78,85 +53,58 @@ class Optimizer:
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"{name}: parameters should be Values, got {type(p).__name__} ({p!r})")
-            if p in first:
-                # Stepping it twice per step would be wrong; PyTorch warns (and will refuse).
+            if first.setdefault(p, i) != i:  # stepped twice a step: wrong (PyTorch warns, and will refuse)
                 raise ValueError(f"{name}: parameter {i} is parameter {first[p]} again ({p!r}); give each one once")
-            first[p] = i
-        given = checks.keys(name, "hyper-parameters", {"lr": lr, **hyperparameters}, self._hyperparameters)
-        self._set_hyperparameters(self._checked_hyperparameters(name, given))
+        self.defaults = self._checked(name, defaults, defaults)
+        self.param_groups = [{"params": self.params, **self.defaults}]
+        self.state: dict[Value, dict[str, Any]] = {}
 
-    def __repr__(self) -> str:
-        """The hyper-parameters, as PyTorch prints an optimizer (one group, keys sorted).
+    def __getattr__(self, name: str) -> Any:  # only reached when `name` is no attribute: a hyper-parameter
+        if name in self.__dict__.get("defaults", ()):
+            return self.param_groups[0][name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
-        >>> print(SGD([Value(1.0)], lr=0.1, momentum=0.9))
-        SGD (
-        Parameter Group 0
-            lr: 0.1
-            momentum: 0.9
-            weight_decay: 0.0
-        )
-        """
-        settings = [f"    {key}: {getattr(self, key)}" for key in sorted(self._hyperparameters)]
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in self.__dict__.get("defaults", ()):
+            self.param_groups[0][name] = value
+        else:
+            super().__setattr__(name, value)
+
+    def __repr__(self) -> str:  # as PyTorch prints an optimizer: one group, keys sorted
+        settings = [f"    {key}: {self.param_groups[0][key]}" for key in sorted(self.defaults)]
         return "\n".join([f"{type(self).__name__} (", "Parameter Group 0", *settings, ")"])
 
     def zero_grad(self, set_to_none: bool = False) -> None:
-        """Reset every parameter's gradient before the next backward (which adds into it): to 0.0,
-        or to None with `set_to_none=True`, and then a parameter that the next backward does not
-        reach is skipped by `step()` (see `nn.module.zero_grads`). PyTorch's default is True;
-        ours keeps micrograd's 0.0.
+        """Reset every parameter's gradient, as `Module.zero_grad` does.
 
-        >>> x, unused = Value(1.0), Value(2.0)
-        >>> opt = SGD([x, unused], lr=0.1, weight_decay=0.5)
-        >>> (x * x).backward()
-        >>> opt.zero_grad()
-        >>> x.grad
-        0.0
-        >>> opt.zero_grad(set_to_none=True)
-        >>> (x * x).backward()
-        >>> opt.step()   # unused has no gradient: not even weight decay moves it
-        >>> x.data, unused.data
-        (0.75, 2.0)
+        >>> SGD([x := Value(1.0)], lr=0.1).zero_grad(set_to_none=True)
+        >>> x.grad is None
+        True
         """
-        zero_grads(f"{type(self).__name__}.zero_grad", self.params, set_to_none)
+        _zero_grads(f"{type(self).__name__}.zero_grad", self.params, set_to_none)
 
     def state_dict(self) -> dict[str, Any]:
-        """The hyper-parameters and each parameter's state, by index, in `torch.optim`'s layout.
+        """`{"state": {index: {...}}, "param_groups": [{hyper-parameters..., "params": [indices]}]}`,
+        where `state` lists only the parameters that have some.
 
-        >>> x, y = Value(1.0), Value(2.0)
-        >>> opt = SGD([x, y], lr=0.1, momentum=0.9)
-        >>> (x * 3).backward()
-        >>> opt.step()
-        >>> state = opt.state_dict()
-        >>> state["state"]
-        {0: {'momentum_buffer': 3.0}, 1: {'momentum_buffer': 0.0}}
-        >>> state["param_groups"]
-        [{'lr': 0.1, 'momentum': 0.9, 'weight_decay': 0.0, 'params': [0, 1]}]
+        >>> (x := Value(1.0)).backward()
+        >>> (opt := SGD([x], lr=0.1, momentum=0.9)).step()
+        >>> opt.state_dict()["state"], opt.state_dict()["param_groups"][0]["params"]
+        ({0: {'momentum_buffer': 1.0}}, [0])
         """
-        count = len(self.params)
-        state = {i: s for i in range(count) if (s := self._state_of(i))}
-        group = {key: getattr(self, key) for key in self._hyperparameters}
-        return {"state": state, "param_groups": [{**group, "params": list(range(count))}]}
+        state = {i: dict(self.state[p]) for i, p in enumerate(self.params) if self.state.get(p)}
+        group = {key: self.param_groups[0][key] for key in self.defaults}
+        return {"state": state, "param_groups": [{**group, "params": list(range(len(self.params)))}]}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore what `state_dict()` gave, hyper-parameters included (as PyTorch), for as many
-        parameters in the same order; its JSON round trip too (keys "0", lists for tuples).
+        """Restore what `state_dict()` gave (or its JSON round trip), hyper-parameters included, as
+        PyTorch, for as many parameters in the same order. All is checked before anything changes:
+        a wrong count, a missing or unexpected key is a ValueError, a wrong type a TypeError.
 
-        Everything is checked before anything changes: a wrong count, a missing or unexpected
-        key is a ValueError, a wrong type a TypeError, each naming the optimizer and the key.
-
-        >>> import json
-        >>> x = Value(1.0)
-        >>> opt = Adam([x], lr=0.1)
-        >>> (x * 3).backward()
-        >>> opt.step()
-        >>> saved = json.dumps(opt.state_dict())
-        >>> again = Adam([x])
-        >>> again.load_state_dict(json.loads(saved))
-        >>> again.lr, again.state_dict() == opt.state_dict()
-        (0.1, True)
-        >>> again.load_state_dict(Adam([x, Value(2.0)]).state_dict())
-        Traceback (most recent call last):
-        ValueError: Adam.load_state_dict: param_groups[0]: params lists 2 parameters, this optimizer has 1
+        >>> opt = Adam([Value(1.0)])
+        >>> opt.load_state_dict({"state": {}, "param_groups": [{**opt.defaults, "lr": 0.1, "params": [0]}]})
+        >>> opt.lr
+        0.1
         """
         where = f"{type(self).__name__}.load_state_dict"
         expected = "a dict with 'state' and 'param_groups', as state_dict() gives"
@@ -165,141 +113,104 @@ class Optimizer:
         if len(groups) != 1:
             raise ValueError(f"{where}: param_groups should hold one group (this optimizer has one), got {len(groups)}")
         at = f"{where}: param_groups[0]"
-        group = checks.keys(at, "a dict of hyper-parameters and params", groups[0], [*self._hyperparameters, "params"])
-        hyperparameters = self._checked_hyperparameters(at, group)
-        states = self._checked_states(where, given["state"], self._positions(at, group["params"]))
-        self._set_hyperparameters(hyperparameters)
-        self._restore(states)
+        group = checks.keys(at, "a dict of hyper-parameters and params", groups[0], [*self.defaults, "params"])
+        hyperparameters = self._checked(at, group, self.defaults)
+        state = self._checked_state(where, given["state"], at, group["params"])
+        self.param_groups[0].update(hyperparameters)
+        self.state = state
 
-    def _checked_hyperparameters(self, who: str, group: dict[str, Any]) -> dict[str, Any]:
-        return {key: check(who, key, group[key]) for key, check in self._hyperparameters.items()}
+    def _checked(self, who: str, given: dict[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+        known = self._checks  # a key without a check is taken as it is
+        return {key: known[key](who, key, given[key]) if key in known else given[key] for key in keys}
 
-    def _set_hyperparameters(self, checked: dict[str, Any]) -> None:
-        for key, value in checked.items():
-            setattr(self, key, value)
-
-    def _positions(self, at: str, ids: Any) -> dict[int, int]:
-        """Each saved parameter index -> the position of that parameter here (the same order)."""
+    def _checked_state(self, where: str, saved: Any, at: str, ids: Any) -> dict[Value, dict[str, Any]]:
+        """The saved state, checked, keyed by our parameters: `ids` lists their saved indices."""
         ids = _listed(at, "params as a list of parameter indices", ids)
         if len(ids) != len(self.params):
             raise ValueError(f"{at}: params lists {len(ids)} parameters, this optimizer has {len(self.params)}")
-        for saved in ids:
-            if not isinstance(saved, int) or isinstance(saved, bool):
-                raise TypeError(f"{at}: params should be ints, got {type(saved).__name__} ({saved!r})")
-        positions = {saved: i for i, saved in enumerate(ids)}
-        if len(positions) != len(ids):
+        for i in ids:
+            if not isinstance(i, int) or isinstance(i, bool):
+                raise TypeError(f"{at}: params should be ints, got {type(i).__name__} ({i!r})")
+        if len(set(ids)) != len(ids):
             raise ValueError(f"{at}: params lists an index twice: {ids!r}")
-        return positions
-
-    def _checked_states(self, where: str, saved: Any, positions: dict[int, int]) -> list[ParamState | None]:
-        """The saved state of each parameter, checked, in our order (None: it has none)."""
         if not isinstance(saved, dict):
             raise TypeError(f"{where}: state should be a dict of parameter index to state, got {type(saved).__name__}")
-        states: list[ParamState | None] = [None] * len(self.params)
+        param_of, keys = dict(zip(ids, self.params)), [key for key in self._checks if key not in self.defaults]
+        state: dict[Value, dict[str, Any]] = {}
         for key, entry in saved.items():
-            i = None if isinstance(key, bool) else positions.get(int(key) if _is_digits(key) else key)
-            if i is None:
+            digits = isinstance(key, str) and key.isascii() and key.isdigit()  # json.dumps makes int keys so
+            p = None if isinstance(key, bool) else param_of.get(int(key) if digits else key)
+            if p is None:
                 raise ValueError(f"{where}: state has the key {key!r}, which param_groups[0]['params'] does not list")
-            if states[i] is not None:
+            if p in state:
                 raise ValueError(f"{where}: state has two entries for parameter {key!r}")
-            at = f"{where}: state[{key!r}]"
-            entry = checks.keys(at, "a dict of numbers", entry, self._state_checks)
-            states[i] = {name: check(at, name, entry[name]) for name, check in self._state_checks.items()}
-        return states
-
-    def _state_of(self, i: int) -> ParamState:
-        """Parameter i's state for `state_dict()`; empty while it has none."""
-        return {}
-
-    def _restore(self, states: list[ParamState | None]) -> None:
-        """Take each parameter's checked state (None: start afresh), from `load_state_dict`."""
+            at_key = f"{where}: state[{key!r}]"
+            state[p] = self._checked(at_key, checks.keys(at_key, "a dict of numbers", entry, keys), keys)
+        return state
 
 
 class SGD(Optimizer):
     """p <- p - lr * v, with v = momentum * v + (grad + weight_decay * p) (v = the first such grad).
 
-    >>> x = Value(1.0)
-    >>> opt = SGD([x], lr=0.5, momentum=0.5)
-    >>> for _ in range(2):
-    ...     opt.zero_grad()
-    ...     (x * x).backward()
-    ...     opt.step()
-    >>> x.data   # 1 -> 0 (grad 2), then momentum carries it on to -0.5 (grad 0)
-    -0.5
+    >>> (x := Value(1.0)).backward()
+    >>> SGD([x], lr=0.5, weight_decay=1.0).step()   # 1 - 0.5 * (1 + 1 * 1)
+    >>> x.data
+    0.0
     """
 
-    _hyperparameters: ClassVar[dict[str, Check]] = {
+    _checks: ClassVar[dict[str, Check]] = {
         "lr": checks.non_negative,
         "momentum": checks.non_negative,
         "weight_decay": checks.non_negative,
+        "momentum_buffer": checks.number,
     }
-    _state_checks: ClassVar[dict[str, Check]] = {"momentum_buffer": checks.number}
-    momentum: float
-    weight_decay: float
 
     def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0) -> None:
-        super().__init__(params, lr, momentum=momentum, weight_decay=weight_decay)
-        self.velocity: list[float | None] = [None] * len(self.params)  # None: no buffer yet, as torch
+        super().__init__(params, {"lr": lr, "momentum": momentum, "weight_decay": weight_decay})
 
     def step(self) -> None:
-        """Move each parameter by -lr times its (decayed, momentum-carried) gradient.
+        """One step for every parameter that has a gradient.
 
-        >>> x = Value(3.0)
-        >>> opt = SGD([x], lr=0.1)
-        >>> (x * x).backward(create_graph=True)   # x.grad is a Value; the step uses its number
-        >>> opt.step()
-        >>> x.data
+        >>> w = Value(3.0)
+        >>> (w * w).backward(create_graph=True)   # w.grad is a Value; the step takes its number
+        >>> SGD([w], lr=0.1).step()
+        >>> w.data
         2.4
         """
         grads = _gradients("SGD.step", self.params)
-        for i, p in enumerate(self.params):
-            g = grads[i]
+        group = self.param_groups[0]
+        lr, momentum, weight_decay = group["lr"], group["momentum"], group["weight_decay"]
+        for p, g in zip(self.params, grads):
             if g is None:
                 continue
-            g += self.weight_decay * p.data
-            if self.momentum:
-                previous = self.velocity[i]
-                g = g if previous is None else self.momentum * previous + g
-                self.velocity[i] = g
-            p.data -= self.lr * g
-
-    def _state_of(self, i: int) -> ParamState:
-        buffer = self.velocity[i]
-        return {} if buffer is None else {"momentum_buffer": buffer}
-
-    def _restore(self, states: list[ParamState | None]) -> None:
-        self.velocity = [None if s is None else s["momentum_buffer"] for s in states]
+            g += weight_decay * p.data
+            if momentum:
+                state = self.state.setdefault(p, {})
+                previous = state.get("momentum_buffer")
+                g = state["momentum_buffer"] = g if previous is None else momentum * previous + g
+            p.data -= lr * g
 
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015): steps by the bias-corrected running means of grad and grad**2.
-
     `weight_decay` adds weight_decay * p to the gradient (L2, as torch.optim.Adam; not AdamW).
-    Each parameter counts its own steps (`steps`), as in PyTorch: one without a gradient
-    (None) takes no step.
 
-    >>> x = Value(3.0)
-    >>> opt = Adam([x], lr=0.1)
-    >>> (x * x).backward()
-    >>> opt.step()
-    >>> round(x.data, 6)   # the first step moves each parameter by about lr, whatever its grad
-    2.9
+    >>> x, y = Value(1.0), Value(1.0)
+    >>> (x * 100 + y * 0.01).backward()
+    >>> Adam([x, y], lr=0.5).step()
+    >>> round(x.data, 6), round(y.data, 6)   # the first step is about lr, whatever the gradient
+    (0.5, 0.5)
     """
 
-    _hyperparameters: ClassVar[dict[str, Check]] = {
+    _checks: ClassVar[dict[str, Check]] = {
         "lr": checks.non_negative,
         "betas": _betas,
         "eps": checks.non_negative,
         "weight_decay": checks.non_negative,
-    }
-    _state_checks: ClassVar[dict[str, Check]] = {
         "step": checks.positive_int,
         "exp_avg": checks.number,
         "exp_avg_sq": checks.non_negative,
     }
-    betas: tuple[float, float]
-    eps: float
-    weight_decay: float
 
     def __init__(
         self,
@@ -309,44 +220,30 @@ class Adam(Optimizer):
         eps: float = 1e-8,
         weight_decay: float = 0.0,
     ) -> None:
-        super().__init__(params, lr, betas=betas, eps=eps, weight_decay=weight_decay)
-        self.steps = [0] * len(self.params)
-        self.mean = [0.0] * len(self.params)  # of the gradient
-        self.mean_square = [0.0] * len(self.params)  # of the gradient, squared
+        super().__init__(params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay})
 
     def step(self) -> None:
-        """Move each parameter by lr times its gradient's bias-corrected mean over root mean square.
+        """One step for every parameter that has a gradient.
 
-        >>> x, y = Value(1.0), Value(1.0)
-        >>> opt = Adam([x, y], lr=0.5)
-        >>> (x * 100 + y * 0.01).backward()
-        >>> opt.step()
-        >>> round(x.data, 6), round(y.data, 6)   # the first step is about lr for both
-        (0.5, 0.5)
+        >>> (x := Value(3.0)).backward()
+        >>> Adam([x], lr=0.1).step()
+        >>> round(x.data, 6)
+        2.9
         """
         grads = _gradients("Adam.step", self.params)
-        beta1, beta2 = self.betas
-        for i, p in enumerate(self.params):
-            g = grads[i]
+        group = self.param_groups[0]
+        lr, (beta1, beta2), eps, weight_decay = group["lr"], group["betas"], group["eps"], group["weight_decay"]
+        for p, g in zip(self.params, grads):
             if g is None:
                 continue
-            g += self.weight_decay * p.data
-            t = self.steps[i] = self.steps[i] + 1
-            self.mean[i] = beta1 * self.mean[i] + (1.0 - beta1) * g
-            self.mean_square[i] = beta2 * self.mean_square[i] + (1.0 - beta2) * g * g
-            step_size = self.lr / (1.0 - beta1**t)
+            g += weight_decay * p.data
+            state = self.state.get(p) or self.state.setdefault(p, {"step": 0, "exp_avg": 0.0, "exp_avg_sq": 0.0})
+            t = state["step"] = state["step"] + 1
+            mean = state["exp_avg"] = beta1 * state["exp_avg"] + (1.0 - beta1) * g
+            mean_square = state["exp_avg_sq"] = beta2 * state["exp_avg_sq"] + (1.0 - beta2) * g * g
+            step_size = lr / (1.0 - beta1**t)
             root_correction = math.sqrt(1.0 - beta2**t)
-            p.data -= step_size * self.mean[i] / (math.sqrt(self.mean_square[i]) / root_correction + self.eps)
-
-    def _state_of(self, i: int) -> ParamState:
-        if not self.steps[i]:
-            return {}
-        return {"step": self.steps[i], "exp_avg": self.mean[i], "exp_avg_sq": self.mean_square[i]}
-
-    def _restore(self, states: list[ParamState | None]) -> None:
-        self.steps = [0 if s is None else s["step"] for s in states]
-        self.mean = [0.0 if s is None else s["exp_avg"] for s in states]
-        self.mean_square = [0.0 if s is None else s["exp_avg_sq"] for s in states]
+            p.data -= step_size * mean / (math.sqrt(mean_square) / root_correction + eps)
 
 
 def _listed(who: str, expected: str, x: Any) -> list[Any] | tuple[Any, ...]:
@@ -356,14 +253,8 @@ def _listed(who: str, expected: str, x: Any) -> list[Any] | tuple[Any, ...]:
     return x
 
 
-def _is_digits(key: Any) -> bool:
-    return isinstance(key, str) and key.isascii() and key.isdigit()  # json.dumps turns int keys into these
-
-
 def _gradients(step: str, params: list[Value]) -> list[float | None]:
-    """Each parameter's gradient as a float (the data of a Value gradient, made by
-    `create_graph=True`), or None for none, all read before `step` changes anything: anything
-    else (a str, say) is a TypeError naming the step and the parameter."""
+    """Each gradient as a float or None, all read (and checked) before `step` moves anything."""
     grads: list[float | None] = []
     for i, p in enumerate(params):
         g = p.grad.data if isinstance(p.grad, Value) else p.grad

@@ -3,12 +3,6 @@
 No gradients here: on each misclassified example (x, y), with y in {-1, +1}, the rule moves the
 boundary towards it, w <- w + lr*y*x and b <- b + lr*y. On linearly separable data (AND, OR) an
 epoch without mistakes comes, and `fit` stops there; on XOR it never comes, and `fit` warns.
-
->>> p = Perceptron(2)
->>> p.fit([[0, 0], [0, 1], [1, 0], [1, 1]], [-1, -1, -1, 1])[-1]
-0
->>> [p.predict(x) for x in [[0, 0], [0, 1], [1, 0], [1, 1]]]
-[-1, -1, -1, 1]
 """
 
 from __future__ import annotations
@@ -20,18 +14,18 @@ from typing import Any
 
 from autodiff import Value, no_grad
 
-from . import checks, init
-from .layers import Neuron, check_inputs
+from . import _checks as checks
+from . import init
+from .layers import Neuron, _check_inputs
 
 
 class Perceptron(Neuron):
     """`nin` weights and a bias, all starting at 0; calling it gives the score w . x + b.
 
-    >>> p = Perceptron(2)
-    >>> p.fit([[0, 0], [0, 1], [1, 0], [1, 1]], [-1, 1, 1, 1])   # OR: mistakes per epoch
+    >>> (p := Perceptron(2)).fit([[0, 0], [0, 1], [1, 0], [1, 1]], [-1, 1, 1, 1])   # OR: mistakes per epoch
     [2, 2, 1, 0]
-    >>> p.state_dict(), p([0.5, 0.5]).data, p.predict([0, 0])
-    ({'w': [1.0, 1.0], 'b': -1.0}, 0.0, -1)
+    >>> p.state_dict(), p([0.5, 0.5]).data
+    ({'w': [1.0, 1.0], 'b': -1.0}, 0.0)
     """
 
     def __init__(self, nin: int) -> None:
@@ -44,24 +38,19 @@ class Perceptron(Neuron):
     def predict(self, x: Sequence[Any]) -> int:
         """+1 if w . x + b >= 0, else -1: the hard threshold (a point on the boundary counts as +1).
 
-        >>> p = Perceptron(2)
-        >>> p.load_state_dict({"w": [1.0, -1.0], "b": 0.0})
-        >>> p.predict([2.0, 1.0]), p.predict([1.0, 2.0]), p.predict([1.0, 1.0])
-        (1, -1, 1)
+        >>> Perceptron(2).predict([1.0, 2.0])
+        1
         """
         with no_grad():
             return 1 if self(x).data >= 0 else -1
 
     def fit(self, X: Sequence[Sequence[Any]], y: Sequence[int], lr: float = 1.0, epochs: int = 100) -> list[int]:
         """Sweep the examples in order, updating on each mistake; return the mistakes per epoch.
-
         Stops after the first epoch without a mistake; warns if none came within `epochs`.
 
         >>> p = Perceptron(1)
-        >>> p.fit([[-2.0], [1.0], [3.0]], [-1, 1, 1], lr=0.5)   # mistakes per epoch
-        [1, 0]
-        >>> p.state_dict()
-        {'w': [1.0], 'b': -0.5}
+        >>> p.fit([[-2.0], [1.0], [3.0]], [-1, 1, 1], lr=0.5), p.state_dict()
+        ([1, 0], {'w': [1.0], 'b': -0.5})
         """
         who = "Perceptron.fit"
         X, y = checks.items(who, "X as a list of examples", X), checks.items(who, "y as a list of labels", y)
@@ -69,7 +58,7 @@ class Perceptron(Neuron):
             raise ValueError(f"{who}: X and y should be non-empty, of one length, got {len(X)} and {len(y)}")
         labels = [_label(label) for label in y]
         lr, epochs = checks.positive(who, "lr", lr), checks.positive_int(who, "epochs", epochs)
-        rows = [[xi.data if isinstance(xi, Value) else float(xi) for xi in check_inputs(self, x)] for x in X]
+        rows = [[xi.data if isinstance(xi, Value) else float(xi) for xi in _check_inputs(self, x)] for x in X]
         mistakes: list[int] = []
         for _ in range(epochs):
             mistakes.append(0)

@@ -3,15 +3,6 @@
 torch is imported only when a bridge function runs, so `nn` works without it. A Layer becomes
 a `Linear` followed by `ReLU`, `Tanh` or `Sigmoid` (nothing for "linear"); back the other way,
 `Identity` also counts as "linear".
-
->>> import nn
->>> model = nn.MLP(2, [3, 1])
->>> model.to_torch()
-Sequential(
-  (0): Linear(in_features=2, out_features=3, bias=True)
-  (1): ReLU()
-  (2): Linear(in_features=3, out_features=1, bias=True)
-)
 """
 
 from __future__ import annotations
@@ -24,12 +15,8 @@ TORCH_ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
 OUR_ACTIVATIONS = {"ReLU": "relu", "Tanh": "tanh", "Sigmoid": "sigmoid", "Identity": "linear"}
 
 
-def import_torch() -> Any:
-    """torch, or an ImportError that says how to install it.
-
-    >>> import_torch().float64
-    torch.float64
-    """
+def _import_torch() -> Any:
+    """torch, or an ImportError that says how to install it."""
     try:
         import torch
     except ImportError as error:
@@ -43,15 +30,13 @@ def import_torch() -> Any:
 def to_torch(mlp: MLP) -> Any:
     """A float64 `torch.nn.Sequential` computing the same function, with copies of the weights.
 
-    >>> import torch, nn
-    >>> model = nn.MLP(2, [1])
-    >>> seq = to_torch(model)
-    >>> abs(seq(torch.tensor([1.0, 2.0], dtype=torch.float64)).item() - model([1.0, 2.0]).data) < 1e-15
-    True
+    >>> import nn
+    >>> to_torch(nn.MLP(2, [3, 1]))[1]
+    ReLU()
     """
     if not isinstance(mlp, MLP):
         raise TypeError(f"to_torch: expected an nn.MLP, got {type(mlp).__name__}")
-    torch = import_torch()
+    torch = _import_torch()
     modules = []
     for layer in mlp.layers:
         linear = torch.nn.Linear(layer.nin, layer.nout, dtype=torch.float64)
@@ -69,12 +54,10 @@ def from_torch(sequential: Any) -> MLP:
     supported activation; the hidden layers must share one. Anything else: a ValueError naming it.
 
     >>> import torch
-    >>> seq = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Tanh(), torch.nn.Linear(2, 1), torch.nn.Sigmoid())
-    >>> model = from_torch(seq)
-    >>> model, model.layers[0].weight[1][2].data == seq[0].weight[1, 2].item()
-    (MLP(3, [2, 1], activation='tanh', output_activation='sigmoid'), True)
+    >>> from_torch(torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Tanh(), torch.nn.Linear(2, 1)))
+    MLP(3, [2, 1], activation='tanh', output_activation='linear')
     """
-    torch = import_torch()
+    torch = _import_torch()
     if not isinstance(sequential, torch.nn.Sequential):
         raise TypeError(f"from_torch: expected a torch.nn.Sequential, got {type(sequential).__name__}")
     linears: list[Any] = []

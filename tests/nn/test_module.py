@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import nn
-from autodiff import Value
+from autodiff import Value, constant
 from tests.nn.torch_reference import assert_close
 
 
@@ -227,3 +227,58 @@ def test_save_and_load_name_a_bad_path_or_file(tmp_path):
     with pytest.raises(ValueError, match="MLP.load: '.*bad.json' is not a JSON state"):
         model.load(bad)
     assert model.state_dict() == before
+
+
+class Found(nn.Module):
+    """A user's module that lists nothing itself: its attributes are its parameters and submodules."""
+
+    def __init__(self):
+        self.scale = Value(2.0)
+        self.offset = constant(5.0)  # requires no grad: not a parameter
+        self.rows = (Value(1.0), Value(-1.0))
+        self.name, self.sizes, self.empty = "found", [1, 2], []
+        self.head = Affine()
+        self.blocks = [nn.Perceptron(1), "not a module", nn.Perceptron(2)]
+
+
+def test_parameters_and_submodules_are_found_from_the_attributes_in_order(tmp_path):
+    m = Found()
+    names = [name for name, _ in m.named_parameters()]
+    assert names == [
+        "scale",
+        "rows",
+        "head.scale",
+        "head.shift",
+        "blocks.0.w",
+        "blocks.0.b",
+        "blocks.2.w",
+        "blocks.2.b",
+    ]
+    blocks = [*m.blocks[0].w, m.blocks[0].b, *m.blocks[2].w, m.blocks[2].b]
+    assert m.parameters() == [m.scale, *m.rows, m.head.scale, m.head.shift, *blocks]
+    assert [type(child).__name__ for child in m.children()] == ["Affine", "Perceptron", "Perceptron"]
+    assert m.state_dict() == {
+        **{"scale": 2.0, "rows": [1.0, -1.0], "head.scale": 2.0, "head.shift": -1.0},
+        **{"blocks.0.w": [0.0], "blocks.0.b": 0.0, "blocks.2.w": [0.0, 0.0], "blocks.2.b": 0.0},
+    }
+    m.save(tmp_path / "found.json")
+    m.load_state_dict({**m.state_dict(), "rows": [3, 4]})
+    assert [v.data for v in m.rows] == [3.0, 4.0]
+    m.load(tmp_path / "found.json")
+    assert [v.data for v in m.rows] == [1.0, -1.0]
+
+
+class OwnParameters(nn.Neuron):
+    """A subclass with its own parameters(), as micrograd's Neuron has: the rest still follows the attributes."""
+
+    def parameters(self):
+        return self.w + [self.b]
+
+
+def test_a_subclass_may_override_parameters_alone():
+    nn.manual_seed(0)
+    m = OwnParameters(2)
+    assert m.parameters() == [*m.w, m.b] and list(m.state_dict()) == ["w", "b"]
+    m([1.0, 2.0]).backward()
+    m.zero_grad()
+    assert [p.grad for p in m.parameters()] == [0.0, 0.0, 0.0]

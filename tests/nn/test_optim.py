@@ -415,7 +415,7 @@ def test_loading_an_empty_state_starts_afresh():
     opt = trained("Adam")
     fresh = MAKERS["Adam"]([Value(1.0) for _ in range(5)]).state_dict()
     opt.load_state_dict(fresh)
-    assert opt.state_dict() == fresh and opt.steps == [0] * 5
+    assert opt.state_dict() == fresh and opt.state == {}
 
 
 # --- zero_grad(set_to_none=True) ---
