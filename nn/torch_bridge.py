@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from autodiff._optional import require_torch
+
 from .layers import MLP
 
 TORCH_ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
@@ -30,14 +32,7 @@ def import_torch() -> Any:
     >>> import_torch().float64
     torch.float64
     """
-    try:
-        import torch
-    except ImportError as error:
-        raise ImportError(
-            "nn's torch bridge needs PyTorch, which is not installed: `pip install torch` "
-            "(https://pytorch.org/get-started/locally/)"
-        ) from error
-    return torch
+    return require_torch("nn's torch bridge")
 
 
 def to_torch(mlp: MLP) -> Any:
