@@ -1,9 +1,12 @@
 """The one rule by which `autodiff.testing` calls two numbers equal, and `assert_close`.
 
-A number `ours` matches torch's `theirs` when `|ours - theirs| <= max(atol, rtol * |theirs|)`:
-relative to torch's number (the reference), so that a tiny number is held to its own digits,
-with `atol` as a floor where a caller knows the terms cancel. torch.testing and numpy.testing add
-the two (`atol + rtol * |expected|`); taking the larger instead never allows more than either.
+A number `ours` matches torch's `theirs` when
+`|ours - theirs| <= max(atol, rtol * max(|theirs|, TINY))`: relative to torch's number (the
+reference), so that a tiny number is held to its own digits, with `atol` as a floor where a
+caller knows the terms cancel. torch.testing and numpy.testing add the two
+(`atol + rtol * |expected|`); taking the larger instead never allows more than either. Below
+`TINY`, the smallest normal float (2.2e-308), numbers carry fewer digits than rtol asks, so the
+tolerance never goes below rtol times it: where torch gives 0, ours must be 0 or a subnormal.
 An infinity only equals the same infinity, and nan equals nan (as numpy.testing's default,
 `equal_nan=True`): where torch gives nan, so must we.
 """
@@ -12,11 +15,14 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..gradcheck import _table
 from ..value import Value
+
+TINY = sys.float_info.min
 
 
 def is_close(ours: float, theirs: float, rtol: float = 1e-12, atol: float = 0.0, equal_nan: bool = True) -> bool:
@@ -24,6 +30,8 @@ def is_close(ours: float, theirs: float, rtol: float = 1e-12, atol: float = 0.0,
 
     >>> is_close(1.0 + 1e-13, 1.0), is_close(1e-20, 2e-20), is_close(1e-20, 2e-20, atol=1e-15)
     (True, False, True)
+    >>> is_close(1e-300, 0.0), is_close(5e-324, 0.0)
+    (False, True)
     >>> is_close(math.nan, math.nan), is_close(math.inf, 1e308)
     (True, False)
     """
@@ -31,7 +39,7 @@ def is_close(ours: float, theirs: float, rtol: float = 1e-12, atol: float = 0.0,
         return equal_nan and math.isnan(ours) and math.isnan(theirs)
     if math.isinf(ours) or math.isinf(theirs):
         return ours == theirs
-    return abs(ours - theirs) <= max(atol, rtol * abs(theirs))
+    return abs(ours - theirs) <= max(atol, rtol * max(abs(theirs), TINY))
 
 
 def assert_close(
