@@ -44,7 +44,7 @@ def assert_matches_torch(
     theirs = _torch_derivatives(torch, torch_fn or fn, point, order)
     rows = [(len(i), _name(i), ours[i], theirs[i]) for i in ours if not is_close(ours[i], theirs[i], rtol, atol)]
     if rows:
-        name = getattr(fn, "__name__", type(fn).__name__)
+        name = getattr(fn, "__name__", repr(fn))  # an Op shows as Op('name')
         head = f"{name} differs from torch at inputs {point} (order {order}, rtol={rtol}, atol={atol}):"
         raise AssertionError(f"{head}\n{mismatch_table(('order', 'index'), rows)}")
 
@@ -76,17 +76,7 @@ def _our_derivatives(fn: Callable[..., Any], point: list[float], order: int) -> 
     out = fn(*xs)
     if not isinstance(out, (Value, numbers.Real)):
         raise TypeError(f"assert_matches_torch: fn must return a Value, got {type(out).__name__} ({out!r})")
-    level: dict[Index, Any] = {(): out}
-    found = {(): _number(out)}
-    for k in range(order):
-        # Every derivative of this order, each one differentiated once more for the next.
-        level = {
-            index + (i,): g
-            for index, y in level.items()
-            for i, g in enumerate(_gradients(y, xs, create_graph=k + 1 < order))
-        }
-        found.update((index, _number(g)) for index, g in level.items())
-    return found
+    return _derivatives(out, lambda y, create_graph: _gradients(y, xs, create_graph), _number, order)
 
 
 def _torch_derivatives(torch: Any, fn: Callable[..., Any], point: list[float], order: int) -> dict[Index, float]:
@@ -96,15 +86,20 @@ def _torch_derivatives(torch: Any, fn: Callable[..., Any], point: list[float], o
         out = torch.tensor(_torch_number(out), dtype=torch.float64)
     if out.numel() != 1:
         raise ValueError(f"assert_matches_torch: torch_fn must return one number, got a tensor of shape {out.shape}")
-    level: dict[Index, Any] = {(): out.reshape(())}
-    found = {(): out.item()}
+    gradients = lambda y, create_graph: _torch_gradients(torch, y, ts, create_graph)
+    return _derivatives(out.reshape(()), gradients, lambda t: float(t.item()), order)
+
+
+def _derivatives(
+    out: Any, gradients: Callable[[Any, bool], list[Any]], number: Callable[[Any], float], order: int
+) -> dict[Index, float]:
+    """The value and every derivative up to `order`, each one differentiated once more for the
+    next (keeping its graph while a next order is to come), by `gradients(y, create_graph)`."""
+    level: dict[Index, Any] = {(): out}
+    found: dict[Index, float] = {(): number(out)}
     for k in range(order):
-        level = {
-            index + (i,): g
-            for index, y in level.items()
-            for i, g in enumerate(_torch_gradients(torch, y, ts, create_graph=k + 1 < order))
-        }
-        found.update((index, g.item()) for index, g in level.items())
+        level = {(*index, i): g for index, y in level.items() for i, g in enumerate(gradients(y, k + 1 < order))}
+        found.update((index, number(g)) for index, g in level.items())
     return found
 
 

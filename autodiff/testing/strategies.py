@@ -44,15 +44,14 @@ def expressions(n_inputs: int, ops: Sequence[OpTwin | str] | None = None, max_st
     if not twins:
         raise ValueError("expressions: ops is empty; give at least one op")
 
-    @st.composite  # type: ignore[misc]
-    def programs(draw: Any) -> Program:
+    def program(draw: Any) -> Program:
         steps = []
         for k in range(draw(st.integers(1, max_steps))):
             op = draw(st.sampled_from(twins))
             steps.append((op, tuple(draw(st.integers(0, n_inputs + k - 1)) for _ in range(op.arity))))
         return Program(n_inputs, tuple(steps))
 
-    return programs()
+    return st.composite(program)()
 
 
 def points(n_inputs: int, bound: float = 2.0) -> Any:
