@@ -65,10 +65,10 @@ def assert_close(
     if rows:
         opening = f"{what}: " if what else ""
         head = f"{opening}{len(rows)} of {len(a)} numbers differ (rtol={rtol}, atol={atol}):"
-        raise AssertionError(f"{head}\n{mismatch_table(('index',), rows, 'expected')}")
+        raise AssertionError(f"{head}\n{_mismatch_table(('index',), rows, 'expected')}")
 
 
-def mismatch_table(keys: Sequence[str], rows: Iterable[tuple[Any, ...]], reference: str = "torch") -> str:
+def _mismatch_table(keys: Sequence[str], rows: Iterable[tuple[Any, ...]], reference: str = "torch") -> str:
     """The table of a report: the columns `keys`, then ours, the reference's number and the error;
     each row is the key cells followed by the two numbers (gradcheck's table layout)."""
     cells = [(*(str(k) for k in row[:-2]), repr(row[-2]), repr(row[-1]), _error(row[-2], row[-1])) for row in rows]

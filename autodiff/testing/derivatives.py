@@ -9,7 +9,7 @@ from typing import Any
 from .._optional import require_torch
 from ..gradcheck import _gradients, _point
 from ..value import Value
-from .closeness import is_close, mismatch_table
+from .closeness import _mismatch_table, is_close
 
 Index = tuple[int, ...]  # () for the value, (i,) for d/dx_i, (i, j) for d2/dx_i dx_j, ...
 
@@ -46,7 +46,7 @@ def assert_matches_torch(
     if rows:
         name = getattr(fn, "__name__", repr(fn))  # an Op shows as Op('name')
         head = f"{name} differs from torch at inputs {point} (order {order}, rtol={rtol}, atol={atol}):"
-        raise AssertionError(f"{head}\n{mismatch_table(('order', 'index'), rows)}")
+        raise AssertionError(f"{head}\n{_mismatch_table(('order', 'index'), rows)}")
 
 
 def _check_arguments(fn: Any, torch_fn: Any, order: Any) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .._optional import require_torch
-from .closeness import is_close, mismatch_table
+from .closeness import _mismatch_table, is_close
 
 # Our losses whose class targets are indices (a LongTensor in torch).
 INDEX_TARGETS = ("cross_entropy",)
@@ -61,7 +61,7 @@ def assert_module_matches_torch(
     rows = [(name, float(a), float(b)) for name, a, b in pairs if not is_close(float(a), float(b), rtol, atol)]
     if rows:
         head = f"{model!r} with {getattr(loss_fn, '__name__', loss_fn)} differs from torch (rtol={rtol}, atol={atol}):"
-        raise AssertionError(f"{head}\n{mismatch_table(('number',), rows)}")
+        raise AssertionError(f"{head}\n{_mismatch_table(('number',), rows)}")
 
 
 def _data(data: Any) -> tuple[list[Any], list[Any]]:
