@@ -113,7 +113,14 @@ def _compare(
         if not abs(a - n) <= atol + rtol * abs(n)
     ]
     if rows:
-        table = "\n".join(f"  x{i} = {x!r:<24} {a!r:<24} {n!r:<24} {e:.3g}" for i, x, a, n, e in rows)
-        header = f"  {'input':<29} {'analytic':<24} {'numeric':<24} error"
-        raise GradcheckError(f"{what} mismatch (atol={atol}, rtol={rtol}):\n{header}\n{table}")
+        cells = [(f"x{i} = {x!r}", repr(a), repr(n), f"{e:.3g}") for i, x, a, n, e in rows]
+        table = _table(("input", "analytic", "numeric", "error"), cells, (29, 24, 24))
+        raise GradcheckError(f"{what} mismatch (atol={atol}, rtol={rtol}):\n{table}")
     return True
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[int]) -> str:
+    """A header and rows of cells, each cell but the last padded to its column's width; also the
+    table of `autodiff.testing`'s reports."""
+    lines = [header, *rows]
+    return "\n".join("  " + " ".join([*(c.ljust(w) for c, w in zip(line, widths)), line[-1]]) for line in lines)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from autodiff._optional import require_torch
+
 from .layers import MLP
 
 TORCH_ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
@@ -17,14 +19,7 @@ OUR_ACTIVATIONS = {"ReLU": "relu", "Tanh": "tanh", "Sigmoid": "sigmoid", "Identi
 
 def _import_torch() -> Any:
     """torch, or an ImportError that says how to install it."""
-    try:
-        import torch
-    except ImportError as error:
-        raise ImportError(
-            "nn's torch bridge needs PyTorch, which is not installed: `pip install torch` "
-            "(https://pytorch.org/get-started/locally/)"
-        ) from error
-    return torch
+    return require_torch("nn's torch bridge")
 
 
 def to_torch(mlp: MLP) -> Any:

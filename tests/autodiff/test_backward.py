@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from autodiff import Value, backward, constant, detect_anomaly, draw_dot, grad, no_grad, topological_order
-from tests.helpers import assert_matches_torch
+from autodiff.testing import assert_matches_torch
 
 
 def test_million_node_chain_at_default_recursion_limit():

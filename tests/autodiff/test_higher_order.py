@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from autodiff import Value, constant, grad, gradgradcheck
-from tests.helpers import close
+from autodiff import Value, grad, gradgradcheck
+from autodiff.testing import assert_matches_torch, is_close
 
 rng = np.random.default_rng(7)
 
@@ -38,34 +38,11 @@ FUNCTIONS = {
 }
 
 
-def our_derivatives(fn, x, order):
-    v = Value(x)
-    out = fn(v)
-    results = []
-    for _ in range(order):
-        # As for torch below: a derivative that no longer depends on v (relu's second) is zero.
-        (out,) = grad(out, [v], create_graph=True) if out.requires_grad else (constant(0.0),)
-        results.append(out.data)
-    return results
-
-
-def torch_derivatives(fn, x, order):
-    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
-    out = fn(t)
-    results = []
-    for _ in range(order):
-        # A derivative that no longer depends on t (e.g. the third of a quadratic) is zero.
-        (out,) = torch.autograd.grad(out, t, create_graph=True) if out.requires_grad else (torch.zeros(()),)
-        results.append(out.item())
-    return results
-
-
 @pytest.mark.parametrize("name", FUNCTIONS)
 def test_first_second_third_derivatives_match_torch(name):
     fn, points = FUNCTIONS[name]
     for x in points:
-        for k, (a, b) in enumerate(zip(our_derivatives(fn, x, 3), torch_derivatives(fn, x, 3)), start=1):
-            assert close(a, b, rel=1e-10, abs_=1e-12), f"{name} order {k} at {x}: ours {a}, torch {b}"
+        assert_matches_torch(fn, [x], order=3, rtol=1e-10, atol=1e-12)
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)
@@ -88,7 +65,7 @@ def test_binary_second_derivatives_match_torch():
             ours = grad(ga[i], xs)
             theirs = torch.autograd.grad(gt[i], ts, retain_graph=True)
             for o, t in zip(ours, theirs):
-                assert close(o, t.item(), rel=1e-10, abs_=1e-13)
+                assert is_close(o, t.item(), rtol=1e-10, atol=1e-13)
 
 
 def test_grad_leaves_dot_grad_untouched_and_returns_floats():

@@ -19,10 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _modules():
-    """Each package and every public module in it."""
+    """Each package and every public module in it, subpackages included."""
     for package in (autodiff, nn):
         yield package
-        for info in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
+        for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
             if not info.name.rpartition(".")[2].startswith("_"):
                 yield importlib.import_module(info.name)
 

@@ -7,7 +7,8 @@ import torch
 
 import nn
 from autodiff import Value
-from tests.nn.torch_reference import ACTIVATIONS, assert_close, tensor
+from autodiff.testing import assert_close
+from tests.nn.torch_models import ACTIVATIONS, tensor
 
 ARCHITECTURES = [(1, [1]), (3, [4, 4, 1]), (2, [5, 3]), (4, [3, 2, 2])]
 

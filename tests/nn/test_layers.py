@@ -6,7 +6,8 @@ import torch
 
 import nn
 from autodiff import Value, draw_dot, topological_order
-from tests.nn.torch_reference import ACTIVATIONS, TORCH_ACTIVATION, assert_close, tensor, torch_forward, torch_layers
+from autodiff.testing import assert_close
+from tests.nn.torch_models import ACTIVATIONS, TORCH_ACTIVATION, tensor, torch_forward, torch_layers
 
 ARCHITECTURES = [(1, [1]), (3, [4, 4, 1]), (2, [5, 3]), (4, [1, 3, 2]), (5, [6, 6, 6, 1])]
 

@@ -10,7 +10,19 @@ import torch.nn.functional as F
 import autodiff
 import nn
 from autodiff import Value
-from tests.nn.torch_reference import assert_close
+from autodiff.testing import assert_close
+from autodiff.testing.closeness import flat
+
+TOL = 1e-10
+
+
+def assert_close_at_scale(ours, theirs, scale):
+    """Each number to TOL of torch's, or of its `scale` (one per number, flattened alike): the size
+    of the terms whose difference it is, where they cancel in torch's computation and ours alike."""
+    ours, theirs, scale = flat(ours, "ours"), flat(theirs, "torch"), flat(scale, "scale")
+    for i, (a, b, c) in enumerate(zip(ours, theirs, scale, strict=True)):
+        assert_close(a, b, rtol=TOL, atol=TOL * c, what=f"item {i} (scale {c!r})")
+
 
 rng = random.Random(2024)
 
@@ -115,7 +127,7 @@ def test_binary_cross_entropy_traced_at_a_sure_answer_is_right_elsewhere():
     step = autodiff.compile(lambda p, t: nn.binary_cross_entropy(p, t), n_inputs=2)
     rows = [[1.0, 1.0], [0.3, 0.0], [0.8, 0.25], [1e-6, 1.0]]
     eager = [nn.binary_cross_entropy(p, t).data for p, t in rows]
-    assert_close(step(np.array(rows)).tolist(), eager, tol=1e-9)  # log(q**w): log1p's digits lost
+    assert_close(step(np.array(rows)).tolist(), eager, rtol=1e-9)  # log(q**w): log1p's digits lost
 
 
 LOGITS = [
@@ -174,15 +186,15 @@ def test_binary_cross_entropy_with_logits_over_a_wide_grid(target):
     # d/dx = sigmoid(x) - t, as (1-t)*sigmoid(x) - t*sigmoid(-x): where those two terms are close
     # (t = 0.3 near x = -0.85), any formula keeps only their difference's absolute digits.
     sigmoid = torch.sigmoid(tx.detach())
-    assert_close([x.grad for x in xs], tx.grad, scale=(1 - target) * sigmoid + target * (1 - sigmoid))
+    assert_close_at_scale([x.grad for x in xs], tx.grad, (1 - target) * sigmoid + target * (1 - sigmoid))
     # d/dt = -x, exactly here; torch (its own loss or the reference) takes it as a difference of
     # two logs, log(1 - sigmoid(x)) - log(sigmoid(x)), which near x = 0 keeps absolute digits only.
     assert [t.grad for t in ts] == [-x for x in GRID]
     logs = F.logsigmoid(tx.detach()).abs() + F.logsigmoid(-tx.detach()).abs()
-    assert_close([t.grad for t in ts], tt.grad, scale=logs)
+    assert_close_at_scale([t.grad for t in ts], tt.grad, logs)
     official_t = tt.detach().requires_grad_()
     F.binary_cross_entropy_with_logits(tx.detach(), official_t, reduction="sum").backward()
-    assert_close([t.grad for t in ts], official_t.grad, scale=logs)
+    assert_close_at_scale([t.grad for t in ts], official_t.grad, logs)
 
 
 @pytest.mark.parametrize("logit, target", [(20.0, 1.0), (40.0, 1.0), (-20.0, 0.0), (-40.0, 0.0), (0.0, 0.3)])
@@ -286,7 +298,7 @@ def test_cross_entropy_reduction_equals_torch(reduction):
         # d/dx_j = softmax_j - [j is the target]: where softmax_j is near 1 the two cancel, in
         # torch as here, leaving absolute digits only (relative to the terms).
         terms = torch.softmax(t.detach(), dim=1) + F.one_hot(torch.tensor(target), 3)
-        assert_close([[v.grad for v in row] for row in values], t.grad, scale=terms)
+        assert_close_at_scale([[v.grad for v in row] for row in values], t.grad, terms)
     one = nn.cross_entropy(logits[0], target[0], reduction=reduction)
     assert_close(one, F.cross_entropy(t[0], torch.tensor(target[0]), reduction=reduction))
 
@@ -309,7 +321,7 @@ def compare_vector_output(ours, theirs, logits):
         scale = s * (w.abs() + (w * s).sum().abs())
     else:
         scale = w.abs() + s * w.sum().abs()
-    assert_close([v.grad for v in values], t.grad, scale=scale)
+    assert_close_at_scale([v.grad for v in values], t.grad, scale)
 
 
 EXTREME_LOGITS = [
@@ -345,7 +357,7 @@ def compare_cross_entropy(logits, target):
     t_loss = F.cross_entropy(t, torch.tensor(target))
     t_loss.backward()
     assert_close(loss, t_loss)
-    assert_close([[v.grad for v in row] for row in values] if batch else [v.grad for v in values], t.grad)
+    assert_close([[v.grad for v in row] for row in values] if batch else [v.grad for v in values], t.grad, rtol=TOL)
 
 
 @pytest.mark.parametrize("classes", [1, 2, 3, 10])
@@ -489,9 +501,9 @@ def test_softplus_compiled_equals_eager():
     points = np.array([[x] for x in SOFTPLUS_POINTS if -700 <= x < 1e300])  # normal numbers out
     f = autodiff.compile(nn.softplus, n_inputs=1)
     # numpy's exp and log1p may differ from the math module's by an ulp.
-    assert_close(f(points).tolist(), [nn.softplus(x).data for x in points[:, 0].tolist()], tol=1e-15)
+    assert_close(f(points).tolist(), [nn.softplus(x).data for x in points[:, 0].tolist()], rtol=1e-15)
     slopes = torch.sigmoid(torch.tensor(points[:, 0], dtype=torch.float64))
-    assert_close(f.backward(reduction="sum")[:, 0].tolist(), slopes, tol=1e-15)
+    assert_close(f.backward(reduction="sum")[:, 0].tolist(), slopes, rtol=1e-15)
 
 
 def test_softplus_of_a_non_number_is_a_type_error():
@@ -525,8 +537,8 @@ def test_compiled_binary_cross_entropies_equal_eager_on_every_row(loss):
         a, b = Value(row[0]), Value(row[1])
         eager = loss(a, b)
         eager.backward()
-        assert_close(out[k], eager, tol=1e-15)
-        assert_close(grads[k].tolist(), [a.grad, b.grad], tol=1e-15)
+        assert_close(out[k], eager, rtol=1e-15)
+        assert_close(grads[k].tolist(), [a.grad, b.grad], rtol=1e-15)
 
 
 def test_elementwise_losses_take_any_iterable_of_examples():

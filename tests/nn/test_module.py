@@ -6,7 +6,7 @@ import torch
 
 import nn
 from autodiff import Value, constant
-from tests.nn.torch_reference import assert_close
+from autodiff.testing import assert_close
 
 
 def make_model(seed=0):

@@ -7,7 +7,7 @@ import torch
 
 import nn
 from autodiff import Value
-from tests.nn.torch_reference import assert_close
+from autodiff.testing import assert_close
 
 INPUTS = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
 GATES = {

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 
 import nn
-from tests.nn.torch_reference import assert_close
+from autodiff.testing import assert_close
 
 STEPS = 50
 
@@ -82,10 +82,10 @@ def test_training_stays_equal_to_torch(task, optimizer):
         t_loss = torch_loss(seq(tX), ty)
         t_loss.backward()
         t_opt.step()
-        assert_close(loss, t_loss, tol=1e-9)
+        assert_close(loss, t_loss, rtol=1e-9)
         assert_close(
-            [[w for row in layer.weight for w in row] for layer in model.layers], [m.weight for m in linears], tol=1e-9
+            [[w for row in layer.weight for w in row] for layer in model.layers], [m.weight for m in linears], rtol=1e-9
         )
-        assert_close([layer.bias for layer in model.layers], [m.bias for m in linears], tol=1e-9)
+        assert_close([layer.bias for layer in model.layers], [m.bias for m in linears], rtol=1e-9)
         losses.append(loss.data)
     assert losses[-1] < losses[0]  # and it learns
