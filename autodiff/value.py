@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import decimal
 import numbers
 import sys
 from typing import Any, cast
@@ -327,6 +326,8 @@ def _to_float(x: Any, where: str = "Value") -> float:
     try:
         return float(x)
     except OverflowError:  # an int beyond 1.8e308, shown rounded: it may have thousands of digits
+        import decimal  # here: importing it costs a tenth of `import autodiff`
+
         shown = f"{decimal.Decimal(int(x)):.4e}"
         raise ValueError(f"{where}: {shown} is too large for a float (at most {sys.float_info.max:.4g})") from None
 
