@@ -1,8 +1,8 @@
 """The array world: numpy arrays, elementwise, for the compiled replay over a batch.
 
-The same results as `floats`, element by element, and the same domain errors, naming the first
-element that fails. Results follow IEEE (inf, not an error); `CompiledGraph` silences numpy's
-warnings about them, as `floats` returns inf without a word. Besides `Math`, `max(xs)`.
+The same results as `floats`, element by element; a domain error names the first element that
+fails. `CompiledGraph` silences numpy's warnings about infinities, as `floats` returns them
+without a word. Besides `Math`, `max(xs)`.
 
 >>> import numpy as np
 >>> from autodiff.worlds import arrays
@@ -22,12 +22,7 @@ import numpy as np
 
 from . import domain
 
-exp = np.exp
-tanh = np.tanh
-sin = np.sin
-cos = np.cos
-abs = np.abs
-sign = np.sign
+exp, tanh, sin, cos, abs, sign = np.exp, np.tanh, np.sin, np.cos, np.abs, np.sign
 
 
 def _check_domain(bad: Any, x: Any, message: str) -> None:

@@ -1,6 +1,5 @@
 """The float world: Python floats, for the eager forward and first-order backward.
 
-Results follow IEEE (inf, not `OverflowError`); where an op is undefined, the errors of `domain`.
 Besides `Math`, `max(xs)`, the largest of the numbers.
 
 >>> from autodiff import ops
@@ -21,10 +20,7 @@ from typing import Any
 
 from . import domain
 
-tanh = math.tanh
-sin = math.sin
-cos = math.cos
-abs = builtins.abs
+tanh, sin, cos, abs = math.tanh, math.sin, math.cos, builtins.abs
 
 
 def exp(x: float) -> float:
