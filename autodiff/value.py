@@ -248,7 +248,14 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
     parents = inputs
     for x in inputs:
         if type(x) is not Value:
-            parents = tuple([x if isinstance(x, Value) else constant(x, op) for x in inputs])
+            try:
+                parents = tuple([x if isinstance(x, Value) else constant(x, op) for x in inputs])
+            except TypeError:
+                from . import tangents  # forward mode: a Dual among the inputs makes the output a Dual
+
+                if any(type(y) is tangents.Dual for y in inputs):
+                    return tangents.apply(op, *inputs)  # type: ignore[return-value]
+                raise
             break
     data = op.forward(ops.scalar, *[p.data for p in parents])
     out = _node(data if type(data) is float else _to_float(data, op.name), False)
