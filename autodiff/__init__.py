@@ -8,11 +8,11 @@
 (-0.029598, -0.039464)
 """
 
+from . import func as func  # autodiff.func: grad, jvp, jacrev, jacfwd, hessian..., as torch.func
 from .anomaly import detect_anomaly
 from .backward import backward, grad, topological_order
 from .compiled import CompiledGraph
 from .compiled import compile as compile  # noqa: A004 - autodiff.compile, as torch.compile
-from . import func as func  # autodiff.func: grad, jvp, jacrev, jacfwd, hessian..., as torch.func
 from .draw import DotNotFoundError, draw_dot, save_graph
 from .grad_mode import enable_grad, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck

@@ -152,7 +152,7 @@ def jacfwd(f: Function, argnums: Argnums = 0, has_aux: bool = False) -> Function
     def jacfwd_f(*args: Any) -> Any:
         nums = argnum_tuple("jacfwd", argnums, len(args))
         inputs = tuple([args[i] for i in nums])
-        flat = [primal("jacfwd", "each differentiated argument", x) for x in leaves(inputs)]
+        flat = [primal("jacfwd", f"argument {i}", x) for i in nums for x in leaves(args[i])]
         if not flat:
             raise ValueError(f"jacfwd: argument(s) {list(nums)} hold no number to differentiate with respect to")
         columns = []
@@ -186,7 +186,7 @@ def jvp(f: Function, primals: Any, tangents: Any, has_aux: bool = False) -> tupl
     with _inside():
         out, aux = split_aux("jvp", f(*rebuild(tuple(primals), [Dual(p, t) for p, t in pairs])), has_aux)
     ys = check_outputs("jvp", out, forward=True)
-    result = (rebuild(out, [_primal_of(y) for y in ys]), rebuild(out, [_tangent_of(y) for y in ys]))
+    result: tuple[Any, ...] = (rebuild(out, [_primal_of(y) for y in ys]), rebuild(out, [_tangent_of(y) for y in ys]))
     result = (*result, tree_map(_primal_of, aux)) if has_aux else result
     return tuple(_finish(result, _nested((primals, tangents)) or _nested(result)))
 
@@ -197,6 +197,7 @@ def hessian(f: Function, argnums: Argnums = 0) -> Function:
     >>> hessian(lambda x, y: x * x * y)(3.0, 2.0)
     4.0
     """
+    check_callable("hessian", f)
     return jacfwd(jacrev(f, argnums), argnums)
 
 
@@ -210,6 +211,7 @@ def hvp(f: Function, primals: Any, tangents: Any) -> tuple[Any, Any]:
     check_callable("hvp", f)
     if type(primals) not in (tuple, list) or not primals:
         raise TypeError(f"hvp: primals must be a non-empty tuple (one entry per argument of f), got {primals!r}")
+    matching("hvp", "tangents", primals, tangents)
     every = tuple(range(len(primals)))
     (value, _), (_, product) = jvp(_value_and_grad("hvp", f, every, False), primals, tangents)
     return value, product

@@ -3,6 +3,7 @@ tuples of numbers, Values and Duals, their checks, and the errors that name the 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -86,9 +87,7 @@ def primal(name: str, what: str, x: Any) -> Any:
             "(use jacfwd(jacrev(f)) for second derivatives)"
         )
     if not _is_number(x):
-        raise TypeError(
-            f"{name}: {what} must be a number, a Value or a list of them, got {type(x).__name__} ({x!r})"
-        )
+        raise TypeError(f"{name}: {what} must be a number, a Value or a list of them, got {type(x).__name__} ({x!r})")
     return _to_float(x, name)
 
 
@@ -102,11 +101,11 @@ def fresh_inputs(name: str, args: tuple[Any, ...], nums: tuple[int, ...]) -> tup
     one still sees through it.
     """
 
-    def fresh(x: Any) -> Value:
-        p = primal(name, "each differentiated argument", x)
+    def fresh(x: Any, i: int) -> Value:
+        p = primal(name, f"argument {i}", x)
         return p + 0.0 if isinstance(p, Value) and p.requires_grad else Value(float(p))
 
-    inputs = tuple([tree_map(fresh, args[i]) for i in nums])
+    inputs = tuple([tree_map(functools.partial(fresh, i=i), args[i]) for i in nums])
     if not leaves(inputs) or not all(isinstance(x, Value) for x in leaves(inputs)):
         raise ValueError(f"{name}: argument(s) {list(nums)} hold no number to differentiate with respect to")
     new = list(args)
@@ -131,8 +130,15 @@ def check_outputs(name: str, out: Any, scalar: bool = False, forward: bool = Fal
     flat = [out] if scalar else leaves(out)
     if not flat or not all(isinstance(y, allowed) for y in flat):
         wanted = "a Value" if scalar else "a Value or a list or tuple of Values"
-        raise TypeError(f"{name}: f must return {wanted} (made from its arguments), got {type(out).__name__} ({out!r})")
+        hint = "; a Dual closed over (forward mode) must be passed as an argument" if any(map(_is_dual, flat)) else ""
+        raise TypeError(
+            f"{name}: f must return {wanted} (made from its arguments), got {type(out).__name__} ({out!r}){hint}"
+        )
     return flat
+
+
+def _is_dual(x: Any) -> bool:
+    return isinstance(x, Dual)
 
 
 def matching(name: str, what: str, reference: Tree, given: Tree) -> list[Any]:
@@ -145,7 +151,12 @@ def matching(name: str, what: str, reference: Tree, given: Tree) -> list[Any]:
 
 def _same_structure(a: Tree, b: Tree) -> bool:
     if type(a) in (list, tuple) or type(b) in (list, tuple):
-        return type(a) in (list, tuple) and type(b) in (list, tuple) and len(a) == len(b) and all(map(_same_structure, a, b))
+        return (
+            type(a) in (list, tuple)
+            and type(b) in (list, tuple)
+            and len(a) == len(b)
+            and all(map(_same_structure, a, b))
+        )
     return True
 
 

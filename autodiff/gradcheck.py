@@ -91,10 +91,10 @@ def _point(inputs: Any, function: str) -> list[float]:
 def _modes(modes: Any, function: str) -> tuple[str, ...]:
     if isinstance(modes, str) or not isinstance(modes, Iterable):
         raise TypeError(f"{function}: modes must be a sequence of 'rev' and 'fwd', got {modes!r}")
-    modes = tuple(modes)
-    if not modes or any(mode not in MODES for mode in modes):
-        raise ValueError(f"{function}: modes must be a non-empty sequence of 'rev' and 'fwd', got {modes!r}")
-    return modes
+    chosen = tuple(modes)
+    if not chosen or any(mode not in MODES for mode in chosen):
+        raise ValueError(f"{function}: modes must be a non-empty sequence of 'rev' and 'fwd', got {chosen!r}")
+    return chosen
 
 
 def _output(fn: Function, xs: list[Value]) -> Value:

@@ -183,8 +183,8 @@ def apply(op: ops.Op, *inputs: Any) -> Dual:
     if any(type(p) is Value for p in primals):
         out = _apply_on_values(op, *primals)
         return Dual(out, tangent(op, values, out, primals, tangents))
-    out = _to_float(op.forward(ops.scalar, *primals), op.name)
-    return Dual(out, tangent(op, ops.scalar, out, primals, tangents))
+    number = _to_float(op.forward(ops.scalar, *primals), op.name)
+    return Dual(number, tangent(op, ops.scalar, number, primals, tangents))
 
 
 def tangent(op: ops.Op, m: Any, out: Any, inputs: Sequence[Any], tangents: Sequence[Any]) -> Any:

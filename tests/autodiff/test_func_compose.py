@@ -54,7 +54,7 @@ WEIGHTS = rng.uniform(-1, 1, N_WEIGHTS).tolist()
 def test_mlp_loss_gradient_and_hessian_as_a_function_of_its_weights():
     w = t64(WEIGHTS)
     assert_close(func.grad(mlp_loss)(WEIGHTS), tf.grad(mlp_loss)(w), 1e-12, 1e-15, "grad")
-    value, gradient = func.value_and_grad(mlp_loss)(WEIGHTS)
+    value, _gradient = func.value_and_grad(mlp_loss)(WEIGHTS)
     assert math.isclose(value, mlp_loss(w).item(), rel_tol=1e-12)
     hessian = tf.hessian(mlp_loss)(w)
     assert_close(func.hessian(mlp_loss)(WEIGHTS), hessian, 1e-10, 1e-13, "hessian")
@@ -80,7 +80,7 @@ def test_mlp_jacobian_of_its_outputs_both_ways_and_vjp_jvp():
 
 
 def test_grad_composes_to_third_order_and_through_a_grad_inside():
-    f = lambda x: (x * x).sin() * x.exp() + x**4  # noqa: E731
+    f = lambda x: (x * x).sin() * x.exp() + x**4
     x = 0.7
     for depth in range(1, 5):
         ours, theirs = f, f
@@ -88,8 +88,8 @@ def test_grad_composes_to_third_order_and_through_a_grad_inside():
             ours, theirs = func.grad(ours), tf.grad(theirs)
         assert_close(ours(x), theirs(t64(x)), 1e-10, 0.0, f"order {depth}")
     # f calls grad inside: g(x) = x * d/dy (x * y**2) at y = x, that is 2 x**3.
-    inner = lambda x: x * func.grad(lambda y: x * y**2)(x)  # noqa: E731
-    t_inner = lambda x: x * tf.grad(lambda y: x * y**2)(x)  # noqa: E731
+    inner = lambda x: x * func.grad(lambda y: x * y**2)(x)
+    t_inner = lambda x: x * tf.grad(lambda y: x * y**2)(x)
     assert_close(func.grad(inner)(1.5), tf.grad(t_inner)(t64(1.5)), 1e-12, 0.0, "grad inside")
     assert func.grad(inner)(1.5) == 6 * 1.5**2
 
@@ -102,7 +102,7 @@ def test_no_perturbation_confusion():
 
 
 def test_reverse_over_forward_and_forward_over_reverse():
-    f = lambda x, y: (x * y).tanh() * x  # noqa: E731
+    f = lambda x, y: (x * y).tanh() * x
     a, b = t64(0.4), t64(-1.3)
     hessian = tf.hessian(f, argnums=(0, 1))(a, b)
     assert_close(func.hessian(f, argnums=(0, 1))(0.4, -1.3), hessian, 1e-10, 0.0, "hessian")
@@ -118,22 +118,22 @@ def test_reverse_over_forward_and_forward_over_reverse():
 
 
 def test_has_aux_argnums_and_structures_as_torch_func():
-    f = lambda x, v: (x * v[0] + v[1].sin(), x * 2.0)  # noqa: E731
+    f = lambda x, v: (x * v[0] + v[1].sin(), x * 2.0)
     gradient, aux = func.grad(f, argnums=(0, 1), has_aux=True)(0.5, [1.5, -0.2])
     t_gradient, t_aux = tf.grad(f, argnums=(0, 1), has_aux=True)(t64(0.5), t64([1.5, -0.2]))
     assert_close(gradient[0], t_gradient[0], 1e-12, 0.0, "x")
     assert_close(gradient[1], t_gradient[1], 1e-12, 0.0, "v")
     assert aux == 1.0 == t_aux.item()
-    (value, aux), gradient = func.value_and_grad(f, argnums=1, has_aux=True)(0.5, [1.5, -0.2])
+    (_value, aux), gradient = func.value_and_grad(f, argnums=1, has_aux=True)(0.5, [1.5, -0.2])
     assert aux == 1.0 and gradient == func.grad(f, argnums=-1, has_aux=True)(0.5, [1.5, -0.2])[0]
-    out, jvp_out, aux = func.jvp(f, (0.5, [1.5, -0.2]), (1.0, [0.0, 0.0]), has_aux=True)
+    _out, jvp_out, aux = func.jvp(f, (0.5, [1.5, -0.2]), (1.0, [0.0, 0.0]), has_aux=True)
     assert aux == 1.0 and jvp_out == 1.5
     jacobian, aux = func.jacfwd(lambda v: ([v[0] * v[1], v[1]], v[0]), has_aux=True)([2.0, 3.0])
     assert jacobian == [[3.0, 2.0], [0.0, 1.0]] and aux == 2.0
 
 
 def test_jacobians_of_several_outputs_and_arguments():
-    f = lambda x, y: (x * y, [x.exp(), y / x])  # noqa: E731
+    f = lambda x, y: (x * y, [x.exp(), y / x])
     theirs = tf.jacrev(f, argnums=(0, 1))(t64(0.3), t64(2.0))
     for transform in (func.jacrev, func.jacfwd):
         ours = transform(f, argnums=(0, 1))(0.3, 2.0)
@@ -141,7 +141,7 @@ def test_jacobians_of_several_outputs_and_arguments():
         assert_close(ours[1], theirs[1], 1e-12, 0.0, transform.__name__)
     out, vjp_fn = func.vjp(f, 0.3, 2.0)
     assert out == (0.3 * 2.0, [math.exp(0.3), 2.0 / 0.3])
-    t_out, t_vjp_fn = tf.vjp(f, t64(0.3), t64(2.0))
+    _t_out, t_vjp_fn = tf.vjp(f, t64(0.3), t64(2.0))
     cotangent = (1.0, [0.5, -2.0])
     assert_close(vjp_fn(cotangent), t_vjp_fn((t64(1.0), [t64(0.5), t64(-2.0)])), 1e-12, 0.0, "vjp")
 
@@ -154,7 +154,7 @@ def test_values_in_give_values_out_that_can_be_differentiated():
 
 
 def test_a_function_of_constants_alone_has_zero_derivatives():
-    f = lambda x: ad.constant(2.0)  # noqa: E731
+    f = lambda x: ad.constant(2.0)
     assert func.grad(f)(1.0) == 0.0 and func.jacfwd(f)(1.0) == 0.0 and func.hessian(f)(1.0) == 0.0
 
 
@@ -166,7 +166,7 @@ def test_a_function_of_constants_alone_has_zero_derivatives():
 )
 def test_random_graphs_with_shared_nodes(leaves, recipe, direction):
     fn = build(recipe)
-    vector = lambda v: fn(*v)  # noqa: E731
+    vector = lambda v: fn(*v)
     every = tuple(range(len(leaves)))
     tangents = tuple(direction[: len(leaves)])
     ts = [t64(x) for x in leaves]
