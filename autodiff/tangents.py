@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import ops
-from .backward import values
 from .value import Value, _is_number, _to_float
 from .value import apply as _apply_on_values
 
@@ -181,6 +180,8 @@ def apply(op: ops.Op, *inputs: Any) -> Dual:
             primals.append(_as_primal(x, op))
             tangents.append(None)  # a constant here: no tangent, not even 0 * an infinite partial
     if any(type(p) is Value for p in primals):
+        from .backward import values  # here: value.py imports this module, and backward imports value.py
+
         out = _apply_on_values(op, *primals)
         return Dual(out, tangent(op, values, out, primals, tangents))
     number = _to_float(op.forward(ops.scalar, *primals), op.name)
