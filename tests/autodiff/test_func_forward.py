@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import math
+from pathlib import Path
 
 import pytest
 import torch
@@ -135,3 +136,9 @@ def test_results_are_floats_at_the_top_level():
     for result in [func.grad(f)([1.0, 2]), func.hessian(f)([1, 2.0])[0], func.jvp(f, ([1.0, 2.0],), ([1, 0],))]:
         assert all(type(x) is float for x in result)
     assert math.isclose(func.jacfwd(lambda x: x.exp())(1), math.e)
+
+
+def test_every_transform_is_in_the_readme():
+    readme = (Path(__file__).resolve().parent.parent.parent / "README.md").read_text()
+    assert set(func.__all__) == {"grad", "value_and_grad", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "hvp"}
+    assert all(f"`func.{name}(" in readme for name in func.__all__)
