@@ -4,12 +4,14 @@
 once per output (m backward passes). Reverse mode wins for many inputs and one output (a loss
 of many weights), forward mode for one input and many outputs; for a square Jacobian the cost
 of one pass decides (here a backward sweep on floats is cheaper than a pass of dual numbers,
-which also works out each op's partials for its constant inputs). The function: a tanh MLP n -> 16 -> 16 -> m with fixed random weights. Both
-Jacobians must agree; the time each takes is printed and plotted (`out/modes.png`).
+which also works out each op's partials for its constant inputs). The function: a tanh MLP
+n -> 16 -> 16 -> m with fixed random weights. Both Jacobians must agree; the time each takes
+is printed and plotted (`out/modes.png`).
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 import sys
 import time
@@ -29,7 +31,7 @@ def mlp(n: int, m: int) -> Callable[[list[Any]], list[Any]]:
     """f(x) for x a list of n numbers: m outputs of a tanh MLP n -> 16 -> 16 -> m."""
     rng = random.Random(n * 1000 + m)
     sizes = [n, HIDDEN, HIDDEN, m]
-    layers = [[[rng.uniform(-1, 1) for _ in range(a)] for _ in range(b)] for a, b in zip(sizes, sizes[1:])]
+    layers = [[[rng.uniform(-1, 1) for _ in range(a)] for _ in range(b)] for a, b in itertools.pairwise(sizes)]
 
     def f(x: list[Any]) -> list[Any]:
         for depth, layer in enumerate(layers):
