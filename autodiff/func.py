@@ -26,9 +26,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from . import ops
-from .backward import grad as _backward_grad
-from .backward import topological_order
-from .func_args import (
+from ._func_args import (
     argnum_tuple,
     check_callable,
     check_outputs,
@@ -41,6 +39,8 @@ from .func_args import (
     split_aux,
     tree_map,
 )
+from .backward import grad as _backward_grad
+from .backward import topological_order
 from .grad_mode import enable_grad
 from .tangents import Dual, tangent
 from .value import Value, constant

@@ -60,5 +60,5 @@ def test_quick_run_writes_every_table(tmp_path, capsys, monkeypatch):
         assert f"## {title}" in text and f"## {title}" in printed
     for engine in moons.TRAINERS:
         assert f"| {engine} " in text
-    assert text.count("- met: ") + text.count("- MISSED: ") == 7
+    assert text.count("- met: ") + text.count("- MISSED: ") == 8
     assert "micrograd 0.1.0" in text and "torch 2.13.0" in text

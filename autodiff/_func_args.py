@@ -1,4 +1,4 @@
-"""The arguments and results of the function transforms (`autodiff.func`): nested lists and
+"""The arguments and results of the function transforms (`autodiff.func`), private to it: nested lists and
 tuples of numbers, Values and Duals, their checks, and the errors that name the transform."""
 
 from __future__ import annotations
