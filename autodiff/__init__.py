@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from . import func as func  # autodiff.func: grad, jvp, jacrev, jacfwd, hessian..., as torch.func
 from .anomaly import detect_anomaly
 from .backward import backward, grad, topological_order
 from .grad_mode import enable_grad, no_grad, set_grad_enabled

@@ -248,6 +248,8 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
     parents = inputs
     for x in inputs:
         if type(x) is not Value:
+            if _Dual in map(type, inputs):  # forward mode: a Dual among the inputs makes the output a Dual
+                return _forward(op, *inputs)  # type: ignore[return-value]
             parents = tuple([x if isinstance(x, Value) else constant(x, op) for x in inputs])
             break
     data = op.forward(floats, *[p.data for p in parents])
@@ -342,3 +344,8 @@ def _check_arguments(label: Any, requires_grad: Any) -> None:
         )
     if type(requires_grad) is not bool:
         raise TypeError(f"Value: requires_grad must be a bool, got {type(requires_grad).__name__} ({requires_grad!r})")
+
+
+# Forward mode (autodiff.tangents) builds on Value: imported last, once Value is defined.
+from .tangents import Dual as _Dual  # noqa: E402
+from .tangents import apply as _forward  # noqa: E402

@@ -18,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from . import modes as modes_table
 from . import moons, worker
 from .graphs import wide_nodes
 from .measure import machine, median_of
@@ -39,6 +40,7 @@ class Sizes:
     wide_memory: int
     ops: int
     repeats: int
+    modes_chain: int
 
 
 FULL = Sizes(
@@ -52,6 +54,7 @@ FULL = Sizes(
     wide_memory=10**5,
     ops=10**5,
     repeats=3,
+    modes_chain=10**6,
 )
 QUICK = Sizes(
     points=8,
@@ -64,6 +67,7 @@ QUICK = Sizes(
     wide_memory=50,
     ops=50,
     repeats=1,
+    modes_chain=100,
 )
 
 
@@ -297,7 +301,11 @@ def ops(sizes: Sizes, measure: Measure) -> Section:
     )
 
 
-TABLES = [moons_step, moons_train, chain, wide, ops]
+def modes(sizes: Sizes, measure: Measure) -> Section:
+    return modes_table.table(sizes.modes_chain, measure)
+
+
+TABLES = [moons_step, moons_train, chain, wide, ops, modes]
 
 
 def in_fresh_process(job: dict[str, Any]) -> list[dict[str, Any]]:

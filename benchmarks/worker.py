@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Any
 
-from . import graphs, moons
+from . import graphs, modes, moons
 from .engines import leaf_maker
 from .measure import garbage_collector, peak_bytes, timed_runs
 
@@ -94,6 +94,7 @@ WORKLOADS = {
     "ops": ops,
     "moons_step": moons_step,
     "moons_train": moons_train,
+    "modes_memory": modes.memory,
 }
 
 
