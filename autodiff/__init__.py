@@ -19,7 +19,7 @@ from .ops import DivisionByZeroError, Op, dot, logsumexp, power, scalar
 from .ops import sum as sum  # noqa: A004 - autodiff.sum, as torch.sum
 from .value import Value, apply, constant
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # `compile` and `sum` are left out of __all__ so that `from autodiff import *` keeps the builtins.
 __all__ = [
