@@ -15,7 +15,10 @@ import autodiff
 import nn
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-PAGES = {path.relative_to(ROOT).as_posix(): path.read_text() for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]}
+PAGES = {
+    path.relative_to(ROOT).as_posix(): path.read_text()
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+}
 BLOCKS = {page: re.findall(r"```python\n(.*?)```", text, flags=re.S) for page, text in PAGES.items()}
 # Pages that quote the code's output rather than run code: the changelog, the benchmark tables.
 WITHOUT_EXAMPLES = {"docs/changelog.md", "docs/speed.md"}
