@@ -2,7 +2,8 @@
 
 - the version (from `autodiff.__version__`), in the footer of every page;
 - the tour notebook, executed on a real kernel into a temporary copy (mkdocs-jupyter renders it);
-- the pictures of the demos, drawn by `autodiff.draw_dot`;
+- the pictures of the demos, drawn by `autodiff.draw_dot` (but for the one the README shows, which
+  is committed in docs/img/, and which the tests compare with a fresh drawing);
 - the benchmark chart, where `make bench` has drawn one;
 - the API reference: one page per package, one entry per public name, found at run time (so a
   name added to `__all__` is documented with no edit here), and a warning (an error under
@@ -68,7 +69,8 @@ def on_files(files: Files, config: Any) -> Files:
     _executed_tour(build)
     files.append(File("tour.ipynb", str(build), config.site_dir, config.use_directory_urls))
     for name, svg in _pictures().items():
-        files.append(File.generated(config, f"img/{name}.svg", content=svg))
+        if files.get_file_from_path(f"img/{name}.svg") is None:  # the README's picture is committed
+            files.append(File.generated(config, f"img/{name}.svg", content=svg))
     if CHART.exists():
         files.append(File.generated(config, "img/results.png", abs_src_path=str(CHART)))
     for package in REFERENCE:

@@ -98,6 +98,17 @@ def test_the_pictures_are_the_demos_rendered(site):
         assert "<svg" in (site / "img" / f"{name}.svg").read_text()[:2000]
 
 
+def _texts(svg: str) -> list[str]:
+    return sorted(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+
+
+def test_the_committed_picture_is_what_the_code_draws_now():
+    committed = (ROOT / "docs" / "img" / "expression.svg").read_text()
+    fresh = HOOKS._pictures()["expression"].decode()
+    assert len(_texts(fresh)) > 10
+    assert _texts(committed) == _texts(fresh), "redraw it: make demo writes out/expression.svg; copy it to docs/img/"
+
+
 def test_the_speed_page_has_the_benchmark_tables(site):
     speed = _page(site, "speed")
     first_table = (ROOT / "benchmarks" / "results.md").read_text().split("| micrograd ")[1].split("|")[1].strip()
