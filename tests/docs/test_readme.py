@@ -20,8 +20,9 @@ PAGES = {
     for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 }
 BLOCKS = {page: re.findall(r"```python\n(.*?)```", text, flags=re.S) for page, text in PAGES.items()}
-# Pages that quote the code's output rather than run code: the changelog, the benchmark tables.
-WITHOUT_EXAMPLES = {"docs/changelog.md", "docs/speed.md"}
+# Pages that quote the code's output or its commands rather than run code: the changelog, the
+# benchmark tables, the list of demos (`make demo` runs them, and the tests too).
+WITHOUT_EXAMPLES = {"docs/changelog.md", "docs/demos.md", "docs/speed.md"}
 
 
 def _expected_prints(block: str) -> list[str]:
