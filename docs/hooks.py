@@ -37,6 +37,7 @@ REFERENCE: dict[str, tuple[ModuleType, list[str]]] = {
     "nn": (nn, ["plots"]),
 }
 CHART = ROOT / "benchmarks" / "results.png"
+_TEMPORARY: dict[str, tempfile.TemporaryDirectory[str]] = {}  # the executed notebook, until the build ends
 
 
 def public_objects(package: str) -> dict[str, Any]:
@@ -64,7 +65,7 @@ def on_config(config: Any) -> Any:
 
 @event_priority(50)  # before mkdocs-jupyter's on_files, which takes the notebook over
 def on_files(files: Files, config: Any) -> Files:
-    build = Path(tempfile.mkdtemp(prefix="autodiff-docs-"))
+    build = Path(_TEMPORARY.setdefault("dir", tempfile.TemporaryDirectory(prefix="autodiff-docs-")).name)
     # A file of the temporary folder rather than a generated one: mkdocs-jupyter reads it from disk.
     _executed_tour(build)
     files.append(File("tour.ipynb", str(build), config.site_dir, config.use_directory_urls))
@@ -76,6 +77,11 @@ def on_files(files: Files, config: Any) -> Files:
     for package in REFERENCE:
         files.append(File.generated(config, f"reference/{package}.md", content=_reference_page(package)))
     return files
+
+
+def on_post_build(config: Any) -> None:
+    if "dir" in _TEMPORARY:
+        _TEMPORARY.pop("dir").cleanup()
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
