@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo bench lint graphviz clean
+.PHONY: test demo bench lint docs dist graphviz clean
 
 test: lint graphviz
 	$(PY) -m pytest -q
@@ -23,9 +23,19 @@ demo: $(STAMP) graphviz
 bench: $(STAMP)
 	$(PY) -m benchmarks
 
+# The documentation site, into site/ (MkDocs; warnings are errors). The tests build it too.
+docs: $(STAMP) graphviz
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
+
+# The sdist and the wheel, into dist/, checked by twine.
+dist: $(STAMP)
+	rm -rf dist
+	$(PY) -m build --outdir dist
+	$(PY) -m twine check --strict dist/*
+
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,plot,demo,lint,bench]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,plot,demo,lint,bench,docs,dist]"
 	touch $@
 
 # Rendering needs the `dot` program (Debian package `graphviz`); install it when we can.
@@ -41,4 +51,4 @@ graphviz:
 	  fi; }
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .hypothesis
+	rm -rf $(VENV) out site dist .pytest_cache .hypothesis

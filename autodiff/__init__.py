@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .compiled import compile as compile  # noqa: A004 - autodiff.compile, as torch.compile
     from .draw import DotNotFoundError, draw_dot, save_graph
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # Name -> the module that defines it, imported on first use (PEP 562).
 _LAZY = {
