@@ -7,6 +7,7 @@ Each `Elementwise` group calls its op's own `forward` and `derivative` with the 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -24,8 +25,9 @@ class Workspace(NamedTuple):
 
     values: np.ndarray  # (rows, batch): every node's value for every example
     grads: np.ndarray  # (rows, batch): the gradient of the output with respect to each
-    args: list[np.ndarray]  # per Elementwise group, (arity, size, width): its inputs (empty for a Matmul)
-    stacked: list[np.ndarray]  # per Elementwise group, (arity * size, width): their gradients
+    args: list[np.ndarray]  # per group, its inputs: (arity, size, width), or X (k, batch) for a Matmul
+    stacked: list[np.ndarray]  # per group, their gradients: (arity * size, width), or X's (k, batch)
+    blocks: list[list[slice]]  # per group, the columns it computes at a time (see _column_blocks)
 
 
 def workspace(plan: Plan, batch: int) -> Workspace:
@@ -36,13 +38,18 @@ def workspace(plan: Plan, batch: int) -> Workspace:
     >>> workspace(make_plan(trace(lambda x: x * 2.0, n_inputs=1)), batch=5).values.shape
     (3, 5)
     """
-    args, stacked = [], []
+    args, stacked, blocks = [], [], []
     for g in plan.groups:
-        width = 0 if isinstance(g, Matmul) else 1 if g.uniform else batch
-        shape = (0, 0) if isinstance(g, Matmul) else g.parents.shape
-        args.append(np.empty((*shape, width)))
-        stacked.append(np.empty((shape[0] * shape[1], width)))
-    work = Workspace(np.empty((plan.n_rows, batch)), np.empty((plan.n_rows, batch)), args, stacked)
+        if isinstance(g, Matmul):
+            args.append(np.empty((g.shape[1], batch)))
+            stacked.append(np.empty((g.shape[1], batch)))
+            blocks.append([slice(None)])
+            continue
+        width = 1 if g.uniform else batch
+        args.append(np.empty((*g.parents.shape, width)))
+        stacked.append(np.empty((g.parents.size, width)))
+        blocks.append([slice(None)] if g.uniform else _column_blocks(g.stop - g.start, batch))
+    work = Workspace(np.empty((plan.n_rows, batch)), np.empty((plan.n_rows, batch)), args, stacked, blocks)
     work.values[plan.constant_rows] = plan.constants[:, None]
     return work
 
@@ -52,21 +59,23 @@ def forward(plan: Plan, work: Workspace, x: np.ndarray) -> None:
     values, n_in, n_wide, n_params = work.values, plan.n_inputs, plan.n_wide, len(plan.parameters)
     values[:n_in] = x.T
     # Parameters are read now, so updates since the trace are seen.
-    data = np.fromiter((p.data for p in plan.parameters), float, n_params)
+    data = np.fromiter(map(_data, plan.parameters), float, n_params)
     values[n_in : n_in + n_wide] = data[:n_wide, None]
     values[n_in + n_wide : n_in + n_params, 0] = data[n_wide:]
     with np.errstate(all="ignore"):
-        for group, args in zip(plan.groups, work.args):
+        for group, args, blocks in zip(plan.groups, work.args, work.blocks):
             if isinstance(group, Matmul):
-                weights = values[group.weights, 0].reshape(group.shape)
-                np.matmul(weights, values[group.shared], out=values[group.start : group.stop])
+                x = _shared(group, values, args)
+                np.matmul(_weights(group, values), x, out=values[group.start : group.stop])
                 continue
             (values[:, :1] if group.uniform else values).take(group.parents, axis=0, out=args, mode="clip")
             if group.on_floats:
                 values[group.start] = group.op.forward(ops.scalar, *args.ravel().tolist())
             else:
+                out = values[group.start : group.stop]
                 try:
-                    values[group.start : group.stop] = group.op.forward(arrays, *args)
+                    for cols in blocks:
+                        out[:, cols] = group.op.forward(arrays, *args[..., cols])
                 except ValueError:
                     narrowed = None if group.uniform else _in_first_failing_row(group.op, args)
                     if narrowed is None:
@@ -84,9 +93,9 @@ def backward(plan: Plan, work: Workspace, seed: float) -> None:
     for r in plan.output_rows:
         grads[r] += seed
     with np.errstate(all="ignore"):
-        for group, args, stacked in zip(reversed(plan.groups), reversed(work.args), reversed(work.stacked)):
+        for group, args, stacked, blocks in zip(*map(reversed, (plan.groups, work.args, work.stacked, work.blocks))):
             if isinstance(group, Matmul):
-                _matmul_backward(group, values, grads)
+                _matmul_backward(group, values, grads, args, stacked)
                 continue
             g, out = grads[group.start : group.stop], values[group.start : group.stop]
             if group.uniform:  # one column; its gradient is the sum over the batch
@@ -95,7 +104,8 @@ def backward(plan: Plan, work: Workspace, seed: float) -> None:
                 floats = args.ravel().tolist()
                 stacked[:, 0] = group.op.derivative(ops.scalar, float(g[0, 0]), float(out[0, 0]), *floats)
             else:
-                _stack(group.op.derivative(arrays, g, out, *args), stacked)
+                for cols in blocks:
+                    _stack(group.op.derivative(arrays, g[:, cols], out[:, cols], *args[..., cols]), stacked[:, cols])
             _scatter(grads[:, :1] if group.uniform else grads, group.scatter, stacked)
 
 
@@ -108,11 +118,35 @@ def parameter_gradients(plan: Plan, work: Workspace) -> list[float]:
     return wide + narrow
 
 
-def _matmul_backward(group: Matmul, values: np.ndarray, grads: np.ndarray) -> None:
-    g, x = grads[group.start : group.stop], values[group.shared]
-    weights = values[group.weights, 0].reshape(group.shape)
-    _scatter(grads, group.shared_scatter, weights.T @ g)
+def _matmul_backward(group: Matmul, values: np.ndarray, grads: np.ndarray, x: np.ndarray, dx: np.ndarray) -> None:
+    g = grads[group.start : group.stop]
+    x = values[group.shared] if isinstance(group.shared, slice) else x  # X, as the forward left it
+    _scatter(grads, group.shared_scatter, np.matmul(_weights(group, values).T, g, out=dx))
     _scatter(grads[:, :1], group.weight_scatter, (g @ x.T).reshape(-1, 1))
+
+
+def _weights(group: Matmul, values: np.ndarray) -> np.ndarray:
+    # Contiguous: numpy hands a strided view (a column of `values`) to its own loops, not to BLAS.
+    return np.ascontiguousarray(values[group.weights, 0]).reshape(group.shape)
+
+
+def _shared(group: Matmul, values: np.ndarray, buffer: np.ndarray) -> np.ndarray:
+    """X: a view of `values` where its rows are consecutive, else gathered into `buffer`."""
+    if isinstance(group.shared, slice):
+        return values[group.shared]
+    return values.take(group.shared, axis=0, out=buffer)
+
+
+_data = operator.attrgetter("data")
+_BLOCK = 16384  # numbers per array at a time: the size where numpy's temporaries stop costing fresh pages
+
+
+def _column_blocks(size: int, batch: int) -> list[slice]:
+    """Columns in blocks of about `_BLOCK` numbers for a group of `size` rows. An op's formula
+    makes a temporary array per step (`g * (1 - out) * (1 + out)`); one the size of the whole
+    group comes from fresh pages of the system each time, which costs more than the arithmetic."""
+    width = max(1, _BLOCK // size)
+    return [slice(a, a + width) for a in range(0, batch, width)]
 
 
 def _in_first_failing_row(op: Op, args: np.ndarray) -> ValueError | None:
