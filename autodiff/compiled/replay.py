@@ -93,7 +93,8 @@ def backward(plan: Plan, work: Workspace, seed: float) -> None:
     for r in plan.output_rows:
         grads[r] += seed
     with np.errstate(all="ignore"):
-        for group, args, stacked, blocks in zip(*map(reversed, (plan.groups, work.args, work.stacked, work.blocks))):
+        every = list(zip(plan.groups, work.args, work.stacked, work.blocks))
+        for group, args, stacked, blocks in reversed(every):
             if isinstance(group, Matmul):
                 _matmul_backward(group, values, grads, args, stacked)
                 continue
