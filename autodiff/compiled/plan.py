@@ -27,6 +27,11 @@ class Elementwise(NamedTuple):
     computed once, in column 0, and its rows are then filled across the batch. A uniform
     group of one node runs on Python floats (`ops.scalar`, as eager mode): for a single
     number that is faster than numpy, whose every call costs as much as a thousand additions.
+
+    >>> from autodiff.compiled.trace import trace
+    >>> (group,) = make_plan(trace(lambda x, y: x * y, n_inputs=2)).groups
+    >>> group.op.name, group.parents.tolist(), group.on_floats
+    ('*', [[0], [1]], False)
     """
 
     op: Op
@@ -38,6 +43,14 @@ class Elementwise(NamedTuple):
 
     @property
     def on_floats(self) -> bool:
+        """One node that depends on no input: computed on Python floats.
+
+        >>> from autodiff import Value
+        >>> from autodiff.compiled.trace import trace
+        >>> w = Value(2.0)
+        >>> [g.on_floats for g in make_plan(trace(lambda x: x * (w * w), n_inputs=1)).groups]
+        [True, False]
+        """
         return self.uniform and self.stop - self.start == 1
 
 
@@ -48,6 +61,13 @@ class Matmul(NamedTuple):
 
     W is read from column 0 (it is the same for every example); it is `weights` reshaped
     to `shape` (nodes, k).
+
+    >>> import autodiff
+    >>> from autodiff.compiled.trace import trace
+    >>> w = [autodiff.Value(v) for v in (1.0, 2.0, 3.0, 4.0)]
+    >>> (group,) = make_plan(trace(lambda x, y: [autodiff.dot(w[:2], [x, y]), autodiff.dot(w[2:], [x, y])], 2)).groups
+    >>> group.shape, group.shared
+    ((2, 2), slice(0, 2, None))
     """
 
     start: int
@@ -63,7 +83,13 @@ Group = Elementwise | Matmul
 
 
 class Plan(NamedTuple):
-    """Where every node lives and in what order the groups run."""
+    """Where every node lives and in what order the groups run.
+
+    >>> from autodiff.compiled.trace import trace
+    >>> plan = make_plan(trace(lambda x: x * 2.0 + 1.0, n_inputs=1))
+    >>> plan.n_rows, plan.constants.tolist(), plan.output_rows
+    (5, [2.0, 1.0], [4])
+    """
 
     n_inputs: int
     parameters: list[Value]  # leaves with requires_grad, rows n_inputs onwards

@@ -21,7 +21,14 @@ from .plan import Matmul, Plan
 
 class Workspace(NamedTuple):
     """Arrays for one batch size, kept from call to call: allocating them anew for each call
-    costs more than the arithmetic (the system hands out fresh zeroed pages for large arrays)."""
+    costs more than the arithmetic (the system hands out fresh zeroed pages for large arrays).
+
+    >>> from autodiff.compiled.plan import make_plan
+    >>> from autodiff.compiled.trace import trace
+    >>> work = workspace(make_plan(trace(lambda x: x.tanh(), n_inputs=1)), batch=4)
+    >>> work.values.shape, work.args[0].shape, work.blocks[0]
+    ((2, 4), (1, 1, 4), [slice(0, 16384, None)])
+    """
 
     values: np.ndarray  # (rows, batch): every node's value for every example
     grads: np.ndarray  # (rows, batch): the gradient of the output with respect to each
@@ -55,7 +62,16 @@ def workspace(plan: Plan, batch: int) -> Workspace:
 
 
 def forward(plan: Plan, work: Workspace, x: np.ndarray) -> None:
-    """Every node's value for the inputs `x` (batch, n_inputs), into `work.values`."""
+    """Every node's value for the inputs `x` (batch, n_inputs), into `work.values`.
+
+    >>> from autodiff.compiled.plan import make_plan
+    >>> from autodiff.compiled.trace import trace
+    >>> plan = make_plan(trace(lambda x: x * x, n_inputs=1))
+    >>> work = workspace(plan, batch=2)
+    >>> forward(plan, work, np.array([[2.0], [3.0]]))
+    >>> work.values[plan.output_rows].tolist()
+    [[4.0, 9.0]]
+    """
     values, n_in, n_wide, n_params = work.values, plan.n_inputs, plan.n_wide, len(plan.parameters)
     values[:n_in] = x.T
     # Parameters are read now, so updates since the trace are seen.
@@ -84,7 +100,17 @@ def forward(plan: Plan, work: Workspace, x: np.ndarray) -> None:
 
 
 def backward(plan: Plan, work: Workspace, seed: float) -> None:
-    """The gradient of the outputs (each weighted by `seed`) into `work.grads`, group after group."""
+    """The gradient of the outputs (each weighted by `seed`) into `work.grads`, group after group.
+
+    >>> from autodiff.compiled.plan import make_plan
+    >>> from autodiff.compiled.trace import trace
+    >>> plan = make_plan(trace(lambda x: x * x, n_inputs=1))
+    >>> work = workspace(plan, batch=2)
+    >>> forward(plan, work, np.array([[2.0], [3.0]]))
+    >>> backward(plan, work, seed=1.0)
+    >>> work.grads[0].tolist()   # d(x * x)/dx = 2x
+    [4.0, 6.0]
+    """
     values, grads = work.values, work.grads
     n_in, n_wide, n_params = plan.n_inputs, plan.n_wide, len(plan.parameters)
     grads[: n_in + n_wide] = 0.0
@@ -112,7 +138,19 @@ def backward(plan: Plan, work: Workspace, seed: float) -> None:
 
 def parameter_gradients(plan: Plan, work: Workspace) -> list[float]:
     """Each parameter's gradient, summed over the batch: a wide row's sum (per example from the
-    batch groups, in column 0 from the others), a narrow row's column 0."""
+    batch groups, in column 0 from the others), a narrow row's column 0.
+
+    >>> from autodiff import Value
+    >>> from autodiff.compiled.plan import make_plan
+    >>> from autodiff.compiled.trace import trace
+    >>> w = Value(3.0)
+    >>> plan = make_plan(trace(lambda x: w * x, n_inputs=1))
+    >>> work = workspace(plan, batch=2)
+    >>> forward(plan, work, np.array([[2.0], [5.0]]))
+    >>> backward(plan, work, seed=1.0)
+    >>> parameter_gradients(plan, work)   # d/dw, summed over the batch: 2 + 5
+    [7.0]
+    """
     n_in, n_wide, n_params = plan.n_inputs, plan.n_wide, len(plan.parameters)
     wide: list[float] = work.grads[n_in : n_in + n_wide].sum(axis=1).tolist()
     narrow: list[float] = work.grads[n_in + n_wide : n_in + n_params, 0].tolist()

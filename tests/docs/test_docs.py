@@ -22,7 +22,7 @@ def _modules():
     """Each package and every public module in it."""
     for package in (autodiff, nn):
         yield package
-        for info in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
+        for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
             if not info.name.rpartition(".")[2].startswith("_"):
                 yield importlib.import_module(info.name)
 
