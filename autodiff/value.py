@@ -112,25 +112,25 @@ class Value:
 
     # Arithmetic with a Value or a number on either side; anything else is a TypeError naming the op.
     def __add__(self, other: Any) -> Value:
-        return _binary(ops.ADD, self, other)
+        return apply(ops.ADD, self, other) if type(other) is Value else _binary(ops.ADD, self, other)
 
     def __radd__(self, other: Any) -> Value:
         return apply(ops.ADD, other, self)
 
     def __sub__(self, other: Any) -> Value:
-        return _binary(ops.SUB, self, other)
+        return apply(ops.SUB, self, other) if type(other) is Value else _binary(ops.SUB, self, other)
 
     def __rsub__(self, other: Any) -> Value:
         return apply(ops.SUB, other, self)
 
     def __mul__(self, other: Any) -> Value:
-        return _binary(ops.MUL, self, other)
+        return apply(ops.MUL, self, other) if type(other) is Value else _binary(ops.MUL, self, other)
 
     def __rmul__(self, other: Any) -> Value:
         return apply(ops.MUL, other, self)
 
     def __truediv__(self, other: Any) -> Value:
-        return _binary(ops.DIV, self, other)
+        return apply(ops.DIV, self, other) if type(other) is Value else _binary(ops.DIV, self, other)
 
     def __rtruediv__(self, other: Any) -> Value:
         return apply(ops.DIV, other, self)
@@ -252,18 +252,33 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
                 return _forward(op, *inputs)  # type: ignore[return-value]
             parents = tuple([x if isinstance(x, Value) else constant(x, op) for x in inputs])
             break
-    data = op.forward(floats, *[p.data for p in parents])
-    out = _node(data if type(data) is float else _to_float(data, op.name), False)
-    if grad_mode.enabled:
-        for p in parents:
-            if p.requires_grad:
-                out.requires_grad = True
-                out._grad_fn = op
-                out.parents = parents
-                break
+    # Spelled out for one and two inputs: a call with *args costs as much as the op itself.
+    if len(parents) == 2:
+        a, b = parents
+        data = op.forward(floats, a.data, b.data)
+        records = a.requires_grad or b.requires_grad
+    elif len(parents) == 1:
+        data = op.forward(floats, parents[0].data)
+        records = parents[0].requires_grad
+    else:
+        data = op.forward(floats, *[p.data for p in parents])
+        records = any(p.requires_grad for p in parents)
+    # The node, made without Value.__init__ (its checks are for users), and the op and parents
+    # kept if an input requires grad, in grad mode.
+    out = _new(Value)
+    out.data = data if type(data) is float else _to_float(data, op.name)
+    out.grad = 0.0
+    out.label = ""
+    if records and grad_mode.enabled:
+        out.requires_grad, out._grad_fn, out.parents = True, op, parents
+    else:
+        out.requires_grad, out._grad_fn, out.parents = False, None, ()
     if anomaly_mode.enabled:
         check_forward(op.name, parents, out)
     return out
+
+
+_new = object.__new__
 
 
 def _node(data: float, requires_grad: bool) -> Value:
