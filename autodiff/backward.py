@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from . import ops
+from . import hooks, ops
 from .anomaly import anomaly_mode, check_backward
 from .grad_mode import enable_grad
 from .value import Value, _data, _is_number, _to_float, constant
@@ -67,13 +67,15 @@ def _interior_order(root: Value) -> list[Value]:
     return order
 
 
-def _sweep(order: list[Value], create_graph: bool) -> None:
+def _sweep(order: list[Value], create_graph: bool, nodes: Iterable[Value] | None = None) -> None:
     """Push each node's `.grad` into its parents' `.grad`, every node before its parents.
 
     Nodes that are to receive a gradient start at None (meaning zero, without a `0 +` node).
     """
+    if nodes is None and hooks.active():  # one look per sweep: hooks.sweep passes the nodes back
+        return hooks.sweep(order, create_graph, _sweep)
     check = anomaly_mode.enabled
-    for node in reversed(order):
+    for node in reversed(order) if nodes is None else nodes:
         op = node._grad_fn
         if op is None:
             continue
@@ -110,6 +112,7 @@ def backward(root: Value, gradient: float | Value = 1.0, create_graph: bool = Fa
         for node in order:
             node.grad = None
         with enable_grad() if create_graph else contextlib.nullcontext():
+            seed = seed if root.parents else hooks.run(root, seed, create_graph)  # a leaf root: no sweep
             root.grad = seed if root.grad is None else root.grad + seed
             _sweep(order, create_graph)
     except BaseException:
@@ -145,6 +148,7 @@ def grad(output: Value, inputs: Iterable[Value] | Value, create_graph: bool = Fa
         for node in order:
             node.grad = None
         output.grad = constant(1.0) if create_graph else 1.0
+        output.grad = output.grad if output.parents else hooks.run(output, output.grad, create_graph)
         with enable_grad() if create_graph else contextlib.nullcontext():
             _sweep(order, create_graph)
         reached = set(order)
