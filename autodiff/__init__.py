@@ -10,6 +10,7 @@
 
 from .anomaly import detect_anomaly
 from .backward import backward, grad, topological_order
+from .checkpoint import checkpoint
 from .compiled import CompiledGraph
 from .compiled import compile as compile  # noqa: A004 - autodiff.compile, as torch.compile
 from .draw import DotNotFoundError, draw_dot, save_graph
@@ -31,6 +32,7 @@ __all__ = [
     "Value",
     "apply",
     "backward",
+    "checkpoint",
     "constant",
     "detect_anomaly",
     "dot",

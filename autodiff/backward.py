@@ -67,13 +67,16 @@ def _interior_order(root: Value) -> list[Value]:
     return order
 
 
-def _sweep(order: list[Value], create_graph: bool, nodes: Iterable[Value] | None = None) -> None:
+def _sweep(
+    order: list[Value], create_graph: bool, towards: Iterable[Value] = (), nodes: Iterable[Value] | None = None
+) -> None:
     """Push each node's `.grad` into its parents' `.grad`, every node before its parents.
 
     Nodes that are to receive a gradient start at None (meaning zero, without a `0 +` node).
+    Hooks run where some Value has one (only on the way to `towards`, grad()'s inputs, if given).
     """
     if nodes is None and hooks.active():  # one look per sweep: hooks.sweep passes the nodes back
-        return hooks.sweep(order, create_graph, _sweep)
+        return hooks.sweep(order, create_graph, towards, _sweep)
     check = anomaly_mode.enabled
     for node in reversed(order) if nodes is None else nodes:
         op = node._grad_fn
@@ -150,7 +153,7 @@ def grad(output: Value, inputs: Iterable[Value] | Value, create_graph: bool = Fa
         output.grad = constant(1.0) if create_graph else 1.0
         output.grad = output.grad if output.parents else hooks.run(output, output.grad, create_graph)
         with enable_grad() if create_graph else contextlib.nullcontext():
-            _sweep(order, create_graph)
+            _sweep(order, create_graph, towards=inputs)
         reached = set(order)
         zero = constant(0.0) if create_graph else 0.0
         return [_as_grad(x.grad, create_graph) if x in reached and x.grad is not None else zero for x in inputs]

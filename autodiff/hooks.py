@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from typing import Any
 
 from .value import Value, _is_number, constant
@@ -113,19 +113,21 @@ def run(value: Value, grad: Any, create_graph: bool) -> Any:
     return grad
 
 
-def sweep(order: list[Value], create_graph: bool, push: Callable[..., None]) -> None:
-    """`push(order, create_graph, nodes)` (backward's sweep) with the hooks run on its way.
+def sweep(order: list[Value], create_graph: bool, towards: Iterable[Value], push: Callable[..., None]) -> None:
+    """`push(order, create_graph, (), nodes)` (backward's sweep) with the hooks run on its way.
 
     Each hooked leaf's `.grad` is set aside, so that the pass collects its new gradient alone;
     then the hooks see it and the result is added to what was set aside. If the pass fails, the
-    leaves get back what they had: no None is left in a `.grad`.
+    leaves get back what they had: no None is left in a `.grad`. With `towards` (grad()'s
+    inputs), only the nodes on a path to them run hooks: as PyTorch, which computes no other.
     """
-    aside = [(leaf, leaf.grad) for leaf in list(_registry) if leaf._grad_fn is None]
+    wanted = _on_the_way(order, towards)
+    aside = [(leaf, leaf.grad) for leaf in list(_registry) if leaf._grad_fn is None and leaf in wanted]
     done = 0
     try:
         for leaf, _ in aside:
             leaf.grad = None
-        push(order, create_graph, _hooked(order, create_graph))
+        push(order, create_graph, (), _hooked(order, create_graph, wanted))
         for leaf, old in aside:
             new = leaf.grad
             if new is None:  # not reached by this pass
@@ -140,11 +142,27 @@ def sweep(order: list[Value], create_graph: bool, push: Callable[..., None]) -> 
         raise
 
 
-def _hooked(order: list[Value], create_graph: bool) -> Iterator[Value]:
+def _on_the_way(order: list[Value], towards: Iterable[Value]) -> Container[Value]:
+    """The nodes of `order` from which one of `towards` can be reached (all, without `towards`)."""
+    wanted = set(towards)
+    if not wanted:
+        return _Everything()
+    for node in order:  # parents first
+        if any(p in wanted for p in node.parents):
+            wanted.add(node)
+    return wanted
+
+
+class _Everything:
+    def __contains__(self, value: object) -> bool:
+        return True
+
+
+def _hooked(order: list[Value], create_graph: bool, wanted: Container[Value]) -> Iterator[Value]:
     """The nodes of `order` for the sweep (last first), each interior node's complete gradient
     passed through its hooks just before the sweep pushes it on to the node's parents."""
     for node in reversed(order):
-        if node._grad_fn is not None and node.grad is not None and node in _registry:
+        if node._grad_fn is not None and node.grad is not None and node in _registry and node in wanted:
             node.grad = run(node, node.grad, create_graph)
         yield node
 
