@@ -10,10 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 from . import hooks
-from .backward import grad
+from .backward import grad, topological_order
 from .grad_mode import enable_grad, grad_mode, no_grad
 from .ops import Op
-from .value import Value, _node, constant
+from .value import Value, _node, apply, constant
 
 
 def checkpoint(fn: Callable[..., Any], *args: Any, preserve_rng_state: bool = True) -> Any:
@@ -102,21 +102,19 @@ class _Rerun:
             return self.call.rerun(tuple([Value(x) for x in inputs[: self.call.n_values]]))[self.index].data
 
     def __call__(self, m: Any, g: Any, out: Any, *inputs: Any) -> tuple[Any, ...]:
-        n = self.call.n_values
-        if isinstance(out, Value):  # create_graph=True: rebuilt on the parents themselves
-            with hooks.paused():
-                rebuilt = self.call.rerun(inputs[:n])[self.index]
-                wanted = [x for x in inputs if x.requires_grad]
-                partials = iter(grad(rebuilt, wanted, create_graph=True) if rebuilt.requires_grad else [])
-            return tuple([g * next(partials, 0.0) if x.requires_grad else 0.0 * g for x in inputs])
-        # First order: fresh leaves for the arguments; the gradient g enters the rebuilt graph at
-        # its output, so that it flows through the same products as in the plain computation.
-        leaves = [Value(x) for x in inputs[:n]]
+        # Fresh leaves for the arguments, so that the partial derivatives stop there.
+        n, create_graph = self.call.n_values, isinstance(out, Value)
+        leaves = [Value(x.data if create_graph else x) for x in inputs[:n]]
         with hooks.paused():
             rebuilt = self.call.rerun(tuple(leaves))[self.index]
             if not rebuilt.requires_grad:
-                return (0.0,) * len(inputs)
-            return tuple(grad(constant(g) * rebuilt, leaves + self.call.captured))
+                return (0.0 * g,) * len(inputs)
+            if not create_graph:  # g enters at the output: the same products as the plain computation's
+                return tuple(grad(constant(g) * rebuilt, leaves + self.call.captured))
+            partials = grad(rebuilt, leaves + self.call.captured, create_graph=True)
+            # Functions of the fresh leaves: made again on the arguments, to be differentiated further.
+            partials = _substituted(partials, dict(zip(leaves, inputs[:n])))
+        return tuple([g * d for d in partials])
 
 
 def _recorded(data: float, call: _Call, index: int, parents: tuple[Value, ...]) -> Value:
@@ -125,6 +123,19 @@ def _recorded(data: float, call: _Call, index: int, parents: tuple[Value, ...]) 
     node._grad_fn = Op("checkpoint", rerun.forward, rerun)
     node.parents = parents
     return node
+
+
+def _substituted(values: list[Any], replacing: dict[Value, Value]) -> list[Any]:
+    """The graph of `values` made again with each Value of `replacing` in place of its key."""
+    made: dict[Value, Value] = dict(replacing)
+    for v in values:
+        if isinstance(v, Value):
+            for node in topological_order(v):
+                if node not in made:
+                    parents = [made.get(p, p) for p in node.parents]
+                    changed = node._grad_fn is not None and any(a is not b for a, b in zip(parents, node.parents))
+                    made[node] = apply(node._grad_fn, *parents) if changed else node  # type: ignore[arg-type]
+    return [made.get(v, v) if isinstance(v, Value) else v for v in values]
 
 
 def _outputs(fn: Callable[..., Any], result: Any) -> tuple[Value, ...]:
