@@ -5,6 +5,7 @@ is dropped after the forward and rebuilt, one call at a time, when backward reac
 
 from __future__ import annotations
 
+import array
 import random
 from collections.abc import Callable
 from typing import Any
@@ -46,7 +47,7 @@ def checkpoint(fn: Callable[..., Any], *args: Any, preserve_rng_state: bool = Tr
     """
     if not callable(fn):
         raise TypeError(f"checkpoint: fn must be callable, got {type(fn).__name__} ({fn!r})")
-    state = random.getstate() if preserve_rng_state else None
+    state = _rng_state() if preserve_rng_state else None
     result = fn(*args)
     outputs = _outputs(fn, result)
     if not grad_mode.enabled:
@@ -59,6 +60,12 @@ def checkpoint(fn: Callable[..., Any], *args: Any, preserve_rng_state: bool = Tr
     call = _Call(fn, args, captured, state)
     nodes = [_recorded(out.data, call, i, parents) for i, out in enumerate(outputs)]
     return nodes[0] if isinstance(result, Value) else tuple(nodes)
+
+
+def _rng_state() -> tuple[Any, array.array[int], Any]:
+    """`random.getstate()` in 2.5 KB (624 32-bit words): as a tuple of Python ints it takes 22 KB."""
+    version, words, gauss = random.getstate()
+    return version, array.array("I", words), gauss
 
 
 class _Call:
@@ -77,7 +84,8 @@ class _Call:
         args = [next(given) if isinstance(a, Value) else a for a in self.args]
         outer = random.getstate() if self.rng_state is not None else None
         if self.rng_state is not None:
-            random.setstate(self.rng_state)
+            version, words, gauss = self.rng_state
+            random.setstate((version, tuple(words), gauss))
         try:
             with enable_grad():
                 return _outputs(self.fn, self.fn(*args))

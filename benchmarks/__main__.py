@@ -21,6 +21,7 @@ from typing import Any
 from . import moons, worker
 from .graphs import wide_nodes
 from .measure import machine, median_of
+from .recurrence import checkpoint
 from .report import Section, Target, per_node, ratio, seconds
 
 RESULTS = Path(__file__).with_name("results.md")
@@ -39,6 +40,7 @@ class Sizes:
     wide_memory: int
     ops: int
     repeats: int
+    recurrence: tuple[int, int] = (10**6, 1000)  # checkpoint: steps, segments
 
 
 FULL = Sizes(
@@ -64,6 +66,7 @@ QUICK = Sizes(
     wide_memory=50,
     ops=50,
     repeats=1,
+    recurrence=(200, 10),
 )
 
 
@@ -297,7 +300,7 @@ def ops(sizes: Sizes, measure: Measure) -> Section:
     )
 
 
-TABLES = [moons_step, moons_train, chain, wide, ops]
+TABLES = [moons_step, moons_train, chain, wide, ops, checkpoint]
 
 
 def in_fresh_process(job: dict[str, Any]) -> list[dict[str, Any]]:
@@ -338,10 +341,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one run each: only checks that it runs")
     parser.add_argument("--in-process", action="store_true", help="run the jobs in this process (for tests)")
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"markdown file to write (default {RESULTS})")
+    parser.add_argument("--only", choices=[t.__name__ for t in TABLES], help="this table alone")
     args = parser.parse_args(argv)
     measure = measuring(worker.run if args.in_process else in_fresh_process)
     sections = [header()]
-    for table in TABLES:
+    for table in [t for t in TABLES if args.only in (None, t.__name__)]:
         print(f"{table.__name__}:", file=sys.stderr, flush=True)
         section = table(QUICK if args.quick else FULL, measure).markdown()
         print("\n" + section + "\n", flush=True)

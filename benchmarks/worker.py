@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Any
 
-from . import graphs, moons
+from . import graphs, moons, recurrence
 from .engines import leaf_maker
 from .measure import garbage_collector, peak_bytes, timed_runs
 
@@ -87,6 +87,18 @@ def moons_train(engine: str, steps: int = 100, n: int = 100) -> Runs:
     return [{"seconds": seconds, "loss": loss, "accuracy": moons.accuracy(scores(), y)}]
 
 
+def recurrence_time(steps: int, segments: int, checkpointed: bool, repeats: int) -> Runs:
+    return timed_runs(
+        lambda: recurrence.run(steps, segments, checkpointed),
+        repeats,
+        warmup=lambda: recurrence.run(max(segments, steps // 10), segments, checkpointed),
+    )
+
+
+def recurrence_memory(steps: int, segments: int, checkpointed: bool) -> Runs:
+    return [{"peak_bytes": peak_bytes(lambda: recurrence.run(steps, segments, checkpointed))}]
+
+
 WORKLOADS = {
     "chain": chain,
     "wide": wide,
@@ -94,6 +106,8 @@ WORKLOADS = {
     "ops": ops,
     "moons_step": moons_step,
     "moons_train": moons_train,
+    "recurrence": recurrence_time,
+    "recurrence_memory": recurrence_memory,
 }
 
 
