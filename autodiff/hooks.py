@@ -59,7 +59,7 @@ class RemovableHandle:
         """
         value = self._value()
         hooks = _registry.get(value) if value is not None else None
-        if hooks is not None:
+        if value is not None and hooks is not None:
             hooks.pop(self._id, None)
             if not hooks:
                 del _registry[value]  # an empty registry is what keeps hook-free sweeps free
@@ -175,4 +175,6 @@ def _checked(result: Any, hook: Hook, create_graph: bool) -> Any:
     allowed = "None, a number or a Value (under create_graph=True)" if create_graph else "None or a number"
     hint = "" if create_graph or not isinstance(result, Value) else ": gradients are numbers unless create_graph=True"
     name = getattr(hook, "__qualname__", repr(hook))
-    raise TypeError(f"register_hook: the hook {name} returned {type(result).__name__} ({result!r}); expected {allowed}{hint}")
+    raise TypeError(
+        f"register_hook: the hook {name} returned {type(result).__name__} ({result!r}); expected {allowed}{hint}"
+    )

@@ -102,10 +102,10 @@ def test_grad_runs_the_hooks_on_the_way_to_its_inputs_only_as_torch(x0, y0):
 def test_grad_gives_an_interior_input_its_gradient_after_its_hooks_also_beside_other_inputs():
     # torch.autograd.grad(out, [k, y]) returns k's gradient before k's hooks (while the hooked one flows
     # on to y), and after them for grad(out, [k]); here both give the hooked one.
-    x, y, h, k, out = build("ours", 0.7, -1.3, [])
+    _, y, _, k, out = build("ours", 0.7, -1.3, [])
     (alone,) = grad(out, [k])
     both = grad(out, [k, y])
-    t_x, t_y, t_h, t_k, t_out = build("torch", 0.7, -1.3, [])
+    _, t_y, _, t_k, t_out = build("torch", 0.7, -1.3, [])
     t_both = torch.autograd.grad(t_out, [t_k, t_y])
     assert both[0] == alone == 2.4 and t_both[0].item() == 1.7
     assert close(both[1], t_both[1].item(), 1e-14)
