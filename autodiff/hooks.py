@@ -90,13 +90,25 @@ def register_hook(value: Value, hook: Hook) -> RemovableHandle:
 
 
 def active() -> bool:
-    """Whether a sweep must look for hooks: some Value has one, and no re-run is going on."""
+    """Whether a sweep must look for hooks: some Value has one, and no re-run is going on.
+
+    >>> x = Value(1.0)
+    >>> with x.register_hook(print):
+    ...     active()
+    True
+    """
     return bool(_registry) and not _state.paused
 
 
 @contextlib.contextmanager
 def paused() -> Iterator[None]:
-    """No hook runs inside (a checkpoint's re-run: the outer pass runs the hooks of its inputs)."""
+    """No hook runs inside (a checkpoint's re-run: the outer pass runs the hooks of its inputs).
+
+    >>> x = Value(1.0)
+    >>> with x.register_hook(print), paused():
+    ...     active()
+    False
+    """
     previous, _state.paused = _state.paused, True
     try:
         yield
@@ -105,7 +117,13 @@ def paused() -> Iterator[None]:
 
 
 def run(value: Value, grad: Any, create_graph: bool) -> Any:
-    """`grad` passed through `value`'s hooks, in the order they were registered."""
+    """`grad` passed through `value`'s hooks, in the order they were registered.
+
+    >>> x = Value(1.0)
+    >>> _ = x.register_hook(lambda g: g * 2), x.register_hook(lambda g: g + 1)
+    >>> run(x, 3.0, create_graph=False)
+    7.0
+    """
     for hook in list(_registry.get(value, {}).values()):  # a copy: a hook may remove itself
         result = hook(constant(grad) if create_graph and not isinstance(grad, Value) else grad)
         if result is not None:
@@ -120,6 +138,15 @@ def sweep(order: list[Value], create_graph: bool, towards: Iterable[Value], push
     then the hooks see it and the result is added to what was set aside. If the pass fails, the
     leaves get back what they had: no None is left in a `.grad`. With `towards` (grad()'s
     inputs), only the nodes on a path to them run hooks: as PyTorch, which computes no other.
+
+    >>> from autodiff.backward import _sweep
+    >>> x = Value(2.0)
+    >>> y = x * x
+    >>> _ = x.register_hook(lambda g: g * 10)
+    >>> y.grad = 1.0
+    >>> sweep([y], False, (), _sweep)
+    >>> x.grad   # 0.0 before, plus ten times 4.0
+    40.0
     """
     wanted = _on_the_way(order, towards)
     aside = [(leaf, leaf.grad) for leaf in list(_registry) if leaf._grad_fn is None and leaf in wanted]
