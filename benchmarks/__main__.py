@@ -340,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one run each: only checks that it runs")
     parser.add_argument("--in-process", action="store_true", help="run the jobs in this process (for tests)")
-    parser.add_argument("--output", type=Path, default=RESULTS, help=f"markdown file to write (default {RESULTS})")
+    parser.add_argument("--output", type=Path, help=f"markdown file to write (default {RESULTS}; none with --only)")
     parser.add_argument("--only", choices=[t.__name__ for t in TABLES], help="this table alone")
     args = parser.parse_args(argv)
     measure = measuring(worker.run if args.in_process else in_fresh_process)
@@ -350,8 +350,10 @@ def main(argv: list[str] | None = None) -> int:
         section = table(QUICK if args.quick else FULL, measure).markdown()
         print("\n" + section + "\n", flush=True)
         sections.append(section)
-    args.output.write_text("\n\n".join(sections) + "\n")
-    print(f"Written to {args.output}")
+    output = args.output or (None if args.only else RESULTS)  # one table alone keeps the full run's file
+    if output is not None:
+        output.write_text("\n\n".join(sections) + "\n")
+        print(f"Written to {output}")
     return 0
 
 
