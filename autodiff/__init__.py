@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from . import func as func  # autodiff.func: grad, jvp, jacrev, jacfwd, hessian..., as torch.func
 from .anomaly import detect_anomaly
 from .backward import backward, grad, topological_order
+from .checkpoint import checkpoint
 from .grad_mode import enable_grad, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .ops import Op, dot, logsumexp, power
@@ -70,6 +71,7 @@ __all__ = [
     "Value",
     "apply",
     "backward",
+    "checkpoint",
     "constant",
     "detect_anomaly",
     "dot",

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import numbers
 import sys
-from typing import Any, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from . import ops
 from .anomaly import anomaly_mode, check_forward
 from .grad_mode import grad_mode
 from .worlds import floats
+
+if TYPE_CHECKING:
+    from .hooks import RemovableHandle
 
 
 class Value:
@@ -100,6 +104,22 @@ class Value:
         from .backward import backward
 
         backward(self, gradient, create_graph)
+
+    def register_hook(self, hook: Callable[[Any], Any]) -> RemovableHandle:
+        """Call `hook(grad)` once this Value's gradient is complete in each backward pass, before
+        it flows on to its parents, as `torch.Tensor.register_hook`; a returned number (a Value
+        under `create_graph=True`) replaces the gradient. `.remove()` on the handle undoes it.
+
+        >>> x = Value(3.0)
+        >>> y = x * x
+        >>> handle = y.register_hook(lambda g: g * 0.5)
+        >>> y.backward()
+        >>> y.grad, x.grad
+        (0.5, 3.0)
+        """
+        from .hooks import register_hook
+
+        return register_hook(self, hook)
 
     def detach(self) -> Value:
         """A new leaf with the same data, outside any graph (it asks for no gradient).

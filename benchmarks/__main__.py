@@ -23,6 +23,7 @@ from . import mlp_wide as mlp_wide_models
 from . import modes as modes_table
 from .graphs import wide_nodes
 from .measure import machine, median_of
+from .recurrence import checkpoint
 from .report import Section, Target, per_node, ratio, seconds
 
 RESULTS = Path(__file__).with_name("results.md")
@@ -43,6 +44,7 @@ class Sizes:
     repeats: int
     modes_chain: int
     wide_points: int  # mlp_wide's data sets
+    recurrence: tuple[int, int] = (10**6, 1000)  # checkpoint: steps, segments
 
 
 FULL = Sizes(
@@ -72,6 +74,7 @@ QUICK = Sizes(
     repeats=1,
     modes_chain=100,
     wide_points=20,
+    recurrence=(200, 10),
 )
 
 
@@ -390,7 +393,7 @@ def mlp_wide(sizes: Sizes, measure: Measure) -> Section:
     )
 
 
-TABLES = [moons_step, moons_train, mlp_wide, chain, wide, ops, modes]
+TABLES = [moons_step, moons_train, mlp_wide, chain, wide, ops, modes, checkpoint]
 
 
 def in_fresh_process(job: dict[str, Any]) -> list[dict[str, Any]]:
@@ -430,21 +433,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one run each: only checks that it runs")
     parser.add_argument("--in-process", action="store_true", help="run the jobs in this process (for tests)")
-    parser.add_argument("--output", type=Path, default=RESULTS, help=f"markdown file to write (default {RESULTS})")
+    parser.add_argument("--output", type=Path, help=f"markdown file to write (default {RESULTS}; none with --only)")
+    parser.add_argument("--only", choices=[t.__name__ for t in TABLES], help="this table alone")
     args = parser.parse_args(argv)
     measure = measuring(worker.run if args.in_process else in_fresh_process)
     sections = [header()]
     charted: list[Section] = []
-    for table in TABLES:
+    for table in [t for t in TABLES if args.only in (None, t.__name__)]:
         print(f"{table.__name__}:", file=sys.stderr, flush=True)
         done = table(QUICK if args.quick else FULL, measure)
         print("\n" + done.markdown() + "\n", flush=True)
         sections.append(done.markdown())
         charted += [done] if done.chart else []
-    args.output.write_text("\n\n".join(sections) + "\n")
-    print(f"Written to {args.output}")
-    chart.draw(charted, args.output.with_suffix(".png"))
-    print(f"Chart in {args.output.with_suffix('.png')}")
+    output = args.output or (None if args.only else RESULTS)  # one table alone keeps the full run's file
+    if output is not None:
+        output.write_text("\n\n".join(sections) + "\n")
+        print(f"Written to {output}")
+        chart.draw(charted, output.with_suffix(".png"))
+        print(f"Chart in {output.with_suffix('.png')}")
     return 0
 
 

@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Any
 
-from . import graphs, mlp_wide, modes, moons
+from . import graphs, mlp_wide, modes, moons, recurrence
 from .engines import leaf_maker
 from .measure import garbage_collector, peak_bytes, timed_runs
 
@@ -121,6 +121,18 @@ def compile_time(model: str, repeats: int) -> Runs:
     return timed_runs(run, repeats)
 
 
+def recurrence_time(steps: int, segments: int, checkpointed: bool, repeats: int) -> Runs:
+    return timed_runs(
+        lambda: recurrence.run(steps, segments, checkpointed),
+        repeats,
+        warmup=lambda: recurrence.run(max(segments, steps // 10), segments, checkpointed),
+    )
+
+
+def recurrence_memory(steps: int, segments: int, checkpointed: bool) -> Runs:
+    return [{"peak_bytes": peak_bytes(lambda: recurrence.run(steps, segments, checkpointed))}]
+
+
 WORKLOADS = {
     "chain": chain,
     "wide": wide,
@@ -131,6 +143,8 @@ WORKLOADS = {
     "modes_memory": modes.memory,
     "mlp_wide": mlp_wide_step,
     "compile": compile_time,
+    "recurrence": recurrence_time,
+    "recurrence_memory": recurrence_memory,
 }
 
 
