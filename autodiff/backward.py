@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import ops
 from .anomaly import anomaly_mode, check_backward
 from .grad_mode import enable_grad
 from .value import Value, _data, _is_number, _to_float, constant
+
+# The root of the latest backward(), for `autodiff.explain`: a weak reference keeps no graph alive.
+latest_root: list[Callable[[], Value | None]] = [lambda: None]
+
+# Sees one step of the sweep: the node and the amounts it is about to add into its parents.
+Recorder = Callable[[Value, tuple[Any, ...]], None]
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -67,10 +74,11 @@ def _interior_order(root: Value) -> list[Value]:
     return order
 
 
-def _sweep(order: list[Value], create_graph: bool) -> None:
+def _sweep(order: list[Value], create_graph: bool, record: Recorder | None = None) -> None:
     """Push each node's `.grad` into its parents' `.grad`, every node before its parents.
 
     Nodes that are to receive a gradient start at None (meaning zero, without a `0 +` node).
+    `record(node, local)`, where given, sees each step before it is added (`autodiff.trace`).
     """
     check = anomaly_mode.enabled
     for node in reversed(order):
@@ -84,6 +92,8 @@ def _sweep(order: list[Value], create_graph: bool) -> None:
             local = op.derivative(ops.scalar, node.grad, node.data, *[p.data for p in parents])
         if check:
             check_backward(node, local)
+        if record is not None:
+            record(node, local)
         for parent, d in zip(parents, local):
             if parent.requires_grad:
                 parent.grad = d if parent.grad is None else parent.grad + d
@@ -105,6 +115,7 @@ def backward(root: Value, gradient: float | Value = 1.0, create_graph: bool = Fa
     """
     _check_output("backward", root)
     seed = _seed(gradient, create_graph)
+    latest_root[0] = weakref.ref(root)
     order = _interior_order(root)
     try:
         for node in order:
