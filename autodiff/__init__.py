@@ -17,6 +17,8 @@ from .grad_mode import enable_grad, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .ops import DivisionByZeroError, Op, dot, logsumexp, power, scalar
 from .ops import sum as sum  # noqa: A004 - autodiff.sum, as torch.sum
+from .player import draw_backward
+from .trace import explain, trace_backward
 from .value import Value, apply, constant
 
 __version__ = "0.1.0"
@@ -34,8 +36,10 @@ __all__ = [
     "constant",
     "detect_anomaly",
     "dot",
+    "draw_backward",
     "draw_dot",
     "enable_grad",
+    "explain",
     "grad",
     "gradcheck",
     "gradgradcheck",
@@ -45,4 +49,5 @@ __all__ = [
     "save_graph",
     "scalar",
     "topological_order",
+    "trace_backward",
 ]
