@@ -9,7 +9,6 @@ from PIL import Image
 
 from autodiff import Value, draw_backward, topological_order, trace_backward
 from autodiff.value import _shown
-from tests.browser import browser, page  # noqa: F401 - the fixtures
 
 GRAD = re.compile(r"^grad ?(.*)$")
 
