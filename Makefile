@@ -1,13 +1,13 @@
 # `make test`, `make demo` and `make bench` do all the set-up: a virtual environment in .venv,
-# the Python packages, and Graphviz's `dot` program where it is missing.
+# the Python packages, Graphviz's `dot` program and (for the tests) Chromium where they are missing.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo bench lint graphviz clean
+.PHONY: test demo bench lint graphviz chromium clean
 
-test: lint graphviz
+test: lint graphviz chromium
 	$(PY) -m pytest -q
 
 # Formatting, lint (ruff) and types (mypy, strict on the two packages); `make test` runs it first.
@@ -37,6 +37,18 @@ graphviz:
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
 	  else \
 	    echo "Graphviz's 'dot' program is missing: install it (Debian/Ubuntu: sudo apt-get install graphviz; macOS: brew install graphviz)" >&2; \
+	    exit 1; \
+	  fi; }
+
+# The player's browser tests drive Debian's `chromium` (never a browser download); install it when we can.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Chromium (apt-get install chromium)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The 'chromium' browser is missing (the player's tests use it): install it (Debian/Ubuntu: sudo apt-get install chromium)" >&2; \
 	    exit 1; \
 	  fi; }
 

@@ -73,7 +73,7 @@ def trace_backward(root: Value) -> list[Step]:
     """
     _check_output("trace_backward", root)
     order = topological_order(root)
-    names = {v: v.label or (f"{v.op}#{i}" if v.parents else f"{_shown(v.data)}") for i, v in enumerate(order)}
+    names = {v: _name(v, i) for i, v in enumerate(order)}
     steps: list[Step] = []
 
     def record(node: Value, amounts: tuple[Any, ...]) -> None:
@@ -104,6 +104,14 @@ def trace_backward(root: Value) -> list[Step]:
         for v, g in zip(order, saved):
             v.grad = g
     return steps
+
+
+def _name(v: Value, i: int) -> str:
+    """A Value's label, in parentheses where it is an expression (`(x1*w1).grad`); `op#i` for a
+    node without a label, its number for a constant."""
+    if not v.label:
+        return f"{v.op}#{i}" if v.parents else _shown(v.data)
+    return v.label if v.label.replace(".", "_").isidentifier() else f"({v.label})"
 
 
 def _local_name(node: Value, i: int, names: dict[Value, str]) -> str:
@@ -143,7 +151,8 @@ def explain(v: Value, root: Value | None = None) -> str:
     if not terms:
         return f"{v.label or repr(v)} gets no gradient from this root: it does not feed it, or asks for no grad"
     name = terms[-1].text.partition(".grad")[0]
-    lines = [f"{name}.grad = {_shown(terms[-1].total)}: the sum over the {len(terms)} terms for the nodes {name} feeds"]
+    count = "1 term" if len(terms) == 1 else f"{len(terms)} terms"
+    lines = [f"{name}.grad = {_shown(terms[-1].total)}: the sum over the {count} for the nodes {name} feeds"]
     lines += ["  " + p.text for p in terms]
     now = _data(v.grad)
     if isinstance(now, float) and _shown(now) != _shown(terms[-1].total):
