@@ -110,7 +110,7 @@ def _name(v: Value, i: int) -> str:
     """A Value's label, in parentheses where it is an expression (`(x1*w1).grad`); `op#i` for a
     node without a label, its number for a constant."""
     if not v.label:
-        return f"{v.op}#{i}" if v.parents else _shown(v.data)
+        return f"({v.op}#{i})" if v.parents else _shown(v.data)
     return v.label if v.label.replace(".", "_").isidentifier() else f"({v.label})"
 
 
