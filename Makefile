@@ -28,29 +28,27 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,plot,demo,lint,bench]"
 	touch $@
 
-# Rendering needs the `dot` program (Debian package `graphviz`); install it when we can.
-graphviz:
-	@command -v dot >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Graphviz (apt-get install graphviz)"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
-	  else \
-	    echo "Graphviz's 'dot' program is missing: install it (Debian/Ubuntu: sudo apt-get install graphviz; macOS: brew install graphviz)" >&2; \
-	    exit 1; \
-	  fi; }
+# $(call require,PROGRAM,PACKAGE,MESSAGE): install a missing program's Debian package when we can
+# (root and apt-get, as in CI), else stop with MESSAGE.
+define require
+@command -v $(1) >/dev/null 2>&1 || { \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+    echo "Installing $(2) (apt-get install $(2))"; \
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+  else \
+    echo "$(3)" >&2; \
+    exit 1; \
+  fi; }
+endef
 
-# The player's browser tests drive Debian's `chromium` (never a browser download); install it when we can.
+# Rendering needs the `dot` program (Debian package `graphviz`).
+graphviz:
+	$(call require,dot,graphviz,Graphviz's 'dot' program is missing: install it (Debian/Ubuntu: sudo apt-get install graphviz; macOS: brew install graphviz))
+
+# The player's browser tests drive Debian's `chromium` (never a browser download).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Chromium (apt-get install chromium)"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "The 'chromium' browser is missing (the player's tests use it): install it (Debian/Ubuntu: sudo apt-get install chromium)" >&2; \
-	    exit 1; \
-	  fi; }
+	$(call require,chromium,chromium,The 'chromium' browser is missing (the player's tests use it): install it (Debian/Ubuntu: sudo apt-get install chromium))
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

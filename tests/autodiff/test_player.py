@@ -9,25 +9,13 @@ from PIL import Image
 
 from autodiff import Value, draw_backward, topological_order, trace_backward
 from autodiff.value import _shown
+from demos.backprop import neuron
 
 GRAD = re.compile(r"^grad ?(.*)$")
 
 
 def lecture_neuron() -> Value:
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1*w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2*w2"
-    s = x1w1 + x2w2
-    s.label = "x1*w1 + x2*w2"
-    n = s + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
+    return neuron()[1]
 
 
 def shared() -> Value:
