@@ -27,7 +27,14 @@ from .value import Value, _data, _shown
 
 @dataclass(frozen=True)
 class Push:
-    """What one step adds into one parent: `added = local * grad`, and the parent's `total` after."""
+    """What one step adds into one parent: `added = local * grad`, and the parent's `total` after.
+
+    >>> from autodiff import Value
+    >>> x = Value(2.0, label="x")
+    >>> (push,) = trace_backward(x * 5.0)[0].pushes
+    >>> push.parent is x, push.local, push.added, push.total
+    (True, 5.0, 5.0, 5.0)
+    """
 
     parent: Value
     local: float

@@ -94,7 +94,12 @@ class Neuron(Module):
         self.nonlin = nonlin
 
     def forward(self, x: Sequence[Any]) -> Value:
-        # micrograd's expression, so that the sum is added in micrograd's order.
+        """relu(b + w0*x0 + w1*x1 + ...), added left to right as micrograd's expression adds it.
+
+        >>> n = Neuron(2)
+        >>> n([1.0, 2.0]).data == max(0.0, 0.0 + n.w[0].data * 1.0 + n.w[1].data * 2.0)
+        True
+        """
         act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
         return act.relu() if self.nonlin else act
 
@@ -121,6 +126,11 @@ class Layer(Module):
         self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
 
     def forward(self, x: Sequence[Any]) -> Value | list[Value]:
+        """Each neuron on `x`: a list, or the one Value of a one-neuron layer.
+
+        >>> len(Layer(2, 3)([1.0, 2.0])), type(Layer(2, 1)([1.0, 2.0])).__name__
+        (3, 'Value')
+        """
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
@@ -148,6 +158,11 @@ class MLP(Module):
         self.layers = [Layer(sz[i], sz[i + 1], nonlin=i != len(nouts) - 1) for i in range(len(nouts))]
 
     def forward(self, x: Sequence[Any]) -> Any:
+        """The layers one after another.
+
+        >>> type(MLP(2, [3, 1])([1.0, 2.0])).__name__
+        'Value'
+        """
         for layer in self.layers:
             x = layer(x)
         return x
