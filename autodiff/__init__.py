@@ -24,6 +24,8 @@ from .grad_mode import enable_grad, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .ops import Op, dot, logsumexp, power
 from .ops import sum as sum  # noqa: A004 - autodiff.sum, as torch.sum
+from .player import draw_backward
+from .trace import explain, trace_backward
 from .value import Value, apply, constant
 from .worlds import floats as scalar
 from .worlds.domain import DivisionByZeroError
@@ -75,8 +77,10 @@ __all__ = [
     "constant",
     "detect_anomaly",
     "dot",
+    "draw_backward",
     "draw_dot",
     "enable_grad",
+    "explain",
     "grad",
     "gradcheck",
     "gradgradcheck",
@@ -87,4 +91,5 @@ __all__ = [
     "scalar",
     "set_grad_enabled",
     "topological_order",
+    "trace_backward",
 ]

@@ -131,8 +131,14 @@ def run(value: Value, grad: Any, create_graph: bool) -> Any:
     return grad
 
 
-def sweep(order: list[Value], create_graph: bool, towards: Iterable[Value], push: Callable[..., None]) -> None:
-    """`push(order, create_graph, (), nodes)` (backward's sweep) with the hooks run on its way.
+def sweep(
+    order: list[Value],
+    create_graph: bool,
+    towards: Iterable[Value],
+    push: Callable[..., None],
+    record: Callable[..., None] | None = None,
+) -> None:
+    """`push(order, create_graph, (), nodes, record)` (backward's sweep) with the hooks run on its way.
 
     Each hooked leaf's `.grad` is set aside, so that the pass collects its new gradient alone;
     then the hooks see it and the result is added to what was set aside. If the pass fails, the
@@ -154,7 +160,7 @@ def sweep(order: list[Value], create_graph: bool, towards: Iterable[Value], push
     try:
         for leaf, _ in aside:
             leaf.grad = None
-        push(order, create_graph, (), _hooked(order, create_graph, wanted))
+        push(order, create_graph, (), _hooked(order, create_graph, wanted), record)
         for leaf, old in aside:
             new = leaf.grad
             if new is None:  # not reached by this pass

@@ -48,6 +48,43 @@ class Value:
         """
         return self._grad_fn.name if self._grad_fn is not None else ""
 
+    # micrograd's names, as views over the node (micrograd stores them; no closure is kept here).
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's `_prev`: the set of Values this one was made from (constants included).
+
+        >>> a = Value(2.0)
+        >>> (a * a)._prev == {a}, len((a * 3)._prev), Value(1.0)._prev
+        (True, 2, set())
+        """
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's `_op`: the op's name, "" for a leaf (also `.op`).
+
+        >>> (Value(2.0) + 1)._op, Value(2.0)._op
+        ('+', '')
+        """
+        return self.op
+
+    def _backward(self) -> None:
+        """micrograd's `_backward()`: one step of the backward sweep, for this node alone: add
+        its `.grad` times each local derivative (the op's one definition) into its parents'
+        `.grad` (constants get none). Called node by node in reverse topological order after
+        `root.grad = 1.0`, it gives what `backward()` gives; a leaf does nothing.
+
+        >>> x, w = Value(2.0), Value(-3.0)
+        >>> n = x * w
+        >>> n.grad = 0.5
+        >>> n._backward()
+        >>> x.grad, w.grad
+        (-1.5, 1.0)
+        """
+        from .backward import _sweep
+
+        _sweep([self], False)
+
     def __repr__(self) -> str:
         grad = _data(self.grad)
         shown = _shown(grad) if _is_number(grad) else repr(grad)  # whatever a user may have put there
