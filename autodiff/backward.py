@@ -8,9 +8,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import hooks, ops
+from ._numbers import _is_number, _to_float
 from .anomaly import anomaly_mode, check_backward
 from .grad_mode import enable_grad
-from .value import Value, _is_number, _to_float, constant
+from .value import Value, constant
 from .worlds import floats, values
 
 # The root of the latest backward(), for `autodiff.explain`: a weak reference keeps no graph alive.

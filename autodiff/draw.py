@@ -24,8 +24,9 @@ from typing import Any
 
 import graphviz
 
+from ._numbers import _shown
 from .backward import topological_order
-from .value import Value, _data, _shown
+from .value import Value, _data
 
 MAX_NODES = 2000
 RANKDIRS = ("LR", "RL", "TB", "BT")

@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from . import func
+from ._numbers import _to_float
 from .backward import grad
 from .tangents import Dual
-from .value import Value, _to_float
+from .value import Value
 
 
 class GradcheckError(AssertionError):

@@ -16,7 +16,8 @@ import weakref
 from collections.abc import Callable, Container, Iterable, Iterator
 from typing import Any
 
-from .value import Value, _is_number, constant
+from ._numbers import _is_number
+from .value import Value, constant
 
 Hook = Callable[[Any], Any]
 

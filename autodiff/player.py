@@ -24,9 +24,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from ._numbers import _shown
 from .backward import topological_order
 from .trace import Step, trace_backward
-from .value import Value, _shown
+from .value import Value
 
 FRAME_MS = 1500  # how long play() and the GIF show each frame
 SAVE_FORMATS = (".html", ".gif")

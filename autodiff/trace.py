@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import ops
+from ._numbers import _shown
 from .backward import _check_output, _sweep, latest_root, topological_order
-from .value import Value, _data, _shown
+from .value import Value, _data
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,5 @@
 """micrograd's package on our engine: change the import lines of a micrograd program, keep the rest.
-
-=====================================  =====================================
-micrograd                              here
-=====================================  =====================================
-``from micrograd.engine import Value``  ``from nn.micrograd import Value``
-``from micrograd import nn``            ``from nn import micrograd as nn``
-``from micrograd.nn import MLP``        ``from nn.micrograd import MLP``
-=====================================  =====================================
+ (the import table: README, "Coming from micrograd").
 
 `Neuron`, `Layer` and `MLP` take micrograd's arguments, draw their weights with Python's
 `random.uniform(-1, 1)` in micrograd's order (biases 0), compute in micrograd's order of

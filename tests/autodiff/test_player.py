@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from autodiff import Value, draw_backward, topological_order, trace_backward
-from autodiff.value import _shown
+from autodiff._numbers import _shown
 from demos.backprop import neuron
 
 GRAD = re.compile(r"^grad ?(.*)$")
