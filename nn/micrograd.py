@@ -1,5 +1,5 @@
-"""micrograd's package on our engine: change the import lines of a micrograd program, keep the rest.
- (the import table: README, "Coming from micrograd").
+"""micrograd's package on our engine: change the import lines of a micrograd program (the table:
+README, "Coming from micrograd"), keep the rest.
 
 `Neuron`, `Layer` and `MLP` take micrograd's arguments, draw their weights with Python's
 `random.uniform(-1, 1)` in micrograd's order (biases 0), compute in micrograd's order of
