@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from .anomaly import detect_anomaly
 from .backward import backward, grad, topological_order
+from .checkpoint import checkpoint  # eager: the module's name is the function's
 from .grad_mode import enable_grad, no_grad, set_grad_enabled
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # eager, as checkpoint
 from .ops import Op, dot, logsumexp, power
 from .ops import sum as sum  # noqa: A004 - autodiff.sum, as torch.sum
 from .value import Value, apply, constant
@@ -29,11 +31,9 @@ from .worlds.domain import DivisionByZeroError
 if TYPE_CHECKING:
     from . import func as func
     from . import testing as testing
-    from .checkpoint import checkpoint
     from .compiled import CompiledGraph
     from .compiled import compile as compile  # noqa: A004 - autodiff.compile, as torch.compile
     from .draw import DotNotFoundError, draw_dot, save_graph
-    from .gradcheck import GradcheckError, gradcheck, gradgradcheck
     from .player import draw_backward
     from .trace import explain, trace_backward
 
@@ -46,10 +46,6 @@ _LAZY = {
     "DotNotFoundError": "draw",
     "draw_dot": "draw",
     "save_graph": "draw",
-    "checkpoint": "checkpoint",
-    "GradcheckError": "gradcheck",
-    "gradcheck": "gradcheck",
-    "gradgradcheck": "gradcheck",
     "draw_backward": "player",
     "explain": "trace",
     "trace_backward": "trace",
