@@ -6,20 +6,58 @@
 >>> c.backward()
 >>> round(a.grad, 6), round(b.grad, 6)
 (-0.029598, -0.039464)
+
+`import autodiff` needs only the standard library: the compiled mode (numpy) and the pictures
+(graphviz) are imported the first time one of their names is used.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from .anomaly import detect_anomaly
 from .backward import backward, grad, topological_order
-from .compiled import CompiledGraph
-from .compiled import compile as compile  # noqa: A004 - autodiff.compile, as torch.compile
-from .draw import DotNotFoundError, draw_dot, save_graph
-from .grad_mode import enable_grad, no_grad
+from .grad_mode import enable_grad, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .ops import DivisionByZeroError, Op, dot, logsumexp, power, scalar
+from .ops import Op, dot, logsumexp, power
 from .ops import sum as sum  # noqa: A004 - autodiff.sum, as torch.sum
 from .value import Value, apply, constant
+from .worlds import floats as scalar
+from .worlds.domain import DivisionByZeroError
+
+if TYPE_CHECKING:
+    from .compiled import CompiledGraph
+    from .compiled import compile as compile  # noqa: A004 - autodiff.compile, as torch.compile
+    from .draw import DotNotFoundError, draw_dot, save_graph
 
 __version__ = "0.1.0"
+
+# Name -> the module that defines it, imported on first use (PEP 562).
+_LAZY = {
+    "CompiledGraph": "compiled",
+    "compile": "compiled",
+    "DotNotFoundError": "draw",
+    "draw_dot": "draw",
+    "save_graph": "draw",
+}
+_SUBMODULES = {"compiled", "draw"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY, *_SUBMODULES})
+
 
 # `compile` and `sum` are left out of __all__ so that `from autodiff import *` keeps the builtins.
 __all__ = [
@@ -44,5 +82,6 @@ __all__ = [
     "power",
     "save_graph",
     "scalar",
+    "set_grad_enabled",
     "topological_order",
 ]

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import math
 from collections.abc import Iterable
 from typing import Any
 
 from . import ops
 from .anomaly import anomaly_mode, check_backward
 from .grad_mode import enable_grad
-from .value import Value, _data, _is_number, _to_float, constant
+from .value import Value, _is_number, _to_float, constant
+from .worlds import floats, values
 
 
 def topological_order(root: Value) -> list[Value]:
-    """Every node that `root` depends on, each after all of its parents (iterative DFS).
+    """Every node that `root` depends on, each after all of its parents.
 
     >>> a = Value(2.0, label="a")
     >>> b = a * a
@@ -22,42 +22,38 @@ def topological_order(root: Value) -> list[Value]:
     >>> [v.label or v.op for v in topological_order(c)]
     ['a', '*', '+']
     """
+    return _post_order(root, with_leaves=True)
+
+
+def _post_order(root: Value, with_leaves: bool) -> list[Value]:
+    """`root`'s ancestors, each after all of its parents: a depth-first search on a stack.
+
+    `with_leaves=False` is for `backward`, which then resets the `.grad` of every node it gets:
+    so only nodes made by ops are taken, and marked as visited in `.grad` (a mark new to each
+    call), not in a set, which would cost some 40 bytes a node, a quarter of the graph itself.
+    """
+    mark = object()  # in .grad: visited, for this call
+    visited: set[Value] = set()  # with_leaves: every node met (then .grad is left alone)
+    if with_leaves:
+        visited.add(root)
+    elif root.parents:
+        root.grad = mark
+    else:
+        return []
     order: list[Value] = []
-    visited = {root}
     path = [root]  # the nodes whose parents are being visited, with an iterator over those parents
     pending = [iter(root.parents)]
     while path:
         for parent in pending[-1]:
-            if parent not in visited:
-                visited.add(parent)
-                if parent.parents:
-                    path.append(parent)
-                    pending.append(iter(parent.parents))
-                    break
-                order.append(parent)  # a leaf has no parents to wait for
-        else:
-            order.append(path.pop())
-            pending.pop()
-    return order
-
-
-def _interior_order(root: Value) -> list[Value]:
-    """The nodes made by ops that `root` depends on (no leaves), each after all of its parents.
-
-    For `backward`, which then resets those nodes' `.grad`: so `.grad` can also mark a node as
-    visited, with a mark new to each call, instead of a set of visited nodes (a set costs some
-    40 bytes a node, a quarter of the graph itself). Leaves are never marked.
-    """
-    if not root.parents:
-        return []
-    order: list[Value] = []
-    visited = root.grad = object()
-    path = [root]  # as in topological_order
-    pending = [iter(root.parents)]
-    while path:
-        for parent in pending[-1]:
-            if parent.parents and parent.grad is not visited:
-                parent.grad = visited
+            if not parent.parents:  # a leaf has no parents to wait for
+                if with_leaves and parent not in visited:
+                    visited.add(parent)
+                    order.append(parent)
+            elif parent.grad is not mark and parent not in visited:
+                if with_leaves:
+                    visited.add(parent)
+                else:
+                    parent.grad = mark
                 path.append(parent)
                 pending.append(iter(parent.parents))
                 break
@@ -68,10 +64,8 @@ def _interior_order(root: Value) -> list[Value]:
 
 
 def _sweep(order: list[Value], create_graph: bool) -> None:
-    """Push each node's `.grad` into its parents' `.grad`, every node before its parents.
-
-    Nodes that are to receive a gradient start at None (meaning zero, without a `0 +` node).
-    """
+    """Push each node's `.grad` into its parents', every node before its parents; a `.grad` of
+    None means zero (no `0 +` node)."""
     check = anomaly_mode.enabled
     for node in reversed(order):
         op = node._grad_fn
@@ -81,7 +75,7 @@ def _sweep(order: list[Value], create_graph: bool) -> None:
         if create_graph:
             local = op.derivative(values, node.grad, node, *parents)
         else:
-            local = op.derivative(ops.scalar, node.grad, node.data, *[p.data for p in parents])
+            local = op.derivative(floats, node.grad, node.data, *[p.data for p in parents])
         if check:
             check_backward(node, local)
         for parent, d in zip(parents, local):
@@ -105,7 +99,7 @@ def backward(root: Value, gradient: float | Value = 1.0, create_graph: bool = Fa
     """
     _check_output("backward", root)
     seed = _seed(gradient, create_graph)
-    order = _interior_order(root)
+    order = _post_order(root, with_leaves=False)
     try:
         for node in order:
             node.grad = None
@@ -177,66 +171,3 @@ def _seed(gradient: Any, create_graph: bool) -> Any:
 
 def _as_grad(g: Any, create_graph: bool) -> Any:
     return g if not create_graph or isinstance(g, Value) else constant(g)
-
-
-class values:
-    """The math namespace on Values: a derivative evaluated here builds a graph of its own.
-
-    >>> x = Value(0.5)
-    >>> (dx,) = ops.TANH.derivative(values, constant(1.0), x.tanh(), x)
-    >>> dx.op, round(dx.data, 6)   # a node: 1 - tanh(x)^2, which can be differentiated again
-    ('*', 0.786448)
-    """
-
-    exp, log, log1p, sqrt = ops.EXP, ops.LOG, ops.LOG1P, ops.SQRT
-    tanh, sigmoid, relu, abs, sin, cos = ops.TANH, ops.SIGMOID, ops.RELU, ops.ABS, ops.SIN, ops.COS
-
-    @staticmethod
-    def pow(x: Any, p: Any) -> Any:
-        """x ** p as a node; +inf (a number) for 0 to a negative power, as `ops.scalar.pow`.
-
-        >>> values.pow(Value(3.0), 2.0).data
-        9.0
-        """
-        if _data(x) == 0 and _data(p) < 0:
-            return math.inf  # an infinite derivative; 0 ** p itself would raise
-        return x**p
-
-    @staticmethod
-    def recip(x: Any) -> Any:
-        """1 / x as a node; ±inf (a number) at ±0, as `ops.scalar.recip`.
-
-        >>> values.recip(Value(4.0)).data
-        0.25
-        """
-        return 1.0 / x if _data(x) != 0 else ops.scalar.recip(_data(x))
-
-    @staticmethod
-    def step(x: Any) -> float:
-        """relu's derivative, as a number.
-
-        >>> values.step(Value(2.0))
-        1.0
-        """
-        # A constant: relu's own derivative is zero (almost everywhere).
-        return ops.scalar.step(_data(x))
-
-    @staticmethod
-    def sign(x: Any) -> float:
-        """abs's derivative, as a number: its own derivative is zero (almost everywhere).
-
-        >>> values.sign(Value(-2.0))
-        -1.0
-        """
-        return ops.scalar.sign(_data(x))
-
-    @staticmethod
-    def is_zero(x: Any) -> bool:
-        """x == 0, read off the Value's data.
-
-        >>> values.is_zero(Value(0.0))
-        True
-        """
-        return _data(x) == 0
-
-    where = staticmethod(ops.scalar.where)

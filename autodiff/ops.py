@@ -1,34 +1,25 @@
-"""The primitive ops: each one's forward and its local derivative, defined once.
+"""The op table: each primitive op's forward and local derivative, defined once.
 
-Every op is an `Op(name, forward, derivative)`. Both functions take a *math
-namespace* `m` first, so one definition serves three worlds:
-
-- `scalar` (below): Python floats, for the eager forward and first-order backward;
-- `autodiff.backward.values`: Values, so a derivative builds its own graph (higher order);
-- `autodiff.compiled.arrays`: numpy arrays, for the compiled replay over a batch.
-
-`derivative(m, g, out, *inputs)` gets the upstream gradient `g`, the op's output and
-its inputs, and returns one gradient per input. Ordinary arithmetic (`+ - * / **`)
-works in every world; anything else comes from `m`.
-
->>> square = Op("square", lambda m, x: x * x, lambda m, g, out, x: (2.0 * g * x,))
->>> from autodiff import Value
->>> x = Value(3.0)
->>> y = square(x)
->>> y.backward()
->>> y.data, x.grad
-(9.0, 6.0)
+Every op is an `Op(name, forward, derivative)`. Both functions take a math namespace `m`
+first (`autodiff.worlds`: floats, Values or numpy arrays), so one definition serves the eager
+forward, first-order and higher-order backward, and the compiled replay.
+`derivative(m, g, out, *inputs)` gets the upstream gradient `g`, the op's output and its
+inputs, and returns one gradient per input. Ordinary arithmetic (`+ - * / **`) works in every
+world; anything else comes from `m` (`autodiff.worlds.Math` lists it).
 """
 
 from __future__ import annotations
 
 import builtins
-import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from . import value as _value
+from .worlds import floats
+from .worlds.domain import DivisionByZeroError as DivisionByZeroError
+
+scalar = floats  # the float world, by its former name (autodiff.ops.scalar)
 
 
 class Op:
@@ -55,224 +46,6 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
-
-
-class DivisionByZeroError(ZeroDivisionError, ValueError):
-    """Division by zero: a domain error, so a `ValueError` as every other one here, and still a
-    `ZeroDivisionError` as Python's own, so that either `except` catches it.
-
-    >>> from autodiff import Value
-    >>> try:
-    ...     Value(1.0) / 0
-    ... except ValueError as error:
-    ...     print(error, isinstance(error, ZeroDivisionError))
-    div: cannot divide 1.0 by zero (0.0) True
-    """
-
-
-class scalar:
-    """Math on Python floats with IEEE results (inf, not OverflowError) and clear domain errors.
-
-    >>> scalar.exp(1000.0), scalar.sigmoid(-800.0), TANH.forward(scalar, 0.0)
-    (inf, 0.0, 0.0)
-    >>> scalar.log(-1.0)
-    Traceback (most recent call last):
-    ValueError: log: undefined for negative input -1.0
-    """
-
-    @staticmethod
-    def exp(x: float) -> float:
-        """math.exp, with inf for an overflow.
-
-        >>> scalar.exp(0.0), scalar.exp(1000.0)
-        (1.0, inf)
-        """
-        try:
-            return math.exp(x)
-        except OverflowError:
-            return math.inf
-
-    @staticmethod
-    def log(x: float) -> float:
-        """math.log, with -inf at 0 and a ValueError naming the op below it.
-
-        >>> scalar.log(1.0), scalar.log(0.0)
-        (0.0, -inf)
-        """
-        if x < 0:
-            raise ValueError(f"log: undefined for negative input {x!r}")
-        return math.log(x) if x > 0 else -math.inf
-
-    @staticmethod
-    def log1p(x: float) -> float:
-        """math.log1p, with -inf at -1 and a ValueError naming the op below it.
-
-        >>> scalar.log1p(0.0), scalar.log1p(-1.0)
-        (0.0, -inf)
-        """
-        if x < -1:
-            raise ValueError(f"log1p: undefined for input {x!r} < -1")
-        return math.log1p(x) if x > -1 else -math.inf
-
-    @staticmethod
-    def sqrt(x: float) -> float:
-        """math.sqrt, with a ValueError naming the op for a negative input.
-
-        >>> scalar.sqrt(4.0)
-        2.0
-        """
-        if x < 0:
-            raise ValueError(f"sqrt: undefined for negative input {x!r}")
-        return math.sqrt(x)
-
-    @staticmethod
-    def sigmoid(x: float) -> float:
-        """1 / (1 + e ** -x), for any x.
-
-        >>> scalar.sigmoid(0.0), scalar.sigmoid(800.0)
-        (0.5, 1.0)
-        """
-        # Two branches so that exp never sees a large positive argument.
-        if x >= 0:
-            return 1.0 / (1.0 + math.exp(-x))
-        e = math.exp(x)
-        return e / (1.0 + e)
-
-    @staticmethod
-    def max(xs: Sequence[float]) -> float:
-        """The largest of the numbers; nan if any is nan, whatever its place (as numpy's max).
-
-        >>> scalar.max([1.0, 3.0, -2.0]), scalar.max([math.inf, math.nan])
-        (3.0, nan)
-        """
-        top = builtins.max(xs)
-        return math.nan if any(x != x for x in xs) else top  # builtins.max skips a nan after the first
-
-    @staticmethod
-    def logsumexp(xs: Sequence[float]) -> float:
-        """log(exp(xs[0]) + exp(xs[1]) + ...), the largest taken out first so that exp never
-        overflows; inf if any is inf, -inf if all are -inf.
-
-        >>> scalar.logsumexp([1000.0, 1000.0]), scalar.logsumexp([0.0, -math.inf])
-        (1000.6931471805599, 0.0)
-        """
-        top = scalar.max(xs)
-        if math.isinf(top):
-            return top
-        return top + math.log(builtins.sum([math.exp(x - top) for x in xs]))  # in order, as torch adds
-
-    @staticmethod
-    def pow(x: float, p: float) -> float:
-        """x ** p with IEEE results (as numpy's): 0 ** -1 is inf, overflow is inf, and a negative
-        base to a non-integer power is nan (Python would give a complex number).
-
-        >>> scalar.pow(2.0, 3.0), scalar.pow(0.0, -1.0), scalar.pow(-8.0, 0.5)
-        (8.0, inf, nan)
-        """
-        if x < 0 and not float(p).is_integer():
-            return math.nan
-        try:
-            return float(x**p)
-        except ZeroDivisionError:
-            return math.inf
-        except OverflowError:
-            return math.copysign(math.inf, x) if float(p).is_integer() and p % 2 else math.inf
-
-    @staticmethod
-    def recip(x: float) -> float:
-        """1 / x, with 1 / ±0 = ±inf (an infinite derivative, not an error).
-
-        >>> scalar.recip(4.0), scalar.recip(-0.0)
-        (0.25, -inf)
-        """
-        return 1.0 / x if x else math.copysign(math.inf, x)
-
-    @staticmethod
-    def step(x: float) -> float:
-        """1 where x > 0, else 0: the derivative of relu (0 at the kink, as PyTorch).
-
-        >>> scalar.step(2.0), scalar.step(0.0)
-        (1.0, 0.0)
-        """
-        return 1.0 if x > 0 else 0.0
-
-    @staticmethod
-    def sign(x: float) -> float:
-        """-1, 0 or 1: the derivative of abs (0 at the kink, as PyTorch).
-
-        >>> scalar.sign(-3.0), scalar.sign(0.0)
-        (-1.0, 0.0)
-        """
-        return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0 * x)
-
-    @staticmethod
-    def is_zero(x: float) -> bool:
-        """x == 0 (either sign): where pow's derivatives take their special case.
-
-        >>> scalar.is_zero(-0.0), scalar.is_zero(1e-300)
-        (True, False)
-        """
-        return x == 0
-
-    @staticmethod
-    def where(condition: bool, x: Callable[[], Any], y: Callable[[], Any]) -> Any:
-        """`x()` if condition else `y()`: only the branch taken is computed, so the other one may
-        be undefined there (log(0)) without making a node, or a NaN for `detect_anomaly()`.
-
-        >>> scalar.where(True, lambda: 1.0, lambda: 2.0)
-        1.0
-        """
-        return x() if condition else y()
-
-    tanh = staticmethod(math.tanh)
-    sin = staticmethod(math.sin)
-    cos = staticmethod(math.cos)
-    abs = staticmethod(abs)
-
-    @staticmethod
-    def relu(x: float) -> float:
-        """max(0, x).
-
-        >>> scalar.relu(-2.0), scalar.relu(3.0)
-        (0.0, 3.0)
-        """
-        return 0.0 if x <= 0 else x
-
-    @staticmethod
-    def div(a: float, b: float) -> float:
-        """a / b, with a `DivisionByZeroError` that names the op.
-
-        >>> scalar.div(1.0, 4.0)
-        0.25
-        """
-        if b == 0:
-            raise DivisionByZeroError(f"div: cannot divide {a!r} by zero ({b!r})")
-        return a / b
-
-    @staticmethod
-    def pow_number(x: float, p: float) -> float:
-        """x ** p for a number p, with a ValueError naming the op where the result is not real.
-
-        >>> scalar.pow_number(4.0, 0.5), scalar.pow_number(-2.0, 3.0)
-        (2.0, -8.0)
-        """
-        if x == 0 and p < 0:
-            raise ValueError(f"pow: zero cannot be raised to the negative power {p!r}")
-        if x < 0 and not float(p).is_integer():
-            raise ValueError(f"pow: negative base {x!r} to the non-integer power {p!r} is not real")
-        return scalar.pow(x, p)
-
-    @staticmethod
-    def pow_value(a: float, b: float) -> float:
-        """a ** b for a Value exponent b: also a ValueError for a negative base.
-
-        >>> scalar.pow_value(2.0, 3.0)
-        8.0
-        """
-        # d/db a**b = a**b * log(a) needs a > 0 (or a == 0 with b >= 0).
-        if a < 0:
-            raise ValueError(f"pow: base {a!r} is negative under a Value exponent (its gradient needs log(base))")
-        return scalar.pow_number(a, b)
 
 
 # The table. Each line: name, forward(m, *inputs), derivative(m, g, out, *inputs).
@@ -313,11 +86,7 @@ DOT = Op(
 
 
 def power(p: float) -> Op:
-    """The op `x ** p` for a number p, named `**p` in pictures.
-
-    The same exponent gives the same Op (2, 2.0 and numpy's 2.0 are one exponent) while fewer
-    than 1,024 distinct exponents are in use; past that the table starts afresh, and an exponent
-    asked for again gets a new Op with the same name and rule.
+    """The op `x ** p` for a number p, named `**p` in pictures; the same exponent, the same Op.
 
     >>> from autodiff import Value
     >>> x = Value(2.0)
@@ -336,7 +105,9 @@ _POWERS: dict[float, Op] = {}
 
 
 def _new_power(p: float) -> Op:
-    if len(_POWERS) >= 1024:  # exponents may come from data: keep the table small
+    # Exponents may come from data: past 1,024 the table starts afresh (an exponent asked for
+    # again then gets a new Op, with the same name and rule).
+    if len(_POWERS) >= 1024:
         _POWERS.clear()
     shown = repr(int(p)) if p.is_integer() else repr(p)
     op = _POWERS[p] = Op(

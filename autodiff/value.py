@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import decimal
 import numbers
 import sys
 from typing import Any, cast
@@ -10,6 +9,7 @@ from typing import Any, cast
 from . import ops
 from .anomaly import anomaly_mode, check_forward
 from .grad_mode import grad_mode
+from .worlds import floats
 
 
 class Value:
@@ -203,7 +203,7 @@ class Value:
         return apply(ops.SIGMOID, self)
 
     def relu(self) -> Value:
-        """max(0, self); its derivative at 0 is 0, as in PyTorch.
+        """max(0, self).
 
         >>> Value(-2.0).relu().data, Value(3.0).relu().data
         (0.0, 3.0)
@@ -211,7 +211,7 @@ class Value:
         return apply(ops.RELU, self)
 
     def abs(self) -> Value:
-        """|self|, also as `abs(v)`; its derivative at 0 is 0, as in PyTorch.
+        """|self|, also as `abs(v)`.
 
         >>> abs(Value(-2.0)).data
         2.0
@@ -250,7 +250,7 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
         if type(x) is not Value:
             parents = tuple([x if isinstance(x, Value) else constant(x, op) for x in inputs])
             break
-    data = op.forward(ops.scalar, *[p.data for p in parents])
+    data = op.forward(floats, *[p.data for p in parents])
     out = _node(data if type(data) is float else _to_float(data, op.name), False)
     if grad_mode.enabled:
         for p in parents:
@@ -265,8 +265,7 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
 
 
 def _node(data: float, requires_grad: bool) -> Value:
-    """A Value made without `Value.__init__`, whose argument checks are for users: they would
-    cost some 5% of every op (`a * b`)."""
+    # Without Value.__init__: its argument checks are for users, and would cost 5% of every op.
     node = object.__new__(Value)
     node.data = data
     node.grad = 0.0
@@ -306,18 +305,12 @@ def constant(x: Any, op: ops.Op | None = None) -> Value:
 
 
 def _shown(x: float) -> str:
-    """A number as repr and the graph picture show it: 4 decimals, or scientific notation where
-    4 decimals would hide it (0 < |x| < 1e-4) or be too long (|x| >= 1e6).
-
-    >>> _shown(-1.23456), _shown(6.1442e-06), _shown(1234567.0), _shown(0.0)
-    ('-1.2346', '6.1442e-06', '1.2346e+06', '0.0000')
-    """
+    """A number as repr and the picture show it: 4 decimals, scientific below 1e-4 and from 1e6."""
     return f"{x:.4e}" if 0 < abs(x) < 1e-4 or abs(x) >= 1e6 else f"{x:.4f}"
 
 
 def _data(x: Any) -> float:
-    """A Value's data, anything else as it is: a gradient as a number (after
-    `backward(create_graph=True)` a gradient is a Value)."""
+    """A Value's data, anything else (a number) as it is: a gradient may be either."""
     return x.data if isinstance(x, Value) else x
 
 
@@ -333,13 +326,14 @@ def _to_float(x: Any, where: str = "Value") -> float:
     try:
         return float(x)
     except OverflowError:  # an int beyond 1.8e308, shown rounded: it may have thousands of digits
+        import decimal  # here: importing it costs a tenth of `import autodiff`
+
         shown = f"{decimal.Decimal(int(x)):.4e}"
         raise ValueError(f"{where}: {shown} is too large for a float (at most {sys.float_info.max:.4g})") from None
 
 
 def _check_arguments(label: Any, requires_grad: Any) -> None:
-    """Value's label and requires_grad, which micrograd's `Value(data, children, op)` would fill
-    with a tuple of parents and an op name."""
+    """Value's label and requires_grad, where micrograd's `Value(data, children, op)` puts its parents."""
     if not isinstance(label, str):
         raise TypeError(
             f"Value: label must be a str, got {type(label).__name__} ({label!r}); ops record their parents "

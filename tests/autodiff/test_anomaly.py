@@ -12,8 +12,7 @@ import torch
 
 from autodiff import Value, detect_anomaly, ops
 from autodiff.anomaly import anomaly_mode
-from autodiff.backward import values
-from autodiff.compiled import arrays
+from autodiff.worlds import arrays, values
 
 
 def test_forward_infinity_names_op_operand_and_line():

@@ -1,6 +1,11 @@
 """Release metadata and docstrings: version, changelog, and for every public function and method
 of both packages a runnable example and full type hints. (The examples themselves run under
-pytest's --doctest-modules.)"""
+pytest's --doctest-modules.)
+
+Private names (a leading "_") need no example. The math worlds' functions (`floats.exp`,
+`arrays.exp`, ...) are documented once, by one line each in the Protocol `autodiff.worlds.Math`,
+whose own example shows a rule calling them: a world's member named in `Math` needs no example
+of its own, while each line of `Math` must say what its member means."""
 
 from __future__ import annotations
 
@@ -8,12 +13,14 @@ import importlib
 import inspect
 import pkgutil
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 import autodiff
 import nn
+from autodiff.worlds import Math, arrays, floats, values
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -23,8 +30,24 @@ def _modules():
     for package in (autodiff, nn):
         yield package
         for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
-            if not info.name.rpartition(".")[2].startswith("_"):
+            if not any(part.startswith("_") for part in info.name.split(".")):
                 yield importlib.import_module(info.name)
+
+
+MATH_MEMBERS = {name for name in vars(Math) if not name.startswith("_")}
+
+
+def _is_world(module):
+    """A module that provides every member of `Math`: a math world."""
+    return all(hasattr(module, name) for name in MATH_MEMBERS)
+
+
+def _covered_by_math(name):
+    """A member of `Math`, or a world's function that `Math` documents."""
+    module, _, attr = name.rpartition(".")
+    if module == "autodiff.worlds.Math":
+        return True
+    return attr in MATH_MEMBERS and module in sys.modules and _is_world(sys.modules[module])
 
 
 def _function(member):
@@ -81,7 +104,7 @@ def test_packages_are_typed():
 
 
 def test_the_sweep_sees_methods_properties_and_every_module():
-    assert {"autodiff.value.Value.backward", "autodiff.ops.scalar.exp", "autodiff.value.Value.op"} <= PUBLIC.keys()
+    assert {"autodiff.value.Value.backward", "autodiff.worlds.floats.exp", "autodiff.value.Value.op"} <= PUBLIC.keys()
     assert {"autodiff.draw.draw_dot", "nn.torch_bridge.to_torch", "nn.losses.mse_loss"} <= PUBLIC.keys()
     assert {"nn.optim.SGD.step", "nn.optim.SGD.__init__", "nn.layers.Layer.weight", "nn.layers.MLP.from_torch"} <= (
         PUBLIC.keys()
@@ -93,9 +116,18 @@ def test_the_sweep_sees_methods_properties_and_every_module():
 @pytest.mark.parametrize("name", sorted(PUBLIC))
 def test_every_public_name_has_an_example_and_type_hints(name):
     obj, doc = PUBLIC[name]
-    if not name.endswith(".__init__"):  # an __init__'s example is its class's
+    if not name.endswith(".__init__") and not _covered_by_math(name):  # an __init__'s example is its class's
         assert ">>>" in (doc or ""), f"{name} has no example in its docstring"
     if inspect.isfunction(obj):
         parameters = set(inspect.signature(obj).parameters) - {"self", "cls"}
         missing = (parameters | {"return"}) - obj.__annotations__.keys()
         assert not missing, f"{name} lacks type hints for {sorted(missing)}"
+
+
+def test_the_worlds_are_seen_and_math_says_what_each_member_means():
+    assert {floats, values, arrays} <= {module for module in _modules() if _is_world(module)}
+    assert {"exp", "log", "div", "pow_number", "pow_value", "where", "logsumexp"} <= MATH_MEMBERS
+    for name in MATH_MEMBERS:
+        doc = getattr(Math, name).__doc__
+        assert doc and doc.strip(), f"Math.{name} does not say what it means"
+        assert f"autodiff.worlds.Math.{name}" in PUBLIC

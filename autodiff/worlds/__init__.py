@@ -1,0 +1,104 @@
+"""The math worlds: what `m` means in a rule of the op table.
+
+A rule is written once, against a namespace `m` (`autodiff.ops`); each world gives `m` its
+meaning, and `Math` lists what a world provides:
+
+- `floats`: Python floats, for the eager forward and first-order backward;
+- `values`: Values, so that a derivative builds a graph of its own (higher order);
+- `arrays`: numpy arrays, for the compiled replay over a batch (numpy is imported with it).
+
+A new world implements `Math` and adds itself to the check at the end of this file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+
+class Math(Protocol):
+    """What a rule may call on `m`, besides the arithmetic `+ - * / **` on the world's numbers.
+
+    Each world returns IEEE results where the float result is infinite or undefined (inf for an
+    overflow, nan for a negative base to a non-integer power) and raises the errors of
+    `autodiff.worlds.domain` where an op is undefined.
+
+    >>> from autodiff import ops
+    >>> from autodiff.worlds import floats
+    >>> ops.TANH.forward(floats, 0.0), ops.TANH.derivative(floats, 1.0, 0.0, 0.0)
+    (0.0, (1.0,))
+    """
+
+    def exp(self, x: Any, /) -> Any:
+        """e ** x; inf for an overflow."""
+
+    def log(self, x: Any, /) -> Any:
+        """The natural logarithm: -inf at 0, a domain error below."""
+
+    def log1p(self, x: Any, /) -> Any:
+        """log(1 + x), accurate for tiny x: -inf at -1, a domain error below."""
+
+    def sqrt(self, x: Any, /) -> Any:
+        """The square root: a domain error below 0."""
+
+    def tanh(self, x: Any, /) -> Any:
+        """The hyperbolic tangent."""
+
+    def sigmoid(self, x: Any, /) -> Any:
+        """1 / (1 + e ** -x), without overflow for any x."""
+
+    def relu(self, x: Any, /) -> Any:
+        """max(0, x)."""
+
+    def abs(self, x: Any, /) -> Any:
+        """|x|."""
+
+    def sin(self, x: Any, /) -> Any:
+        """The sine, in radians."""
+
+    def cos(self, x: Any, /) -> Any:
+        """The cosine, in radians."""
+
+    def logsumexp(self, xs: Sequence[Any], /) -> Any:
+        """log(exp(xs[0]) + exp(xs[1]) + ...), without overflow; -inf if all are -inf."""
+
+    def div(self, a: Any, b: Any, /) -> Any:
+        """a / b; `DivisionByZeroError` for b == 0."""
+
+    def pow_number(self, x: Any, p: Any, /) -> Any:
+        """x ** p for a number p; a domain error for 0 to a negative power or a negative base to a
+        non-integer one."""
+
+    def pow_value(self, a: Any, b: Any, /) -> Any:
+        """a ** b for a Value exponent b: as `pow_number`, and a domain error for a negative base
+        (the gradient in b needs log(a))."""
+
+    def pow(self, x: Any, p: Any, /) -> Any:
+        """x ** p inside a derivative, never an error: 0 to a negative power is +inf."""
+
+    def recip(self, x: Any, /) -> Any:
+        """1 / x inside a derivative, never an error: 1 / ±0 is ±inf."""
+
+    def step(self, x: Any, /) -> Any:
+        """1 where x > 0, else 0: relu's derivative (0 at the kink, as PyTorch).
+
+        Its own derivative is zero: the Value world returns a number, not a node."""
+
+    def sign(self, x: Any, /) -> Any:
+        """-1, 0 or 1: abs's derivative (0 at the kink, as PyTorch), a number
+        in the Value world as `step`."""
+
+    def is_zero(self, x: Any, /) -> Any:
+        """x == 0 (either sign), where pow's derivatives take their special case."""
+
+    def where(self, condition: Any, x: Callable[[], Any], y: Callable[[], Any], /) -> Any:
+        """`x()` where condition holds, else `y()`; a world that can evaluates only the branch
+        taken, so that the other (log(0), say) makes no node and no NaN for `detect_anomaly()`."""
+
+
+if TYPE_CHECKING:  # mypy checks that each world implements Math; nothing runs here
+    from . import arrays, floats, values
+
+    _floats: Math = floats
+    _values: Math = values
+    _arrays: Math = arrays

@@ -1,0 +1,128 @@
+"""The float world: Python floats, for the eager forward and first-order backward.
+
+Besides `Math`, `max(xs)`, the largest of the numbers.
+
+>>> from autodiff import ops
+>>> from autodiff.worlds import floats
+>>> floats.exp(1000.0), floats.sigmoid(-800.0), ops.TANH.forward(floats, 0.0)
+(inf, 0.0, 0.0)
+>>> floats.log(-1.0)
+Traceback (most recent call last):
+ValueError: log: undefined for negative input -1.0
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from . import domain
+
+tanh, sin, cos, abs = math.tanh, math.sin, math.cos, builtins.abs
+
+
+def exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def log(x: float) -> float:
+    if x < 0:
+        raise ValueError(domain.LOG.format(x))
+    return math.log(x) if x > 0 else -math.inf
+
+
+def log1p(x: float) -> float:
+    if x < -1:
+        raise ValueError(domain.LOG1P.format(x))
+    return math.log1p(x) if x > -1 else -math.inf
+
+
+def sqrt(x: float) -> float:
+    if x < 0:
+        raise ValueError(domain.SQRT.format(x))
+    return math.sqrt(x)
+
+
+def sigmoid(x: float) -> float:
+    # Two branches so that exp never sees a large positive argument.
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def relu(x: float) -> float:
+    return 0.0 if x <= 0 else x
+
+
+def max(xs: Sequence[float]) -> float:
+    """The largest of the numbers; nan if any is nan, whatever its place (as numpy's max).
+
+    >>> max([1.0, 3.0, -2.0]), max([math.inf, math.nan])
+    (3.0, nan)
+    """
+    top = builtins.max(xs)
+    return math.nan if any(x != x for x in xs) else top  # builtins.max skips a nan after the first
+
+
+def logsumexp(xs: Sequence[float]) -> float:
+    top = max(xs)  # taken out first, so that exp never overflows
+    if math.isinf(top):
+        return top
+    return top + math.log(builtins.sum([math.exp(x - top) for x in xs]))  # in order, as torch adds
+
+
+def div(a: float, b: float) -> float:
+    if b == 0:
+        raise domain.DivisionByZeroError(domain.DIVISION.format(a, b))
+    return a / b
+
+
+def pow_number(x: float, p: float) -> float:
+    if x == 0 and p < 0:
+        raise ValueError(domain.ZERO_TO_NEGATIVE_POWER.format(p))
+    if x < 0 and not float(p).is_integer():
+        raise ValueError(domain.NEGATIVE_BASE.format(x, p))
+    return pow(x, p)
+
+
+def pow_value(a: float, b: float) -> float:
+    if a < 0:
+        raise ValueError(domain.NEGATIVE_BASE_UNDER_VALUE.format(a))
+    return pow_number(a, b)
+
+
+def pow(x: float, p: float) -> float:
+    if x < 0 and not float(p).is_integer():
+        return math.nan  # Python would give a complex number
+    try:
+        return float(x**p)
+    except ZeroDivisionError:
+        return math.inf
+    except OverflowError:
+        return math.copysign(math.inf, x) if float(p).is_integer() and p % 2 else math.inf
+
+
+def recip(x: float) -> float:
+    return 1.0 / x if x else math.copysign(math.inf, x)
+
+
+def step(x: float) -> float:
+    return 1.0 if x > 0 else 0.0
+
+
+def sign(x: float) -> float:
+    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0 * x)
+
+
+def is_zero(x: float) -> bool:
+    return x == 0
+
+
+def where(condition: bool, x: Callable[[], Any], y: Callable[[], Any]) -> Any:
+    return x() if condition else y()

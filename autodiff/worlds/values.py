@@ -1,0 +1,52 @@
+"""The Value world: a derivative evaluated here builds a graph of its own (higher order).
+
+Its functions are the ops themselves, so each call records a node; what has a zero derivative
+itself (`step`, `sign`, `is_zero`) is a plain number, and so are pow's and recip's infinities.
+
+>>> from autodiff import Value, constant, ops
+>>> from autodiff.worlds import values
+>>> x = Value(0.5)
+>>> (dx,) = ops.TANH.derivative(values, constant(1.0), x.tanh(), x)
+>>> dx.op, round(dx.data, 6)   # a node: 1 - tanh(x)^2, which can be differentiated again
+('*', 0.786448)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .. import ops
+from ..value import Value, _data
+from . import floats
+
+exp, log, log1p, sqrt = ops.EXP, ops.LOG, ops.LOG1P, ops.SQRT
+tanh, sigmoid, relu, abs, sin, cos = ops.TANH, ops.SIGMOID, ops.RELU, ops.ABS, ops.SIN, ops.COS
+div, pow_value, logsumexp = ops.DIV, ops.POW, ops.logsumexp
+where = floats.where
+
+
+def pow_number(x: Any, p: float) -> Value:
+    return ops.power(p)(x)
+
+
+def pow(x: Any, p: Any) -> Any:
+    if _data(x) == 0 and _data(p) < 0:
+        return math.inf  # an infinite derivative; 0 ** p itself would raise
+    return x**p
+
+
+def recip(x: Any) -> Any:
+    return 1.0 / x if _data(x) != 0 else floats.recip(_data(x))
+
+
+def step(x: Any) -> float:
+    return floats.step(_data(x))
+
+
+def sign(x: Any) -> float:
+    return floats.sign(_data(x))
+
+
+def is_zero(x: Any) -> bool:
+    return _data(x) == 0
