@@ -5,9 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo bench lint graphviz clean
+.PHONY: test demo bench lint graphviz playground playground-serve clean
 
-test: lint graphviz
+test: lint graphviz playground
 	$(PY) -m pytest -q
 
 # Formatting, lint (ruff) and types (mypy, strict on the two packages); `make test` runs it first.
@@ -18,10 +18,23 @@ lint: $(STAMP)
 
 demo: $(STAMP) graphviz
 	$(PY) -m demos
+	@echo "The playground in the browser (nothing to install): make playground-serve, then open http://127.0.0.1:8000/"
 
 # Our engine against micrograd 0.1.0 and PyTorch: prints the tables, writes benchmarks/results.md.
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+# The playground: a static site in site/playground (Pyodide, viz.js and our wheel; no CDN).
+PLAYGROUND_NPM := playground/node_modules/.package-lock.json
+playground: $(STAMP) $(PLAYGROUND_NPM)
+	$(PY) playground/build.py site/playground
+
+$(PLAYGROUND_NPM): playground/package.json playground/package-lock.json
+	cd playground && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+playground-serve: playground
+	$(PY) -m http.server --bind 127.0.0.1 --directory site/playground 8000
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -41,4 +54,4 @@ graphviz:
 	  fi; }
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .hypothesis
+	rm -rf $(VENV) out .pytest_cache .hypothesis site/playground playground/node_modules

@@ -1,0 +1,50 @@
+"""`python playground/build.py [OUT]` (what `make playground` runs): the playground as static files.
+
+OUT (default site/playground) gets the page, Pyodide's runtime and Graphviz's WebAssembly build
+from playground/node_modules (`npm ci`), our wheel and graphviz's pure-Python wheel (the version
+installed here), and wheels.json naming the wheels, so that the page loads nothing from any
+other host.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import pathlib
+import shutil
+import subprocess
+import sys
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
+PAGE = ["index.html", "playground.js", "playground.css", "session.py"]
+PYODIDE = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
+VIZ = "@viz-js/viz/dist/viz.js"
+
+
+def build(out: pathlib.Path) -> pathlib.Path:
+    modules = HERE / "node_modules"
+    if not (modules / "pyodide").is_dir():
+        sys.exit(f"build: {modules} has no pyodide: run `make playground` (npm ci) first")
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "pyodide").mkdir(parents=True)
+    (out / "viz").mkdir()
+    for name in PAGE:
+        shutil.copy2(HERE / name, out / name)
+    for name in PYODIDE:
+        shutil.copy2(modules / "pyodide" / name, out / "pyodide" / name)
+    shutil.copy2(modules / VIZ, out / "viz" / "viz.js")
+    wheels = out / "wheels"
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(ROOT)], check=True)
+    graphviz = f"graphviz=={importlib.metadata.version('graphviz')}"
+    subprocess.run([*pip, "download", "--no-deps", "--only-binary=:all:", "-d", str(wheels), graphviz], check=True)
+    names = sorted(p.name for p in wheels.glob("*.whl"))
+    (wheels / "wheels.json").write_text(json.dumps(names) + "\n", encoding="utf-8")
+    return out
+
+
+if __name__ == "__main__":
+    out = build(pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "site" / "playground"))
+    print(f"playground built in {out}: serve it with `make playground-serve`")
