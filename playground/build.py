@@ -14,12 +14,15 @@ import pathlib
 import shutil
 import subprocess
 import sys
+import tempfile
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
 PAGE = ["index.html", "playground.js", "playground.css", "session.py"]
 PYODIDE = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
 VIZ = "@viz-js/viz/dist/viz.js"
+SOURCES = ["pyproject.toml", "README.md", "LICENSE", "autodiff", "nn"]  # what the wheel is built from
+CACHES = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
 def build(out: pathlib.Path) -> pathlib.Path:
@@ -37,12 +40,22 @@ def build(out: pathlib.Path) -> pathlib.Path:
     shutil.copy2(modules / VIZ, out / "viz" / "viz.js")
     wheels = out / "wheels"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(ROOT)], check=True)
+    with tempfile.TemporaryDirectory() as source:  # a clean copy: no stale build/ in the wheel
+        _copy_sources(pathlib.Path(source))
+        subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), source], check=True)
     graphviz = f"graphviz=={importlib.metadata.version('graphviz')}"
     subprocess.run([*pip, "download", "--no-deps", "--only-binary=:all:", "-d", str(wheels), graphviz], check=True)
     names = sorted(p.name for p in wheels.glob("*.whl"))
     (wheels / "wheels.json").write_text(json.dumps(names) + "\n", encoding="utf-8")
     return out
+
+
+def _copy_sources(dest: pathlib.Path) -> None:
+    for name in SOURCES:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, dest / name, ignore=CACHES)
+        else:
+            shutil.copy2(ROOT / name, dest / name)
 
 
 if __name__ == "__main__":

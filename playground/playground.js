@@ -11,18 +11,24 @@ const GRID = 24; // the decision boundary's lattice, GRID x GRID scores per pict
 let session, viz, frames = [], frame = 0, training = null, timer = null;
 
 async function start() {
-  const started = performance.now();
-  const [pyodide, vizReady] = await Promise.all([loadPyodide({ indexURL: here("pyodide/") }), vizInstance()]);
+  const started = performance.now(), timings = {};
+  const lap = (name) => (timings[name] = (performance.now() - started) / 1000);
+  const [pyodide, vizReady] = await Promise.all([
+    loadPyodide({ indexURL: here("pyodide/") }).finally(() => lap("pyodide")),
+    vizInstance().finally(() => lap("viz")),
+  ]);
   viz = vizReady;
   const wheels = await (await fetch(here("wheels/wheels.json"))).json();
   await pyodide.loadPackage(wheels.map((name) => here(`wheels/${name}`)), { messageCallback: () => {} });
+  lap("wheels");
   pyodide.FS.writeFile("session.py", await (await fetch(here("session.py"))).text());
   session = pyodide.pyimport("session");
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = lap("import");
   const versions = pyodide.runPython("import sys, autodiff; f'Python {sys.version.split()[0]}, autodiff {autodiff.__version__}'");
   $("status").textContent = `Engine loaded in ${seconds.toFixed(1)} s (${versions}, Pyodide ${pyodide.version}).`;
-  window.playground = { loadSeconds: seconds, session, frameCount: () => frames.length, frame: () => frame, training: () => training };
+  window.playground = { loadSeconds: seconds, timings, session, frameCount: () => frames.length, frame: () => frame, training: () => training };
   setUp();
+  lap("first pictures");
   document.body.dataset.ready = "true";
 }
 

@@ -41,12 +41,12 @@ def parse_inputs(text: str) -> dict[str, autodiff.Value]:
 def _graph(root: autodiff.Value, inputs: dict[str, autodiff.Value]) -> dict[str, Any]:
     """The value, each input's grad, draw_dot's picture and draw_backward's frames of `root`."""
     root.backward()
-    player = autodiff.draw_backward(root)
+    player = autodiff.draw_backward(root, legend=False)
     frames = [{"caption": f.caption, "dot": p.source} for f, p in zip(player.frames, player.pictures())]
     return {
         "value": root.data,
         "grads": {name: v.grad for name, v in inputs.items()},
-        "dot": autodiff.draw_dot(root).source,
+        "dot": autodiff.draw_dot(root, legend=False).source,
         "frames": frames,
     }
 
