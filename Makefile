@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+PLAYGROUND_NPM := playground/node_modules/.package-lock.json
 
-.PHONY: test demo bench lint graphviz playground playground-serve clean
+.PHONY: test demo bench lint docs dist graphviz playground playground-serve clean
 
 test: lint graphviz playground
 	$(PY) -m pytest -q
@@ -24,8 +25,18 @@ demo: $(STAMP) graphviz
 bench: $(STAMP)
 	$(PY) -m benchmarks
 
+# The documentation site, into site/ (MkDocs; warnings are errors). The tests build it too.
+docs: $(STAMP) graphviz $(PLAYGROUND_NPM)
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
+	$(PY) playground/build.py site/playground  # the playground, linked from the site
+
+# The sdist and the wheel, into dist/, checked by twine.
+dist: $(STAMP)
+	rm -rf dist
+	$(PY) -m build --outdir dist
+	$(PY) -m twine check --strict dist/*
+
 # The playground: a static site in site/playground (Pyodide, viz.js and our wheel; no CDN).
-PLAYGROUND_NPM := playground/node_modules/.package-lock.json
 playground: $(STAMP) $(PLAYGROUND_NPM)
 	$(PY) playground/build.py site/playground
 
@@ -38,7 +49,7 @@ playground-serve: playground
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,plot,demo,lint,bench]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,plot,demo,lint,bench,docs,dist]"
 	touch $@
 
 # Rendering needs the `dot` program (Debian package `graphviz`); install it when we can.
@@ -54,4 +65,4 @@ graphviz:
 	  fi; }
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .hypothesis site/playground playground/node_modules
+	rm -rf $(VENV) out site dist .pytest_cache .hypothesis playground/node_modules

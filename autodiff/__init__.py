@@ -16,8 +16,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from . import func as func  # autodiff.func: grad, jvp, jacrev, jacfwd, hessian..., as torch.func
 from .anomaly import detect_anomaly
 from .backward import backward, grad, topological_order
+from .checkpoint import checkpoint
 from .grad_mode import enable_grad, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .ops import Op, dot, logsumexp, power
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
     from .compiled import compile as compile  # noqa: A004 - autodiff.compile, as torch.compile
     from .draw import DotNotFoundError, draw_dot, save_graph
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # Name -> the module that defines it, imported on first use (PEP 562).
 _LAZY = {
@@ -69,6 +71,7 @@ __all__ = [
     "Value",
     "apply",
     "backward",
+    "checkpoint",
     "constant",
     "detect_anomaly",
     "dot",

@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Iterable
 from typing import Any
 
-from . import ops
+from . import hooks, ops
 from .anomaly import anomaly_mode, check_backward
 from .grad_mode import enable_grad
 from .value import Value, _is_number, _to_float, constant
@@ -63,11 +63,17 @@ def _post_order(root: Value, with_leaves: bool) -> list[Value]:
     return order
 
 
-def _sweep(order: list[Value], create_graph: bool) -> None:
+def _sweep(
+    order: list[Value], create_graph: bool, towards: Iterable[Value] = (), nodes: Iterable[Value] | None = None
+) -> None:
     """Push each node's `.grad` into its parents', every node before its parents; a `.grad` of
-    None means zero (no `0 +` node)."""
+    None means zero (no `0 +` node). Hooks run where some Value has one (only on the way to
+    `towards`, grad()'s inputs, if given).
+    """
+    if nodes is None and hooks.active():  # one look per sweep: hooks.sweep passes the nodes back
+        return hooks.sweep(order, create_graph, towards, _sweep)
     check = anomaly_mode.enabled
-    for node in reversed(order):
+    for node in reversed(order) if nodes is None else nodes:
         op = node._grad_fn
         if op is None:
             continue
@@ -104,6 +110,7 @@ def backward(root: Value, gradient: float | Value = 1.0, create_graph: bool = Fa
         for node in order:
             node.grad = None
         with enable_grad() if create_graph else contextlib.nullcontext():
+            seed = seed if root.parents else hooks.run(root, seed, create_graph)  # a leaf root: no sweep
             root.grad = seed if root.grad is None else root.grad + seed
             _sweep(order, create_graph)
     except BaseException:
@@ -139,8 +146,9 @@ def grad(output: Value, inputs: Iterable[Value] | Value, create_graph: bool = Fa
         for node in order:
             node.grad = None
         output.grad = constant(1.0) if create_graph else 1.0
+        output.grad = output.grad if output.parents else hooks.run(output, output.grad, create_graph)
         with enable_grad() if create_graph else contextlib.nullcontext():
-            _sweep(order, create_graph)
+            _sweep(order, create_graph, towards=inputs)
         reached = set(order)
         zero = constant(0.0) if create_graph else 0.0
         return [_as_grad(x.grad, create_graph) if x in reached and x.grad is not None else zero for x in inputs]

@@ -6,7 +6,9 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from . import func
 from .backward import grad
+from .tangents import Dual
 from .value import Value, _to_float
 
 
@@ -24,47 +26,75 @@ class GradcheckError(AssertionError):
 
 
 Function = Callable[..., Value]
+MODES = ("rev", "fwd")
 
 
-def gradcheck(fn: Function, inputs: Sequence[float], eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3) -> bool:
-    """True if every d fn / d input agrees with `(fn(x + eps) - fn(x - eps)) / (2 eps)`.
+def gradcheck(
+    fn: Function,
+    inputs: Sequence[float | Value],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    modes: Sequence[str] = MODES,
+) -> bool:
+    """True if every d fn / d input agrees with `(fn(x + eps) - fn(x - eps)) / (2 eps)`, in
+    reverse mode (`"rev"`) and in forward mode (`"fwd"`, `autodiff.func.jacfwd`). The inputs are
+    numbers or Values (their data), as torch.autograd.gradcheck takes tensors.
 
     Raises `GradcheckError` with a table of input, analytic, numeric and error otherwise.
 
     >>> gradcheck(lambda x, y: (x * y).tanh(), [0.3, -1.2])
     True
     """
-    point = _point(inputs, "gradcheck")
-    analytic = _gradient(fn, point)
+    point, modes = _point(inputs, "gradcheck"), _modes(modes, "gradcheck")
     numeric = _central_difference(lambda p: _output(fn, [Value(x) for x in p]).data, point, eps)
-    return _compare("gradient", point, analytic, numeric, atol, rtol)
+    for mode in modes:
+        analytic = _gradient(fn, point) if mode == "rev" else _forward_gradient(fn, point)
+        _compare("gradient" if mode == "rev" else "forward-mode gradient", point, analytic, numeric, atol, rtol)
+    return True
 
 
 def gradgradcheck(
-    fn: Function, inputs: Sequence[float], eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3
+    fn: Function,
+    inputs: Sequence[float | Value],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    modes: Sequence[str] = MODES,
 ) -> bool:
     """`gradcheck` one order up: every second derivative (the Hessian) against differences of
-    the first-order gradient.
+    the first-order gradient; reverse over reverse (`"rev"`), and forward over reverse (`"fwd"`).
 
     >>> gradgradcheck(lambda x, y: x**3 * y, [0.5, 2.0])
     True
     """
-    point = _point(inputs, "gradgradcheck")
+    point, modes = _point(inputs, "gradgradcheck"), _modes(modes, "gradgradcheck")
     for i in range(len(point)):
-        analytic = _hessian_row(fn, point, i)
         numeric = _central_difference(functools.partial(_partial_derivative, fn, i), point, eps)
-        _compare(f"second derivative of d/dx{i}", point, analytic, numeric, atol, rtol)
+        for mode in modes:
+            analytic = _hessian_row(fn, point, i) if mode == "rev" else _forward_hessian_row(fn, point, i)
+            what = "second derivative" if mode == "rev" else "forward-over-reverse second derivative"
+            _compare(f"{what} of d/dx{i}", point, analytic, numeric, atol, rtol)
     return True
 
 
 def _point(inputs: Any, function: str) -> list[float]:
-    """The inputs as floats; an error names the function, and says what it wants."""
+    """The inputs as floats (a Value as its data); an error names the function, and says what it wants."""
     if not isinstance(inputs, Iterable):
         raise TypeError(
             f"{function}: inputs must be a list of numbers, one per argument of fn, "
             f"got {type(inputs).__name__} ({inputs!r})"
         )
-    return [_to_float(x, function) for x in inputs]
+    return [_to_float(x.data if isinstance(x, Value) else x, function) for x in inputs]
+
+
+def _modes(modes: Any, function: str) -> tuple[str, ...]:
+    if isinstance(modes, str) or not isinstance(modes, Iterable):
+        raise TypeError(f"{function}: modes must be a sequence of 'rev' and 'fwd', got {modes!r}")
+    chosen = tuple(modes)
+    if not chosen or any(mode not in MODES for mode in chosen):
+        raise ValueError(f"{function}: modes must be a non-empty sequence of 'rev' and 'fwd', got {chosen!r}")
+    return chosen
 
 
 def _output(fn: Function, xs: list[Value]) -> Value:
@@ -86,6 +116,25 @@ def _gradient(fn: Function, point: list[float]) -> list[float]:
 
 def _partial_derivative(fn: Function, i: int, point: list[float]) -> float:
     return _gradient(fn, point)[i]
+
+
+def _forward_gradient(fn: Function, point: list[float]) -> list[float]:
+    """The gradient by forward mode: one pass of Duals per input."""
+    checked = functools.partial(_checked, fn)
+    return list(func.jacfwd(checked, argnums=tuple(range(len(point))))(*point))
+
+
+def _forward_hessian_row(fn: Function, point: list[float], i: int) -> list[float]:
+    """Row i of the Hessian by forward over reverse: the tangents of d fn / dx_i."""
+    first = func.grad(functools.partial(_checked, fn), argnums=i)
+    return list(func.jacfwd(first, argnums=tuple(range(len(point))))(*point))
+
+
+def _checked(fn: Function, *xs: Any) -> Any:
+    out = fn(*xs)
+    if not isinstance(out, (Value, Dual)):
+        raise TypeError(f"gradcheck: fn must return a Value, got {type(out).__name__} ({out!r})")
+    return out
 
 
 def _hessian_row(fn: Function, point: list[float], i: int) -> list[float]:

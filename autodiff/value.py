@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import numbers
 import sys
-from typing import Any, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from . import ops
 from .anomaly import anomaly_mode, check_forward
 from .grad_mode import grad_mode
 from .worlds import floats
+
+if TYPE_CHECKING:
+    from .hooks import RemovableHandle
 
 
 class Value:
@@ -101,6 +105,22 @@ class Value:
 
         backward(self, gradient, create_graph)
 
+    def register_hook(self, hook: Callable[[Any], Any]) -> RemovableHandle:
+        """Call `hook(grad)` once this Value's gradient is complete in each backward pass, before
+        it flows on to its parents, as `torch.Tensor.register_hook`; a returned number (a Value
+        under `create_graph=True`) replaces the gradient. `.remove()` on the handle undoes it.
+
+        >>> x = Value(3.0)
+        >>> y = x * x
+        >>> handle = y.register_hook(lambda g: g * 0.5)
+        >>> y.backward()
+        >>> y.grad, x.grad
+        (0.5, 3.0)
+        """
+        from .hooks import register_hook
+
+        return register_hook(self, hook)
+
     def detach(self) -> Value:
         """A new leaf with the same data, outside any graph (it asks for no gradient).
 
@@ -112,25 +132,25 @@ class Value:
 
     # Arithmetic with a Value or a number on either side; anything else is a TypeError naming the op.
     def __add__(self, other: Any) -> Value:
-        return _binary(ops.ADD, self, other)
+        return apply(ops.ADD, self, other) if type(other) is Value else _binary(ops.ADD, self, other)
 
     def __radd__(self, other: Any) -> Value:
         return apply(ops.ADD, other, self)
 
     def __sub__(self, other: Any) -> Value:
-        return _binary(ops.SUB, self, other)
+        return apply(ops.SUB, self, other) if type(other) is Value else _binary(ops.SUB, self, other)
 
     def __rsub__(self, other: Any) -> Value:
         return apply(ops.SUB, other, self)
 
     def __mul__(self, other: Any) -> Value:
-        return _binary(ops.MUL, self, other)
+        return apply(ops.MUL, self, other) if type(other) is Value else _binary(ops.MUL, self, other)
 
     def __rmul__(self, other: Any) -> Value:
         return apply(ops.MUL, other, self)
 
     def __truediv__(self, other: Any) -> Value:
-        return _binary(ops.DIV, self, other)
+        return apply(ops.DIV, self, other) if type(other) is Value else _binary(ops.DIV, self, other)
 
     def __rtruediv__(self, other: Any) -> Value:
         return apply(ops.DIV, other, self)
@@ -248,20 +268,37 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
     parents = inputs
     for x in inputs:
         if type(x) is not Value:
+            if _Dual in map(type, inputs):  # forward mode: a Dual among the inputs makes the output a Dual
+                return _forward(op, *inputs)  # type: ignore[return-value]
             parents = tuple([x if isinstance(x, Value) else constant(x, op) for x in inputs])
             break
-    data = op.forward(floats, *[p.data for p in parents])
-    out = _node(data if type(data) is float else _to_float(data, op.name), False)
-    if grad_mode.enabled:
-        for p in parents:
-            if p.requires_grad:
-                out.requires_grad = True
-                out._grad_fn = op
-                out.parents = parents
-                break
+    # Spelled out for one and two inputs: a call with *args costs as much as the op itself.
+    if len(parents) == 2:
+        a, b = parents
+        data = op.forward(floats, a.data, b.data)
+        records = a.requires_grad or b.requires_grad
+    elif len(parents) == 1:
+        data = op.forward(floats, parents[0].data)
+        records = parents[0].requires_grad
+    else:
+        data = op.forward(floats, *[p.data for p in parents])
+        records = any(p.requires_grad for p in parents)
+    # The node, made without Value.__init__ (its checks are for users), and the op and parents
+    # kept if an input requires grad, in grad mode.
+    out = _new(Value)
+    out.data = data if type(data) is float else _to_float(data, op.name)
+    out.grad = 0.0
+    out.label = ""
+    if records and grad_mode.enabled:
+        out.requires_grad, out._grad_fn, out.parents = True, op, parents
+    else:
+        out.requires_grad, out._grad_fn, out.parents = False, None, ()
     if anomaly_mode.enabled:
         check_forward(op.name, parents, out)
     return out
+
+
+_new = object.__new__
 
 
 def _node(data: float, requires_grad: bool) -> Value:
@@ -342,3 +379,8 @@ def _check_arguments(label: Any, requires_grad: Any) -> None:
         )
     if type(requires_grad) is not bool:
         raise TypeError(f"Value: requires_grad must be a bool, got {type(requires_grad).__name__} ({requires_grad!r})")
+
+
+# Forward mode (autodiff.tangents) builds on Value: imported last, once Value is defined.
+from .tangents import Dual as _Dual  # noqa: E402
+from .tangents import apply as _forward  # noqa: E402

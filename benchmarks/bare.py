@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from autodiff import ops
 
 
 class BareNode:
-    """The least a pure-Python graph node can be: its data, grad, op and parents, `+` and `*`
-    (their derivatives read from the engine's op table, as ours do).
+    """The least a pure-Python graph node can be: its data, grad, op and parents, `+`, `*`,
+    `tanh` and `relu` (their derivatives read from the engine's op table, as ours do).
 
     Not an engine: the chain table's floor, what the interpreter itself charges per node for a
     graph of N linked objects alive at once, whatever engine is built on such nodes.
@@ -31,6 +32,12 @@ class BareNode:
 
     def __mul__(self, other: BareNode) -> BareNode:
         return BareNode(self.data * other.data, ops.MUL, (self, other))
+
+    def tanh(self) -> BareNode:
+        return BareNode(math.tanh(self.data), ops.TANH, (self,))
+
+    def relu(self) -> BareNode:
+        return BareNode(0.0 if self.data <= 0 else self.data, ops.RELU, (self,))
 
     def backward(self) -> None:
         order, visited, stack = [], set(), [(self, False)]

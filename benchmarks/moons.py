@@ -89,7 +89,7 @@ def ours(X: np.ndarray, y: np.ndarray) -> Trainer:
     import autodiff
     import nn
 
-    model, optimizer = _our_model()
+    model, optimizer = our_model()
     params = optimizer.params
     rows, labels = X.tolist(), y.tolist()
 
@@ -112,16 +112,9 @@ def ours_compiled(X: np.ndarray, y: np.ndarray) -> Trainer:
     """The same step, full batch, with the graph of one example compiled once and replayed
     on all 100 at a time (`autodiff.compile`)."""
     import autodiff
-    import nn
 
-    model, optimizer = _our_model()
-    params = optimizer.params
-
-    def example_loss(x0: Any, x1: Any, label: Any) -> Any:
-        # The batch mean of this is the demo's loss: the L2 term is the same for every example.
-        return nn.hinge_loss(model([x0, x1]), label) + 1e-4 * autodiff.dot(params, params)
-
-    loss = autodiff.compile(example_loss, n_inputs=3, example=[0.0, 0.0, 1.0])
+    model, optimizer = our_model()
+    loss = compiled_loss(model, optimizer.params)
     score = autodiff.compile(lambda x0, x1: model([x0, x1]), n_inputs=2)
     batch = np.column_stack([X, y])
 
@@ -136,7 +129,20 @@ def ours_compiled(X: np.ndarray, y: np.ndarray) -> Trainer:
     return step, lambda: score(X).tolist()
 
 
-def _our_model() -> tuple[Any, Any]:
+def compiled_loss(model: Any, params: list[Any]) -> Any:
+    """The demo's loss for one example (x0, x1, label), compiled: tracing and planning, timed by
+    the `compile` job."""
+    import autodiff
+    import nn
+
+    def example_loss(x0: Any, x1: Any, label: Any) -> Any:
+        # The batch mean of this is the demo's loss: the L2 term is the same for every example.
+        return nn.hinge_loss(model([x0, x1]), label) + 1e-4 * autodiff.dot(params, params)
+
+    return autodiff.compile(example_loss, n_inputs=3, example=[0.0, 0.0, 1.0])
+
+
+def our_model() -> tuple[Any, Any]:
     import nn
 
     model = nn.MLP(2, list(SIZES[1:]), activation="relu", output_activation="linear")

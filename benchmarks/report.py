@@ -27,6 +27,7 @@ class Section:
     header: list[str]
     rows: list[list[str]]
     targets: list[Target] = field(default_factory=list)
+    chart: dict[str, float] = field(default_factory=dict)  # bar -> seconds, for results.png
 
     def markdown(self) -> str:
         """The section as markdown (which reads as well in a terminal).

@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Any
 
-from . import graphs, moons
+from . import graphs, mlp_wide, modes, moons, recurrence
 from .engines import leaf_maker
 from .measure import garbage_collector, peak_bytes, timed_runs
 
@@ -50,9 +50,10 @@ def _total(name: str) -> Any:
     return autodiff.sum
 
 
-def ops(engine: str, n: int, repeats: int) -> Runs:
+def ops(engine: str, n: int, repeats: int, gc: bool = True) -> Runs:
     leaf = leaf_maker(engine)
-    return timed_runs(lambda: graphs.ops(leaf, n, has_tanh=engine != "micrograd"), repeats)
+    with garbage_collector(gc):
+        return timed_runs(lambda: graphs.ops(leaf, n, has_tanh=engine != "micrograd"), repeats)
 
 
 def moons_step(engine: str, gc: bool, repeats: int, n: int = 100) -> Runs:
@@ -87,6 +88,51 @@ def moons_train(engine: str, steps: int = 100, n: int = 100) -> Runs:
     return [{"seconds": seconds, "loss": loss, "accuracy": moons.accuracy(scores(), y)}]
 
 
+def mlp_wide_step(engine: str, model: str, gc: bool, repeats: int, n: int = mlp_wide.N) -> Runs:
+    """One training step of an `mlp_wide` model, timed step after step."""
+    X, y = mlp_wide.data(model, n)
+    step = mlp_wide.TRAINERS[engine](model, X, y)
+    steps = itertools.count()
+
+    def run() -> dict[str, float]:
+        start = time.perf_counter()
+        step(next(steps))
+        return {"seconds": time.perf_counter() - start}
+
+    with garbage_collector(gc):
+        return timed_runs(run, repeats, collect=False)
+
+
+def compile_time(model: str, repeats: int) -> Runs:
+    """Seconds to compile (trace and plan) one example's loss: `moons`' or an `mlp_wide` model's."""
+    import autodiff
+
+    def run() -> dict[str, float]:
+        if model == "moons":
+            net, optimizer = moons.our_model()
+            start = time.perf_counter()
+            moons.compiled_loss(net, optimizer.params)
+        else:
+            fn, n_inputs = mlp_wide.example_loss(model, mlp_wide.our_model(model))
+            start = time.perf_counter()
+            autodiff.compile(fn, n_inputs=n_inputs)
+        return {"seconds": time.perf_counter() - start}
+
+    return timed_runs(run, repeats)
+
+
+def recurrence_time(steps: int, segments: int, checkpointed: bool, repeats: int) -> Runs:
+    return timed_runs(
+        lambda: recurrence.run(steps, segments, checkpointed),
+        repeats,
+        warmup=lambda: recurrence.run(max(segments, steps // 10), segments, checkpointed),
+    )
+
+
+def recurrence_memory(steps: int, segments: int, checkpointed: bool) -> Runs:
+    return [{"peak_bytes": peak_bytes(lambda: recurrence.run(steps, segments, checkpointed))}]
+
+
 WORKLOADS = {
     "chain": chain,
     "wide": wide,
@@ -94,6 +140,11 @@ WORKLOADS = {
     "ops": ops,
     "moons_step": moons_step,
     "moons_train": moons_train,
+    "modes_memory": modes.memory,
+    "mlp_wide": mlp_wide_step,
+    "compile": compile_time,
+    "recurrence": recurrence_time,
+    "recurrence_memory": recurrence_memory,
 }
 
 
@@ -104,4 +155,7 @@ def run(job: dict[str, Any]) -> Runs:
 
 
 if __name__ == "__main__":
-    print(json.dumps({"runs": run(json.loads(sys.argv[1]))}))
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):  # numpy's BLAS on one thread, as PyTorch's (see engines.import_torch)
+        print(json.dumps({"runs": run(json.loads(sys.argv[1]))}))

@@ -11,7 +11,7 @@ import sys
 
 from demos.report import table
 
-DEMOS = ["coffee", "perceptron", "single_neuron", "xor", "celsius", "moons", "graph"]
+DEMOS = ["coffee", "perceptron", "single_neuron", "xor", "celsius", "moons", "graph", "modes", "hooks"]
 
 
 def main() -> int:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Literal, overload
+from typing import Any, Literal, cast, overload
 
 import autodiff
 from autodiff import Value, constant
+from autodiff.tangents import Dual
 
 from . import _checks as checks
 
@@ -239,8 +240,8 @@ def _shifted(name: str, logits: Sequence[Any]) -> list[Value]:
 
 
 def _value(name: str, x: Any) -> Value:
-    if isinstance(x, Value):
-        return x
+    if isinstance(x, (Value, Dual)):  # a Dual: forward mode (autodiff.func.jvp, jacfwd)
+        return cast(Value, x)
     if not isinstance(x, numbers.Real):
         raise TypeError(f"{name}: expected a Value or a number, got {type(x).__name__} ({x!r})")
     return constant(x)

@@ -203,7 +203,9 @@ def test_mlp_gradients_match_torch_batched():
 
 def test_groups_do_not_grow_with_width():
     # Vectorised across nodes: a wider MLP has as many groups as a narrow one.
-    counts = [len(autodiff.compile(moons_loss(nn.MLP(2, [w, w, 1], activation="tanh")), 3)._groups) for w in (4, 32)]
+    counts = [
+        len(autodiff.compile(moons_loss(nn.MLP(2, [w, w, 1], activation="tanh")), 3)._plan.groups) for w in (4, 32)
+    ]
     assert counts[0] == counts[1] <= 20
 
 

@@ -15,9 +15,12 @@ import torch
 
 import autodiff as ad
 from autodiff import Value, grad, gradcheck, gradgradcheck
+from autodiff.tangents import Dual
 from autodiff.testing import assert_matches_torch, is_close
 
 EPS = sys.float_info.epsilon
+
+OURS = (Value, Dual)  # what our functions get: Values, and Duals in gradcheck's forward mode
 
 rng = np.random.default_rng(20260214)
 LENGTHS = [1, 2, 3, 4, 5, 8, 13, 32, 100]
@@ -29,17 +32,17 @@ def _stacked(xs):
 
 def nsum(xs):
     """`autodiff.sum` on Values, `torch.sum` on tensors; numbers may be mixed in either way."""
-    return ad.sum(xs) if any(isinstance(x, Value) for x in xs) else _stacked(xs).sum()
+    return ad.sum(xs) if any(isinstance(x, OURS) for x in xs) else _stacked(xs).sum()
 
 
 def ndot(a, b):
     """`autodiff.dot` on Values, `torch.dot` on tensors; numbers may be mixed in either way."""
-    return ad.dot(a, b) if any(isinstance(x, Value) for x in [*a, *b]) else torch.dot(_stacked(a), _stacked(b))
+    return ad.dot(a, b) if any(isinstance(x, OURS) for x in [*a, *b]) else torch.dot(_stacked(a), _stacked(b))
 
 
 def nlse(xs):
     """`autodiff.logsumexp` on Values, `torch.logsumexp` on tensors."""
-    return ad.logsumexp(xs) if any(isinstance(x, Value) for x in xs) else torch.logsumexp(_stacked(xs), dim=0)
+    return ad.logsumexp(xs) if any(isinstance(x, OURS) for x in xs) else torch.logsumexp(_stacked(xs), dim=0)
 
 
 def rounding(n, terms):

@@ -56,3 +56,11 @@ def test_tour_executes_and_shows_its_results(tmp_path):
     # f = p^2 q + e^q p at (1, 2): H = [[2q, 2p + e^q], [2p + e^q, e^q p]]
     e2 = math.exp(2.0)
     assert hvp == [round(4 - (2 + e2), 6), round((2 + e2) - e2, 6)]
+
+    # The function transforms' section (found by its code: other sections may follow or precede it).
+    (transforms,) = [c for c in code if "func.jacfwd(func.jacrev(f))" in c.source]
+    f = lambda v: v[0] ** 2 * v[1] + v[1].exp() * v[0]  # the cell's f, on a tensor
+    point = torch.tensor([1.0, 2.0], dtype=torch.float64)
+    gradient = [round(g, 6) for g in torch.func.grad(f)(point).tolist()]
+    hessian = [[round(h, 6) for h in row] for row in torch.func.hessian(f)(point).tolist()]
+    assert f"gradient: {gradient}\nHessian: {hessian}" in _text(transforms)

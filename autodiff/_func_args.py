@@ -1,0 +1,164 @@
+"""The arguments and results of the function transforms (`autodiff.func`), private to it: nested lists and
+tuples of numbers, Values and Duals, their checks, and the errors that name the transform."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from .tangents import Dual
+from .value import Value, _is_number, _to_float
+
+Tree = Any  # a number, a Value or a Dual, or a list or tuple of trees
+
+
+def leaves(tree: Tree) -> list[Any]:
+    """The leaves of a tree, left to right (no recursion: a stack).
+
+    >>> leaves([1.0, (2.0, [3.0]), 4.0])
+    [1.0, 2.0, 3.0, 4.0]
+    """
+    out, stack = [], [tree]
+    while stack:
+        node = stack.pop()
+        if type(node) is list or type(node) is tuple:
+            stack.extend(reversed(node))
+        else:
+            out.append(node)
+    return out
+
+
+def rebuild(tree: Tree, flat: list[Any]) -> Tree:
+    """A tree of the structure of `tree` with the leaves of `flat`, in order.
+
+    >>> rebuild([0, (0, [0])], [1.0, 2.0, 3.0])
+    [1.0, (2.0, [3.0])]
+    """
+    items = iter(flat)
+    return tree_map(lambda _: next(items), tree)
+
+
+def tree_map(fn: Callable[[Any], Any], tree: Tree) -> Tree:
+    """`fn` of every leaf, in a tree of the same structure.
+
+    >>> tree_map(float, (1, [2, 3]))
+    (1.0, [2.0, 3.0])
+    """
+    if type(tree) is list:
+        return [tree_map(fn, x) for x in tree]
+    if type(tree) is tuple:
+        return tuple([tree_map(fn, x) for x in tree])
+    return fn(tree)
+
+
+def check_callable(name: str, f: Any) -> None:
+    if not callable(f):
+        raise TypeError(f"{name}: f must be a function, got {type(f).__name__} ({f!r})")
+
+
+def argnum_tuple(name: str, argnums: Any, count: int) -> tuple[int, ...]:
+    """`argnums` (an int or a tuple of them, as torch.func's) as a tuple, checked against the
+    number of arguments."""
+    nums = argnums if type(argnums) is tuple else (argnums,)
+    if not nums or any(type(i) is not int for i in nums):
+        raise TypeError(f"{name}: argnums must be an int or a non-empty tuple of ints, got {argnums!r}")
+    for i in nums:
+        if not -count <= i < count:
+            raise ValueError(f"{name}: argnums {i} is out of range for {count} positional argument(s)")
+    positive = tuple([i % count for i in nums])
+    if len(set(positive)) != len(positive):
+        raise ValueError(f"{name}: argnums {argnums!r} names an argument twice")
+    return positive
+
+
+def pick(argnums: Any, per_argnum: tuple[Any, ...]) -> Any:
+    """One argnum's result for an int argnums, the tuple of them for a tuple."""
+    return per_argnum if type(argnums) is tuple else per_argnum[0]
+
+
+def primal(name: str, what: str, x: Any) -> Any:
+    """A number (as a float) or a Value of the arguments; anything else is a TypeError."""
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, Dual):
+        raise TypeError(
+            f"{name}: {what} is a Dual: forward mode over forward mode is not supported "
+            "(use jacfwd(jacrev(f)) for second derivatives)"
+        )
+    if not _is_number(x):
+        raise TypeError(f"{name}: {what} must be a number, a Value or a list of them, got {type(x).__name__} ({x!r})")
+    return _to_float(x, name)
+
+
+def fresh_inputs(name: str, args: tuple[Any, ...], nums: tuple[int, ...]) -> tuple[tuple[Tree, ...], tuple[Any, ...]]:
+    """The arguments at `nums` as new nodes to differentiate with respect to, and the arguments
+    with those in their place.
+
+    A number becomes a new leaf. A Value (from an outer transform) becomes a new node made from
+    it (`x + 0.0`), so that this transform differentiates with respect to this argument alone,
+    not to other uses of the outer Value (what JAX calls perturbation confusion), while the outer
+    one still sees through it.
+    """
+
+    def fresh(x: Any, i: int) -> Value:
+        p = primal(name, f"argument {i}", x)
+        return p + 0.0 if isinstance(p, Value) and p.requires_grad else Value(float(p))
+
+    inputs = tuple([tree_map(functools.partial(fresh, i=i), args[i]) for i in nums])
+    if not leaves(inputs) or not all(isinstance(x, Value) for x in leaves(inputs)):
+        raise ValueError(f"{name}: argument(s) {list(nums)} hold no number to differentiate with respect to")
+    new = list(args)
+    for i, tree in zip(nums, inputs):
+        new[i] = tree
+    return inputs, tuple(new)
+
+
+def split_aux(name: str, out: Any, has_aux: bool) -> tuple[Any, Any]:
+    """(output, aux) of f's result; aux is None without has_aux."""
+    if not has_aux:
+        return out, None
+    if type(out) is not tuple or len(out) != 2:
+        raise TypeError(f"{name}: with has_aux=True, f must return a pair (output, aux), got {out!r}")
+    return out[0], out[1]
+
+
+def check_outputs(name: str, out: Any, scalar: bool = False, forward: bool = False) -> list[Any]:
+    """f's outputs, flat: a Value (only that where `scalar`), or lists and tuples of Values;
+    in forward mode Duals too."""
+    allowed = (Value, Dual) if forward else (Value,)
+    flat = [out] if scalar else leaves(out)
+    if not flat or not all(isinstance(y, allowed) for y in flat):
+        wanted = "a Value" if scalar else "a Value or a list or tuple of Values"
+        hint = "; a Dual closed over (forward mode) must be passed as an argument" if any(map(_is_dual, flat)) else ""
+        raise TypeError(
+            f"{name}: f must return {wanted} (made from its arguments), got {type(out).__name__} ({out!r}){hint}"
+        )
+    return flat
+
+
+def _is_dual(x: Any) -> bool:
+    return isinstance(x, Dual)
+
+
+def matching(name: str, what: str, reference: Tree, given: Tree) -> list[Any]:
+    """The leaves of `given` (numbers as floats, or Values), which must have the structure of
+    `reference`: a ValueError naming the transform and `what` otherwise."""
+    if not _same_structure(reference, given):
+        raise ValueError(f"{name}: {what} must have the structure of {_structure(reference)}, got {given!r}")
+    return [primal(name, what, x) for x in leaves(given)]
+
+
+def _same_structure(a: Tree, b: Tree) -> bool:
+    if type(a) in (list, tuple) or type(b) in (list, tuple):
+        return (
+            type(a) in (list, tuple)
+            and type(b) in (list, tuple)
+            and len(a) == len(b)
+            and all(map(_same_structure, a, b))
+        )
+    return True
+
+
+def _structure(tree: Tree) -> str:
+    return repr(tree_map(lambda _: "*", tree)).replace("'", "")

@@ -1,0 +1,226 @@
+"""The third stage: run a plan forward and backward on a batch, group after group.
+
+Each `Elementwise` group calls its op's own `forward` and `derivative` with the numpy namespace
+`arrays` (or `ops.scalar`, for a single uniform node): one definition per op. A `Matmul` group is
+`ops.DOT` over a layer, evaluated as the matrix product it is.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .. import ops
+from ..ops import Op
+from ..worlds import arrays
+from .plan import Matmul, Plan
+
+
+class Workspace(NamedTuple):
+    """Arrays for one batch size, kept from call to call: allocating them anew for each call
+    costs more than the arithmetic (the system hands out fresh zeroed pages for large arrays).
+
+    >>> from autodiff.compiled.plan import make_plan
+    >>> from autodiff.compiled.trace import trace
+    >>> work = workspace(make_plan(trace(lambda x: x.tanh(), n_inputs=1)), batch=4)
+    >>> work.values.shape, work.args[0].shape, work.blocks[0]
+    ((2, 4), (1, 1, 4), [slice(0, 16384, None)])
+    """
+
+    values: np.ndarray  # (rows, batch): every node's value for every example
+    grads: np.ndarray  # (rows, batch): the gradient of the output with respect to each
+    args: list[np.ndarray]  # per group, its inputs: (arity, size, width), or X (k, batch) for a Matmul
+    stacked: list[np.ndarray]  # per group, their gradients: (arity * size, width), or X's (k, batch)
+    blocks: list[list[slice]]  # per group, the columns it computes at a time (see _column_blocks)
+
+
+def workspace(plan: Plan, batch: int) -> Workspace:
+    """The arrays for `plan` on batches of `batch` examples, constants filled in.
+
+    >>> from autodiff.compiled.plan import make_plan
+    >>> from autodiff.compiled.trace import trace
+    >>> workspace(make_plan(trace(lambda x: x * 2.0, n_inputs=1)), batch=5).values.shape
+    (3, 5)
+    """
+    args, stacked, blocks = [], [], []
+    for g in plan.groups:
+        if isinstance(g, Matmul):
+            args.append(np.empty((g.shape[1], batch)))
+            stacked.append(np.empty((g.shape[1], batch)))
+            blocks.append([slice(None)])
+            continue
+        width = 1 if g.uniform else batch
+        args.append(np.empty((*g.parents.shape, width)))
+        stacked.append(np.empty((g.parents.size, width)))
+        blocks.append([slice(None)] if g.uniform else _column_blocks(g.stop - g.start, batch))
+    work = Workspace(np.empty((plan.n_rows, batch)), np.empty((plan.n_rows, batch)), args, stacked, blocks)
+    work.values[plan.constant_rows] = plan.constants[:, None]
+    return work
+
+
+def forward(plan: Plan, work: Workspace, x: np.ndarray) -> None:
+    """Every node's value for the inputs `x` (batch, n_inputs), into `work.values`.
+
+    >>> from autodiff.compiled.plan import make_plan
+    >>> from autodiff.compiled.trace import trace
+    >>> plan = make_plan(trace(lambda x: x * x, n_inputs=1))
+    >>> work = workspace(plan, batch=2)
+    >>> forward(plan, work, np.array([[2.0], [3.0]]))
+    >>> work.values[plan.output_rows].tolist()
+    [[4.0, 9.0]]
+    """
+    values, n_in, n_wide, n_params = work.values, plan.n_inputs, plan.n_wide, len(plan.parameters)
+    values[:n_in] = x.T
+    # Parameters are read now, so updates since the trace are seen.
+    data = np.fromiter(map(_data, plan.parameters), float, n_params)
+    values[n_in : n_in + n_wide] = data[:n_wide, None]
+    values[n_in + n_wide : n_in + n_params, 0] = data[n_wide:]
+    with np.errstate(all="ignore"):
+        for group, args, blocks in zip(plan.groups, work.args, work.blocks):
+            if isinstance(group, Matmul):
+                x = _shared(group, values, args)
+                np.matmul(_weights(group, values), x, out=values[group.start : group.stop])
+                continue
+            (values[:, :1] if group.uniform else values).take(group.parents, axis=0, out=args, mode="clip")
+            if group.on_floats:
+                values[group.start] = group.op.forward(ops.scalar, *args.ravel().tolist())
+            else:
+                out = values[group.start : group.stop]
+                try:
+                    for cols in blocks:
+                        out[:, cols] = group.op.forward(arrays, *args[..., cols])
+                except ValueError:
+                    narrowed = None if group.uniform else _in_first_failing_row(group.op, args)
+                    if narrowed is None:
+                        raise
+                    raise narrowed from None
+
+
+def backward(plan: Plan, work: Workspace, seed: float) -> None:
+    """The gradient of the outputs (each weighted by `seed`) into `work.grads`, group after group.
+
+    >>> from autodiff.compiled.plan import make_plan
+    >>> from autodiff.compiled.trace import trace
+    >>> plan = make_plan(trace(lambda x: x * x, n_inputs=1))
+    >>> work = workspace(plan, batch=2)
+    >>> forward(plan, work, np.array([[2.0], [3.0]]))
+    >>> backward(plan, work, seed=1.0)
+    >>> work.grads[0].tolist()   # d(x * x)/dx = 2x
+    [4.0, 6.0]
+    """
+    values, grads = work.values, work.grads
+    n_in, n_wide, n_params = plan.n_inputs, plan.n_wide, len(plan.parameters)
+    grads[: n_in + n_wide] = 0.0
+    grads[n_in + n_wide : n_in + n_params, 0] = 0.0  # rows read in column 0 only
+    grads[n_in + n_params :] = 0.0
+    for r in plan.output_rows:
+        grads[r] += seed
+    with np.errstate(all="ignore"):
+        every = list(zip(plan.groups, work.args, work.stacked, work.blocks))
+        for group, args, stacked, blocks in reversed(every):
+            if isinstance(group, Matmul):
+                _matmul_backward(group, values, grads, args, stacked)
+                continue
+            g, out = grads[group.start : group.stop], values[group.start : group.stop]
+            if group.uniform:  # one column; its gradient is the sum over the batch
+                g, out = g.sum(axis=1, keepdims=True), out[:, :1]
+            if group.on_floats:
+                floats = args.ravel().tolist()
+                stacked[:, 0] = group.op.derivative(ops.scalar, float(g[0, 0]), float(out[0, 0]), *floats)
+            else:
+                for cols in blocks:
+                    _stack(group.op.derivative(arrays, g[:, cols], out[:, cols], *args[..., cols]), stacked[:, cols])
+            _scatter(grads[:, :1] if group.uniform else grads, group.scatter, stacked)
+
+
+def parameter_gradients(plan: Plan, work: Workspace) -> list[float]:
+    """Each parameter's gradient, summed over the batch: a wide row's sum (per example from the
+    batch groups, in column 0 from the others), a narrow row's column 0.
+
+    >>> from autodiff import Value
+    >>> from autodiff.compiled.plan import make_plan
+    >>> from autodiff.compiled.trace import trace
+    >>> w = Value(3.0)
+    >>> plan = make_plan(trace(lambda x: w * x, n_inputs=1))
+    >>> work = workspace(plan, batch=2)
+    >>> forward(plan, work, np.array([[2.0], [5.0]]))
+    >>> backward(plan, work, seed=1.0)
+    >>> parameter_gradients(plan, work)   # d/dw, summed over the batch: 2 + 5
+    [7.0]
+    """
+    n_in, n_wide, n_params = plan.n_inputs, plan.n_wide, len(plan.parameters)
+    wide: list[float] = work.grads[n_in : n_in + n_wide].sum(axis=1).tolist()
+    narrow: list[float] = work.grads[n_in + n_wide : n_in + n_params, 0].tolist()
+    return wide + narrow
+
+
+def _matmul_backward(group: Matmul, values: np.ndarray, grads: np.ndarray, x: np.ndarray, dx: np.ndarray) -> None:
+    g = grads[group.start : group.stop]
+    x = values[group.shared] if isinstance(group.shared, slice) else x  # X, as the forward left it
+    _scatter(grads, group.shared_scatter, np.matmul(_weights(group, values).T, g, out=dx))
+    _scatter(grads[:, :1], group.weight_scatter, (g @ x.T).reshape(-1, 1))
+
+
+def _weights(group: Matmul, values: np.ndarray) -> np.ndarray:
+    # Contiguous: numpy hands a strided view (a column of `values`) to its own loops, not to BLAS.
+    return np.ascontiguousarray(values[group.weights, 0]).reshape(group.shape)
+
+
+def _shared(group: Matmul, values: np.ndarray, buffer: np.ndarray) -> np.ndarray:
+    """X: a view of `values` where its rows are consecutive, else gathered into `buffer`."""
+    if isinstance(group.shared, slice):
+        return values[group.shared]
+    return values.take(group.shared, axis=0, out=buffer)
+
+
+_data = operator.attrgetter("data")
+_BLOCK = 16384  # numbers per array at a time: the size where numpy's temporaries stop costing fresh pages
+
+
+def _column_blocks(size: int, batch: int) -> list[slice]:
+    """Columns in blocks of about `_BLOCK` numbers for a group of `size` rows. An op's formula
+    makes a temporary array per step (`g * (1 - out) * (1 + out)`); one the size of the whole
+    group comes from fresh pages of the system each time, which costs more than the arithmetic."""
+    width = max(1, _BLOCK // size)
+    return [slice(a, a + width) for a in range(0, batch, width)]
+
+
+def _in_first_failing_row(op: Op, args: np.ndarray) -> ValueError | None:
+    """The domain error of the first example on which `op`'s forward fails, saying its row of the
+    inputs; None if no single example fails. `args` is (arity, size, batch): the forward is
+    elementwise, so halving the batch finds that example in some log2(batch) calls."""
+    lo, hi = 0, args.shape[-1]  # the first failing example is in lo:hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        try:
+            op.forward(arrays, *args[..., lo:mid])
+            lo = mid
+        except ValueError:
+            hi = mid
+    try:
+        op.forward(arrays, *args[..., lo:hi])
+    except ValueError as error:
+        error.args = (f"{error}, in row {lo} of the inputs",)
+        return error
+    return None
+
+
+def _stack(local: Sequence[Any], stacked: np.ndarray) -> None:
+    """Write a group's input gradients, one (size, width) block per input, into `stacked`."""
+    try:
+        # Each gradient has its node's shape (size, width), being made from g, out or the args.
+        np.concatenate(local, out=stacked)
+    except ValueError:  # numbers, or arrays that broadcast: place them one by one
+        size = len(stacked) // len(local)
+        for k, d in enumerate(local):
+            stacked[k * size : (k + 1) * size] = d
+
+
+def _scatter(grads: np.ndarray, plan: list[tuple[Any, Any]], stacked: np.ndarray) -> None:
+    """Add the stacked input gradients into their parents' rows of `grads` (see plan._scatter_plan)."""
+    for rows, positions in plan:
+        repeated = type(positions) is np.ndarray and positions.ndim == 2
+        grads[rows] += stacked[positions].sum(axis=0) if repeated else stacked[positions]

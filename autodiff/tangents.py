@@ -1,0 +1,214 @@
+"""Forward mode: dual numbers, a value and its tangent carried together through one pass.
+
+No op has a tangent rule of its own. A derivative in the op table is linear in its upstream
+gradient `g`, so `op.derivative(m, 1.0, out, *inputs)` gives each local partial, and the
+output's tangent is the sum of partial times input tangent. Nothing is recorded: a chain of a
+million ops holds two numbers at a time. A user-defined `Op` works here with no extra code.
+
+The primal part of a `Dual` is a float, or a Value (then the pass builds a graph that reverse
+mode can go back through: reverse over forward). Its tangent is a number or a Value.
+
+>>> x = Dual(0.5, 1.0)
+>>> y = (x * x).sin()
+>>> round(y.primal, 6), round(y.tangent, 6)   # sin(x^2) and 2x cos(x^2)
+(0.247404, 0.968912)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from . import ops
+from .value import Value, _is_number, _to_float
+from .value import apply as _apply_on_values
+from .worlds import floats
+
+
+class Dual:
+    """A number and its tangent (the derivative along one direction), as in `torch.func.jvp`.
+
+    >>> y = Dual(2.0, 1.0) ** 3
+    >>> y.primal, y.tangent
+    (8.0, 12.0)
+    """
+
+    __slots__ = ("primal", "tangent")
+
+    def __init__(self, primal: Any, tangent: Any) -> None:
+        self.primal = primal
+        self.tangent = tangent
+
+    def __repr__(self) -> str:
+        return f"Dual(primal={self.primal!r}, tangent={self.tangent!r})"
+
+    def __float__(self) -> float:
+        return float(self.primal)
+
+    def __add__(self, other: Any) -> Dual:
+        return apply(ops.ADD, self, other)
+
+    def __radd__(self, other: Any) -> Dual:
+        return apply(ops.ADD, other, self)
+
+    def __sub__(self, other: Any) -> Dual:
+        return apply(ops.SUB, self, other)
+
+    def __rsub__(self, other: Any) -> Dual:
+        return apply(ops.SUB, other, self)
+
+    def __mul__(self, other: Any) -> Dual:
+        return apply(ops.MUL, self, other)
+
+    def __rmul__(self, other: Any) -> Dual:
+        return apply(ops.MUL, other, self)
+
+    def __truediv__(self, other: Any) -> Dual:
+        return apply(ops.DIV, self, other)
+
+    def __rtruediv__(self, other: Any) -> Dual:
+        return apply(ops.DIV, other, self)
+
+    def __pow__(self, other: Any) -> Dual:
+        # A number exponent is the op `**p`, as on a Value.
+        return apply(ops.power(other), self) if _is_number(other) else apply(ops.POW, self, other)
+
+    def __rpow__(self, other: Any) -> Dual:
+        return apply(ops.POW, other, self)
+
+    def __neg__(self) -> Dual:
+        return apply(ops.NEG, self)
+
+    def __pos__(self) -> Dual:
+        return self
+
+    def exp(self) -> Dual:
+        """e ** self, as `Value.exp`.
+
+        >>> Dual(0.0, 2.0).exp()
+        Dual(primal=1.0, tangent=2.0)
+        """
+        return apply(ops.EXP, self)
+
+    def log(self) -> Dual:
+        """As `Value.log`.
+
+        >>> Dual(1.0, 3.0).log()
+        Dual(primal=0.0, tangent=3.0)
+        """
+        return apply(ops.LOG, self)
+
+    def log1p(self) -> Dual:
+        """As `Value.log1p`.
+
+        >>> Dual(0.0, 1.0).log1p()
+        Dual(primal=0.0, tangent=1.0)
+        """
+        return apply(ops.LOG1P, self)
+
+    def sqrt(self) -> Dual:
+        """As `Value.sqrt`.
+
+        >>> Dual(4.0, 1.0).sqrt()
+        Dual(primal=2.0, tangent=0.25)
+        """
+        return apply(ops.SQRT, self)
+
+    def tanh(self) -> Dual:
+        """As `Value.tanh`.
+
+        >>> Dual(0.0, 1.0).tanh()
+        Dual(primal=0.0, tangent=1.0)
+        """
+        return apply(ops.TANH, self)
+
+    def sigmoid(self) -> Dual:
+        """As `Value.sigmoid`.
+
+        >>> Dual(0.0, 1.0).sigmoid()
+        Dual(primal=0.5, tangent=0.25)
+        """
+        return apply(ops.SIGMOID, self)
+
+    def relu(self) -> Dual:
+        """As `Value.relu`.
+
+        >>> Dual(-1.0, 1.0).relu()
+        Dual(primal=0.0, tangent=0.0)
+        """
+        return apply(ops.RELU, self)
+
+    def abs(self) -> Dual:
+        """As `Value.abs` (also `abs(d)`).
+
+        >>> abs(Dual(-2.0, 1.0))
+        Dual(primal=2.0, tangent=-1.0)
+        """
+        return apply(ops.ABS, self)
+
+    __abs__ = abs  # noqa: A003 - abs(d) and d.abs() are the same op
+
+    def sin(self) -> Dual:
+        """As `Value.sin`.
+
+        >>> Dual(0.0, 1.0).sin()
+        Dual(primal=0.0, tangent=1.0)
+        """
+        return apply(ops.SIN, self)
+
+    def cos(self) -> Dual:
+        """As `Value.cos`.
+
+        >>> Dual(0.0, 1.0).cos()
+        Dual(primal=1.0, tangent=-0.0)
+        """
+        return apply(ops.COS, self)
+
+
+def apply(op: ops.Op, *inputs: Any) -> Dual:
+    """Run `op` forward on Duals, Values or numbers: the output's value and its tangent.
+
+    >>> apply(ops.MUL, Dual(3.0, 1.0), 2.0)
+    Dual(primal=6.0, tangent=2.0)
+    """
+    primals: list[Any] = []
+    tangents: list[Any] = []
+    for x in inputs:
+        if type(x) is Dual:
+            primals.append(x.primal)
+            tangents.append(x.tangent)
+        else:
+            primals.append(_as_primal(x, op))
+            tangents.append(None)  # a constant here: no tangent, not even 0 * an infinite partial
+    if any(type(p) is Value for p in primals):
+        from .worlds import values  # here: value.py imports this module, and the Value world imports value.py
+
+        out = _apply_on_values(op, *primals)
+        return Dual(out, tangent(op, values, out, primals, tangents))
+    number = _to_float(op.forward(floats, *primals), op.name)
+    return Dual(number, tangent(op, floats, number, primals, tangents))
+
+
+def tangent(op: ops.Op, m: Any, out: Any, inputs: Sequence[Any], tangents: Sequence[Any]) -> Any:
+    """The tangent of `op`'s output: its partials (its derivative at g = 1, in the world `m`)
+    times the inputs' tangents, summed. A tangent of None stands for a constant input.
+
+    >>> tangent(ops.MUL, floats, 6.0, [3.0, 2.0], [1.0, None])
+    2.0
+    """
+    partials = op.derivative(m, 1.0, out, *inputs)
+    total: Any = None  # not 0.0: 0.0 + -0.0 would lose the sign of a tangent
+    for partial, t in zip(partials, tangents):
+        if t is not None:
+            total = partial * t if total is None else total + partial * t
+    return 0.0 if total is None else total
+
+
+def _as_primal(x: Any, op: ops.Op) -> Any:
+    if type(x) is Value or type(x) is float:
+        return x
+    if isinstance(x, Value):
+        return x
+    if not _is_number(x):
+        raise TypeError(f"{op.name}: expected a Value, a Dual or a number, got {type(x).__name__} ({x!r})")
+    return _to_float(x, op.name)

@@ -1,0 +1,142 @@
+"""MkDocs hooks: what the site shows that is computed at build time, never kept in the repository.
+
+- the version (from `autodiff.__version__`), in the footer of every page;
+- the tour notebook, executed on a real kernel into a temporary copy (mkdocs-jupyter renders it);
+- the pictures of the demos, drawn by `autodiff.draw_dot` (but for the one the README shows, which
+  is committed in docs/img/, and which the tests compare with a fresh drawing);
+- the benchmark chart, where `make bench` has drawn one;
+- the API reference: one page per package, one entry per public name, found at run time (so a
+  name added to `__all__` is documented with no edit here), and a warning (an error under
+  `--strict`) for a public name without a docstring.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import tempfile
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the demos package, for its pictures
+
+import autodiff  # noqa: E402
+import nn  # noqa: E402
+
+log = get_plugin_logger("autodiff-docs")
+
+# Each package of the reference: the names it documents beyond `__all__` (public, but kept out of
+# `__all__` so that `from autodiff import *` leaves the builtins alone; or imported on their own).
+REFERENCE: dict[str, tuple[ModuleType, list[str]]] = {
+    "autodiff": (autodiff, ["compile", "sum", "func", "testing"]),
+    "nn": (nn, ["plots"]),
+}
+CHART = ROOT / "benchmarks" / "results.png"
+_TEMPORARY: dict[str, tempfile.TemporaryDirectory[str]] = {}  # the executed notebook, until the build ends
+
+
+def public_objects(package: str) -> dict[str, Any]:
+    """Every public name of `package` and its object (a submodule such as `nn.plots` imported)."""
+    module, extra = REFERENCE[package]
+    names = [*module.__all__, *extra]
+    for name in extra:
+        if not hasattr(module, name):
+            __import__(f"{package}.{name}")
+    return {name: getattr(module, name) for name in names}
+
+
+def canonical_path(obj: Any) -> str:
+    """Where `obj` is defined (`autodiff.value.Value`): the path the reference documents it under."""
+    if isinstance(obj, ModuleType):
+        return obj.__name__
+    return f"{obj.__module__}.{obj.__qualname__}"
+
+
+def on_config(config: Any) -> Any:
+    config.copyright = f"autodiff {autodiff.__version__} · MIT licence"
+    config.extra["version"] = autodiff.__version__
+    return config
+
+
+@event_priority(50)  # before mkdocs-jupyter's on_files, which takes the notebook over
+def on_files(files: Files, config: Any) -> Files:
+    build = Path(_TEMPORARY.setdefault("dir", tempfile.TemporaryDirectory(prefix="autodiff-docs-")).name)
+    # A file of the temporary folder rather than a generated one: mkdocs-jupyter reads it from disk.
+    _executed_tour(build)
+    files.append(File("tour.ipynb", str(build), config.site_dir, config.use_directory_urls))
+    for name, svg in _pictures().items():
+        if files.get_file_from_path(f"img/{name}.svg") is None:  # the README's picture is committed
+            files.append(File.generated(config, f"img/{name}.svg", content=svg))
+    if CHART.exists():
+        files.append(File.generated(config, "img/results.png", abs_src_path=str(CHART)))
+    for package in REFERENCE:
+        files.append(File.generated(config, f"reference/{package}.md", content=_reference_page(package)))
+    return files
+
+
+def on_post_build(config: Any) -> None:
+    if "dir" in _TEMPORARY:
+        _TEMPORARY.pop("dir").cleanup()
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
+    if page.file.src_uri == "speed.md" and CHART.exists():
+        markdown += "\n\n![The benchmark chart, from `make bench`](img/results.png)\n"
+    return markdown
+
+
+def _executed_tour(build: Path) -> Path:
+    """demos/tour.ipynb run top to bottom in `build` (what it writes stays there)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(ROOT / "demos" / "tour.ipynb", as_version=4)
+    client = NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(build)}})
+    client.execute()
+    path = build / "tour.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+def _pictures() -> dict[str, bytes]:
+    """The demos' pictures (demos/graph.py), and a model's graph in clusters, shaded by |grad|."""
+    from demos.graph import expression, neuron
+
+    a, b, c = expression()
+    w, bias, o = neuron()
+    nn.manual_seed(0)
+    model = nn.MLP(2, [3, 1])
+    out = model([0.5, -1.0])
+    out.backward()
+    return {
+        "expression": autodiff.draw_dot(c, params=[a, b]).pipe("svg"),
+        "neuron": autodiff.draw_dot(o, params=[*w, bias]).pipe("svg"),
+        "model": autodiff.draw_dot(out, params=model.parameters(), clusters=True, color_by_grad=True).pipe("svg"),
+    }
+
+
+def _reference_page(package: str) -> str:
+    """The reference page of `package`: its docstring, then each public name grouped by the module
+    that defines it."""
+    module = REFERENCE[package][0]
+    groups: dict[str, list[str]] = {}
+    for name, obj in public_objects(package).items():
+        if not inspect.getdoc(obj):
+            log.warning(f"{package}.{name} has no docstring")
+        path = canonical_path(obj)
+        groups.setdefault(path if isinstance(obj, ModuleType) else obj.__module__, []).append(path)
+    summary = (inspect.getdoc(module) or "").split("\n\n")[0]  # its examples are in the guides
+    lines = [f"# `{package}`", "", summary, ""]
+    for where, paths in groups.items():
+        lines += [f"## `{where}`", ""]
+        for path in paths:
+            if path != where:
+                lines += [f"::: {path}", "    options:", "      heading_level: 3", ""]
+            else:
+                lines += [f"::: {path}", "    options:", "      show_root_heading: false", ""]
+    return "\n".join(lines)
