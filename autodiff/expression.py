@@ -76,9 +76,10 @@ def evaluate(text: str, inputs: Mapping[str, Value]) -> Value:
 
 def _walk(node: ast.expr, inputs: Mapping[str, Value]) -> Any:
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        if isinstance(node.value, int) and abs(node.value) > 2**1023:
-            raise ExpressionError(f"evaluate: the number {node.value:.3e} is too large for a float")
-        return float(node.value)
+        try:
+            return float(node.value)
+        except OverflowError:
+            raise ExpressionError(f"evaluate: a number of {len(str(node.value))} digits is too large for a float") from None
     if isinstance(node, ast.Name):
         if node.id not in inputs:
             names = ", ".join(inputs) or "none"
