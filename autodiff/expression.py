@@ -25,6 +25,7 @@ from .value import Value, constant
 
 METHODS = ("exp", "log", "log1p", "sqrt", "tanh", "sigmoid", "relu", "abs", "sin", "cos")
 FUNCTIONS: dict[str, Callable[..., Value]] = {"sum": ops.sum, "dot": ops.dot, "logsumexp": ops.logsumexp}
+NOT_A_METHOD = "evaluate: `.{}` is not allowed; the methods are " + ", ".join(METHODS)
 MAX_LENGTH = 2000  # a longer text is refused before parsing, so a huge paste cannot hang the page
 BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: lambda x, y: x + y,
@@ -39,10 +40,10 @@ class ExpressionError(ValueError):
     """The text is not an expression `evaluate` accepts: a syntax error, an unknown name or a
     construct outside the whitelist. The message names the offending part.
 
-    >>> evaluate("a.__class__", {"a": Value(1.0)})
+    >>> evaluate("a.__class__", {"a": Value(1.0)})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    autodiff.expression.ExpressionError: evaluate: `.__class__` is not allowed; the methods are exp, log, log1p, sqrt, tanh, sigmoid, relu, abs, sin, cos
+    autodiff.expression.ExpressionError: evaluate: `.__class__` is not allowed; the methods are exp, log, ...
     """
 
 
@@ -54,10 +55,10 @@ def evaluate(text: str, inputs: Mapping[str, Value]) -> Value:
     >>> x = Value(0.5, label="x")
     >>> evaluate("-x**2 + sum([x, 1, x.exp()])", {"x": x})
     Value(data=2.8987, grad=0.0000)
-    >>> evaluate("open('f')", {"x": x})
+    >>> evaluate("open('f')", {"x": x})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    autodiff.expression.ExpressionError: evaluate: unknown function `open`; the functions are sum, dot, logsumexp, and the methods are called as x.tanh()
+    autodiff.expression.ExpressionError: evaluate: unknown function `open`; the functions are sum, dot, ...
     """
     if not isinstance(text, str):
         raise TypeError(f"evaluate: the expression must be a str, got {type(text).__name__} ({text!r})")
@@ -75,11 +76,13 @@ def evaluate(text: str, inputs: Mapping[str, Value]) -> Value:
 
 
 def _walk(node: ast.expr, inputs: Mapping[str, Value]) -> Any:
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
         try:
             return float(node.value)
         except OverflowError:
-            raise ExpressionError(f"evaluate: a number of {len(str(node.value))} digits is too large for a float") from None
+            raise ExpressionError(
+                f"evaluate: a number of {len(str(node.value))} digits is too large for a float"
+            ) from None
     if isinstance(node, ast.Name):
         if node.id not in inputs:
             names = ", ".join(inputs) or "none"
@@ -96,7 +99,7 @@ def _walk(node: ast.expr, inputs: Mapping[str, Value]) -> Any:
     if isinstance(node, ast.Call):
         return _call(node, inputs)
     if isinstance(node, ast.Attribute):
-        raise ExpressionError(f"evaluate: `.{node.attr}` is not allowed; the methods are {', '.join(METHODS)}")
+        raise ExpressionError(NOT_A_METHOD.format(node.attr))
     raise ExpressionError(f"evaluate: `{ast.unparse(node)}` is not allowed: {_kind(node)}")
 
 
@@ -123,7 +126,9 @@ def _call(node: ast.Call, inputs: Mapping[str, Value]) -> Value:
             f"evaluate: unknown function `{function.id}`; the functions are {', '.join(FUNCTIONS)}, "
             "and the methods are called as x.tanh()"
         )
-    return _walk(function, inputs)  # an attribute outside METHODS or another callee: refused there
+    if isinstance(function, ast.Attribute):
+        raise ExpressionError(NOT_A_METHOD.format(function.attr))
+    raise ExpressionError(f"evaluate: `{ast.unparse(node)}` is not allowed: only methods and functions can be called")
 
 
 def _items(arg: ast.expr, function: str) -> list[ast.expr]:

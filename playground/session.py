@@ -89,7 +89,9 @@ class Training:
 
     def __init__(self, settings_json: str) -> None:
         settings = json.loads(settings_json)
-        self.X, self.y = toy_data.make(settings["dataset"], int(settings["n"]), float(settings["noise"]), settings["seed"])
+        self.X, self.y = toy_data.make(
+            settings["dataset"], int(settings["n"]), float(settings["noise"]), settings["seed"]
+        )
         nn.manual_seed(int(settings["seed"]))
         sizes = [int(size) for size in settings["hidden"]] + [1]
         self.model = nn.MLP(2, sizes, activation=settings["activation"])

@@ -21,7 +21,10 @@ CASES: list[tuple[str, Callable[[Any, Any], Any]]] = [
     ("(a*b + b**2).tanh()", lambda a, b: (a * b + b**2).tanh()),
     ("a / b - 3 * a ** -2", lambda a, b: a / b - 3 * a**-2),
     ("-a + +b", lambda a, b: -a + +b),
-    ("(a*a).log() + b.exp().log1p() - (a*b).sigmoid()", lambda a, b: (a * a).log() + b.exp().log1p() - (a * b).sigmoid()),
+    (
+        "(a*a).log() + b.exp().log1p() - (a*b).sigmoid()",
+        lambda a, b: (a * a).log() + b.exp().log1p() - (a * b).sigmoid(),
+    ),
     ("a.sqrt() * b.abs() + (a + b).sin() * b.cos()", lambda a, b: a.sqrt() * b.abs() + (a + b).sin() * b.cos()),
     ("(a - b).relu() + 2 ** a + (0.5).exp() * a", lambda a, b: (a - b).relu() + 2**a + math.exp(0.5) * a),
     ("sum([a, b, a * b]) * 1e-3", lambda a, b: (a + b + a * b) * 1e-3),
@@ -30,7 +33,9 @@ CASES: list[tuple[str, Callable[[Any, Any], Any]]] = [
 
 @pytest.mark.parametrize(("text", "same"), CASES)
 @pytest.mark.parametrize("point", [(2.0, -3.0), (0.7, 1.9), (3.5, -0.2)])
-def test_evaluate_matches_python_and_torch(text: str, same: Callable[[Any, Any], Any], point: tuple[float, float]) -> None:
+def test_evaluate_matches_python_and_torch(
+    text: str, same: Callable[[Any, Any], Any], point: tuple[float, float]
+) -> None:
     a, b = Value(point[0]), Value(point[1])
     got = evaluate(text, {"a": a, "b": b})
     want = same(Value(point[0]), Value(point[1]))

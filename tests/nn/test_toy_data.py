@@ -13,7 +13,7 @@ from nn import toy_data
 def test_a_seed_gives_the_same_points_and_another_seed_others(kind: str) -> None:
     X, y = toy_data.make(kind, 40, noise=0.1, seed=5)
     assert (X, y) == toy_data.make(kind, 40, noise=0.1, seed=5)
-    assert X != toy_data.make(kind, 40, noise=0.1, seed=6)[0]
+    assert toy_data.make(kind, 40, noise=0.1, seed=6)[0] != X
     assert len(X) == len(y) == 40
     assert all(len(p) == 2 and all(isinstance(c, float) for c in p) for p in X)
     assert set(y) == {-1.0, 1.0}
