@@ -1,14 +1,14 @@
 # `make test`, `make demo` and `make bench` do all the set-up: a virtual environment in .venv,
-# the Python packages, and Graphviz's `dot` program where it is missing.
+# the Python packages, Graphviz's `dot` program and (for the tests) Chromium where they are missing.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PLAYGROUND_NPM := playground/node_modules/.package-lock.json
 
-.PHONY: test demo bench lint docs dist graphviz playground playground-serve clean
+.PHONY: test demo bench lint docs dist graphviz chromium playground playground-serve clean
 
-test: lint graphviz playground
+test: lint graphviz chromium playground
 	$(PY) -m pytest -q
 
 # Formatting, lint (ruff) and types (mypy, strict on the two packages); `make test` runs it first.
@@ -52,17 +52,27 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,plot,demo,lint,bench,docs,dist]"
 	touch $@
 
-# Rendering needs the `dot` program (Debian package `graphviz`); install it when we can.
+# $(call require,PROGRAM,PACKAGE,MESSAGE): install a missing program's Debian package when we can
+# (root and apt-get, as in CI), else stop with MESSAGE.
+define require
+@command -v $(1) >/dev/null 2>&1 || { \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+    echo "Installing $(2) (apt-get install $(2))"; \
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+  else \
+    echo "$(3)" >&2; \
+    exit 1; \
+  fi; }
+endef
+
+# Rendering needs the `dot` program (Debian package `graphviz`).
 graphviz:
-	@command -v dot >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Graphviz (apt-get install graphviz)"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
-	  else \
-	    echo "Graphviz's 'dot' program is missing: install it (Debian/Ubuntu: sudo apt-get install graphviz; macOS: brew install graphviz)" >&2; \
-	    exit 1; \
-	  fi; }
+	$(call require,dot,graphviz,Graphviz's 'dot' program is missing: install it (Debian/Ubuntu: sudo apt-get install graphviz; macOS: brew install graphviz))
+
+# The player's browser tests drive Debian's `chromium` (never a browser download).
+chromium:
+	$(call require,chromium,chromium,The 'chromium' browser is missing (the player's tests use it): install it (Debian/Ubuntu: sudo apt-get install chromium))
 
 clean:
 	rm -rf $(VENV) out site dist .pytest_cache .hypothesis playground/node_modules

@@ -7,8 +7,9 @@
 >>> round(a.grad, 6), round(b.grad, 6)
 (-0.029598, -0.039464)
 
-`import autodiff` needs only the standard library: the compiled mode (numpy) and the pictures
-(graphviz) are imported the first time one of their names is used.
+`import autodiff` needs only the standard library and loads only the core (Value, the op table,
+backward): every other part (the compiled mode and numpy, the pictures and graphviz, the
+transforms of `autodiff.func`, ...) is imported the first time one of its names is used.
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from . import func as func  # autodiff.func: grad, jvp, jacrev, jacfwd, hessian..., as torch.func
 from .anomaly import detect_anomaly
 from .backward import backward, grad, topological_order
-from .checkpoint import checkpoint
+from .checkpoint import checkpoint  # eager: the module's name is the function's
 from .grad_mode import enable_grad, no_grad, set_grad_enabled
-from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # eager, as checkpoint
 from .ops import Op, dot, logsumexp, power
 from .ops import sum as sum  # noqa: A004 - autodiff.sum, as torch.sum
 from .value import Value, apply, constant
@@ -29,9 +29,13 @@ from .worlds import floats as scalar
 from .worlds.domain import DivisionByZeroError
 
 if TYPE_CHECKING:
+    from . import func as func
+    from . import testing as testing
     from .compiled import CompiledGraph
     from .compiled import compile as compile  # noqa: A004 - autodiff.compile, as torch.compile
     from .draw import DotNotFoundError, draw_dot, save_graph
+    from .player import draw_backward
+    from .trace import explain, trace_backward
 
 __version__ = "0.2.0"
 
@@ -42,8 +46,11 @@ _LAZY = {
     "DotNotFoundError": "draw",
     "draw_dot": "draw",
     "save_graph": "draw",
+    "draw_backward": "player",
+    "explain": "trace",
+    "trace_backward": "trace",
 }
-_SUBMODULES = {"compiled", "draw"}
+_SUBMODULES = {"compiled", "draw", "func", "testing"}
 
 
 def __getattr__(name: str) -> Any:
@@ -75,8 +82,10 @@ __all__ = [
     "constant",
     "detect_anomaly",
     "dot",
+    "draw_backward",
     "draw_dot",
     "enable_grad",
+    "explain",
     "grad",
     "gradcheck",
     "gradgradcheck",
@@ -87,4 +96,5 @@ __all__ = [
     "scalar",
     "set_grad_enabled",
     "topological_order",
+    "trace_backward",
 ]

@@ -7,8 +7,9 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from ._numbers import _is_number, _to_float
 from .tangents import Dual
-from .value import Value, _is_number, _to_float
+from .value import Value
 
 Tree = Any  # a number, a Value or a Dual, or a list or tuple of trees
 

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import hooks, ops
+from ._numbers import _is_number, _to_float
 from .anomaly import anomaly_mode, check_backward
 from .grad_mode import enable_grad
-from .value import Value, _is_number, _to_float, constant
+from .value import Value, constant
 from .worlds import floats, values
+
+# The root of the latest backward(), for `autodiff.explain`: a weak reference keeps no graph alive.
+latest_root: list[Callable[[], Value | None]] = [lambda: None]
+
+# Sees one step of the sweep: the node and the amounts it is about to add into its parents.
+Recorder = Callable[[Value, tuple[Any, ...]], None]
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -64,14 +72,19 @@ def _post_order(root: Value, with_leaves: bool) -> list[Value]:
 
 
 def _sweep(
-    order: list[Value], create_graph: bool, towards: Iterable[Value] = (), nodes: Iterable[Value] | None = None
+    order: list[Value],
+    create_graph: bool,
+    towards: Iterable[Value] = (),
+    nodes: Iterable[Value] | None = None,
+    record: Recorder | None = None,
 ) -> None:
     """Push each node's `.grad` into its parents', every node before its parents; a `.grad` of
     None means zero (no `0 +` node). Hooks run where some Value has one (only on the way to
-    `towards`, grad()'s inputs, if given).
+    `towards`, grad()'s inputs, if given). `record(node, local)`, where given, sees each step
+    before it is added (`autodiff.trace`).
     """
     if nodes is None and hooks.active():  # one look per sweep: hooks.sweep passes the nodes back
-        return hooks.sweep(order, create_graph, towards, _sweep)
+        return hooks.sweep(order, create_graph, towards, _sweep, record)
     check = anomaly_mode.enabled
     for node in reversed(order) if nodes is None else nodes:
         op = node._grad_fn
@@ -84,6 +97,8 @@ def _sweep(
             local = op.derivative(floats, node.grad, node.data, *[p.data for p in parents])
         if check:
             check_backward(node, local)
+        if record is not None:
+            record(node, local)
         for parent, d in zip(parents, local):
             if parent.requires_grad:
                 parent.grad = d if parent.grad is None else parent.grad + d
@@ -105,6 +120,7 @@ def backward(root: Value, gradient: float | Value = 1.0, create_graph: bool = Fa
     """
     _check_output("backward", root)
     seed = _seed(gradient, create_graph)
+    latest_root[0] = weakref.ref(root)
     order = _post_order(root, with_leaves=False)
     try:
         for node in order:

@@ -19,13 +19,14 @@ import math
 import numbers
 import pathlib
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import graphviz
 
+from ._numbers import _shown
 from .backward import topological_order
-from .value import Value, _data, _shown
+from .value import Value, _data
 
 MAX_NODES = 2000
 RANKDIRS = ("LR", "RL", "TB", "BT")
@@ -47,6 +48,7 @@ CLUSTER = {"style": "rounded", "color": "#888888", "fontname": "Helvetica", "fon
 # Gradient colours: one step per decade of |grad| below the graph's largest, pale to dark.
 GRAD_LEVELS = 9
 GRAD_STOPS = ((255, 247, 188), (254, 153, 41), (153, 0, 13))
+HIGHLIGHT = {"color": "#d62728", "penwidth": "3", "class": "current"}  # the player's current step
 DEAD = {"fillcolor": "#bdbdbd", "color": "#d62728", "fontcolor": "#444444"}  # grad exactly zero
 
 
@@ -106,6 +108,8 @@ def draw_dot(
     color_by_grad: bool = False,
     legend: bool = True,
     max_nodes: int = MAX_NODES,
+    grads: Mapping[Value, float | None] | None = None,
+    highlight: Value | None = None,
 ) -> Picture:
     """The graph that made `root`, as a `graphviz.Digraph` (`.source` is its DOT text).
 
@@ -113,6 +117,9 @@ def draw_dot(
     `clusters`: group Values by label, `L0.N3.w1` into the cluster `L0` > `L0.N3`.
     `color_by_grad`: fill by |grad|, one shade per decade; grey with a red border is zero.
     `max_nodes`: refuse a larger picture (ValueError) rather than keep `dot` busy for minutes.
+    `grads`: the grad to show for each Value instead of its `.grad` (None or missing: blank, not
+    yet reached); `highlight`: a Value drawn in red with its op and the edges through that op
+    (SVG class `current`); both for the backward player (`autodiff.draw_backward`).
     The i-th Value of `topological_order(root)` is the node `v{i}`, its op the node `v{i}_op`.
 
     >>> from autodiff import Value
@@ -142,14 +149,18 @@ def draw_dot(
         kind = _kind(v, param_set)
         kinds.add(kind)
         box = _box(boxes, where[v])
-        box.node(names[v], _record(v, kind, shorten=bool(where[v])), **_style(v, kind, largest))
+        shown = _grad(v) if grads is None else grads.get(v)
+        lit = HIGHLIGHT if v is highlight else {}
+        box.node(names[v], _record(v, kind, bool(where[v]), shown), **_style(v, kind, largest), **lit)
         if v.parents:
-            box.node(names[v] + "_op", v.op, **OP_NODE)
+            box.node(names[v] + "_op", v.op, **{**OP_NODE, **lit})
     _nest(boxes)
     for v in order:
         if v.parents:
-            graph.edges((names[p], names[v] + "_op") for p in v.parents)
-            graph.edge(names[v] + "_op", names[v])
+            lit = HIGHLIGHT if v is highlight else {}
+            for p in v.parents:
+                graph.edge(names[p], names[v] + "_op", **lit)
+            graph.edge(names[v] + "_op", names[v], **lit)
     if legend:
         graph.subgraph(_legend([k for k in KINDS if k in kinds], largest))
     return graph
@@ -203,14 +214,14 @@ def _kind(v: Value, params: set[Value] | None) -> str:
     return "parameter" if v in params else "input"
 
 
-def _record(v: Value, kind: str, shorten: bool) -> str:
+def _record(v: Value, kind: str, shorten: bool, grad: float | None) -> str:
     """A record label: {label | data | grad}; a cluster's name already says the label's prefix."""
     fields = []
     if v.label:
         fields.append(_escape(v.label.rpartition(".")[2] if shorten else v.label))
     fields.append(f"data {_shown(v.data)}")
     if kind != "constant":
-        fields.append(f"grad {_shown(_grad(v))}")
+        fields.append("grad" if grad is None else f"grad {_shown(grad)}")
     return "{" + " | ".join(fields) + "}"
 
 

@@ -6,10 +6,10 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from . import func
+from ._numbers import _to_float
 from .backward import grad
 from .tangents import Dual
-from .value import Value, _to_float
+from .value import Value
 
 
 class GradcheckError(AssertionError):
@@ -120,12 +120,16 @@ def _partial_derivative(fn: Function, i: int, point: list[float]) -> float:
 
 def _forward_gradient(fn: Function, point: list[float]) -> list[float]:
     """The gradient by forward mode: one pass of Duals per input."""
+    from . import func  # here: `import autodiff` leaves the transforms until they are used
+
     checked = functools.partial(_checked, fn)
     return list(func.jacfwd(checked, argnums=tuple(range(len(point))))(*point))
 
 
 def _forward_hessian_row(fn: Function, point: list[float], i: int) -> list[float]:
     """Row i of the Hessian by forward over reverse: the tangents of d fn / dx_i."""
+    from . import func
+
     first = func.grad(functools.partial(_checked, fn), argnums=i)
     return list(func.jacfwd(first, argnums=tuple(range(len(point))))(*point))
 

@@ -16,7 +16,8 @@ import weakref
 from collections.abc import Callable, Container, Iterable, Iterator
 from typing import Any
 
-from .value import Value, _is_number, constant
+from ._numbers import _is_number
+from .value import Value, constant
 
 Hook = Callable[[Any], Any]
 
@@ -131,8 +132,14 @@ def run(value: Value, grad: Any, create_graph: bool) -> Any:
     return grad
 
 
-def sweep(order: list[Value], create_graph: bool, towards: Iterable[Value], push: Callable[..., None]) -> None:
-    """`push(order, create_graph, (), nodes)` (backward's sweep) with the hooks run on its way.
+def sweep(
+    order: list[Value],
+    create_graph: bool,
+    towards: Iterable[Value],
+    push: Callable[..., None],
+    record: Callable[..., None] | None = None,
+) -> None:
+    """`push(order, create_graph, (), nodes, record)` (backward's sweep) with the hooks run on its way.
 
     Each hooked leaf's `.grad` is set aside, so that the pass collects its new gradient alone;
     then the hooks see it and the result is added to what was set aside. If the pass fails, the
@@ -154,7 +161,7 @@ def sweep(order: list[Value], create_graph: bool, towards: Iterable[Value], push
     try:
         for leaf, _ in aside:
             leaf.grad = None
-        push(order, create_graph, (), _hooked(order, create_graph, wanted))
+        push(order, create_graph, (), _hooked(order, create_graph, wanted), record)
         for leaf, old in aside:
             new = leaf.grad
             if new is None:  # not reached by this pass

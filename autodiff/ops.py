@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from . import value as _value
+from ._numbers import _to_float
 from .worlds import floats
 from .worlds.domain import DivisionByZeroError as DivisionByZeroError
 
@@ -98,7 +99,7 @@ def power(p: float) -> Op:
     try:
         return _POWERS[p]  # 2, 2.0 and numpy's 2.0 are one key
     except (KeyError, TypeError):
-        return _new_power(_value._to_float(p, "power"))
+        return _new_power(_to_float(p, "power"))
 
 
 _POWERS: dict[float, Op] = {}

@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import ops
-from .value import Value, _is_number, _to_float
+from ._numbers import _is_number, _to_float
+from .value import Value
 from .value import apply as _apply_on_values
 from .worlds import floats
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numbers
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from . import ops
+from ._numbers import _is_number, _shown, _to_float
 from .anomaly import anomaly_mode, check_forward
 from .grad_mode import grad_mode
 from .worlds import floats
@@ -47,6 +46,43 @@ class Value:
         ('*', '')
         """
         return self._grad_fn.name if self._grad_fn is not None else ""
+
+    # micrograd's names, as views over the node (micrograd stores them; no closure is kept here).
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's `_prev`: the set of Values this one was made from (constants included).
+
+        >>> a = Value(2.0)
+        >>> (a * a)._prev == {a}, len((a * 3)._prev), Value(1.0)._prev
+        (True, 2, set())
+        """
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's `_op`: the op's name, "" for a leaf (also `.op`).
+
+        >>> (Value(2.0) + 1)._op, Value(2.0)._op
+        ('+', '')
+        """
+        return self.op
+
+    def _backward(self) -> None:
+        """micrograd's `_backward()`: one step of the backward sweep, for this node alone: add
+        its `.grad` times each local derivative (the op's one definition) into its parents'
+        `.grad` (constants get none). Called node by node in reverse topological order after
+        `root.grad = 1.0`, it gives what `backward()` gives; a leaf does nothing.
+
+        >>> x, w = Value(2.0), Value(-3.0)
+        >>> n = x * w
+        >>> n.grad = 0.5
+        >>> n._backward()
+        >>> x.grad, w.grad
+        (-1.5, 1.0)
+        """
+        from .backward import _sweep
+
+        _sweep([self], False)
 
     def __repr__(self) -> str:
         grad = _data(self.grad)
@@ -341,32 +377,9 @@ def constant(x: Any, op: ops.Op | None = None) -> Value:
     return _node(x, False)
 
 
-def _shown(x: float) -> str:
-    """A number as repr and the picture show it: 4 decimals, scientific below 1e-4 and from 1e6."""
-    return f"{x:.4e}" if 0 < abs(x) < 1e-4 or abs(x) >= 1e6 else f"{x:.4f}"
-
-
 def _data(x: Any) -> float:
     """A Value's data, anything else (a number) as it is: a gradient may be either."""
     return x.data if isinstance(x, Value) else x
-
-
-def _is_number(x: Any) -> bool:
-    # float and int first: the abstract-class check alone costs more than making the node.
-    return type(x) is float or type(x) is int or isinstance(x, numbers.Real)
-
-
-def _to_float(x: Any, where: str = "Value") -> float:
-    """`x` as a float; an error names `where` (the op or function) and `x`."""
-    if not _is_number(x):
-        raise TypeError(f"{where}: expected an int, a float or a numpy scalar, got {type(x).__name__} ({x!r})")
-    try:
-        return float(x)
-    except OverflowError:  # an int beyond 1.8e308, shown rounded: it may have thousands of digits
-        import decimal  # here: importing it costs a tenth of `import autodiff`
-
-        shown = f"{decimal.Decimal(int(x)):.4e}"
-        raise ValueError(f"{where}: {shown} is too large for a float (at most {sys.float_info.max:.4g})") from None
 
 
 def _check_arguments(label: Any, requires_grad: Any) -> None:

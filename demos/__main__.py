@@ -11,7 +11,7 @@ import sys
 
 from demos.report import table
 
-DEMOS = ["coffee", "perceptron", "single_neuron", "xor", "celsius", "moons", "graph", "modes", "hooks"]
+DEMOS = ["coffee", "perceptron", "single_neuron", "xor", "celsius", "moons", "graph", "modes", "hooks", "backprop"]
 
 
 def main() -> int:

@@ -47,12 +47,18 @@ def test_tour_executes_and_shows_its_results(tmp_path):
     assert [round(p) for p in predictions] == [0, 0, 0, 1]
     assert "image/png" in _kinds(code[3])
 
+    # The lecture's neuron, step by step: w1.grad = x1 * (1 - o^2) = 2 * 0.5, and the player.
+    assert re.search(r"w1\.grad \+= x1\.data \* \(\*#\d+\)\.grad = 2\.0000 \* 0\.5000 = 1\.0000", _text(code[4]))
+    assert "w1.grad = 1.0000: the sum over the 1 term" in _text(code[4])
+    player = code[5].outputs[0]["data"]["text/html"]
+    assert player.count('class="ad-frame"') == 6 and "<svg" in player and "<script>" in player
+
     x = 0.5  # y = sin(x) x^2
     d1 = math.cos(x) * x**2 + 2 * x * math.sin(x)
     d2 = -math.sin(x) * x**2 + 4 * x * math.cos(x) + 2 * math.sin(x)
-    assert f"dy/dx = {d1:.6f}, d2y/dx2 = {d2:.6f}" in _text(code[4])
+    assert f"dy/dx = {d1:.6f}, d2y/dx2 = {d2:.6f}" in _text(code[6])
 
-    hvp = eval(_text(code[5]).split("H v =")[1])
+    hvp = eval(_text(code[7]).split("H v =")[1])
     # f = p^2 q + e^q p at (1, 2): H = [[2q, 2p + e^q], [2p + e^q, e^q p]]
     e2 = math.exp(2.0)
     assert hvp == [round(4 - (2 + e2), 6), round((2 + e2) - e2, 6)]
