@@ -4,10 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+PLAYGROUND_NPM := playground/node_modules/.package-lock.json
 
-.PHONY: test demo bench lint docs dist graphviz chromium clean
+.PHONY: test demo bench lint docs dist graphviz chromium playground playground-serve clean
 
-test: lint graphviz chromium
+test: lint graphviz chromium playground
 	$(PY) -m pytest -q
 
 # Formatting, lint (ruff) and types (mypy, strict on the two packages); `make test` runs it first.
@@ -18,20 +19,33 @@ lint: $(STAMP)
 
 demo: $(STAMP) graphviz
 	$(PY) -m demos
+	@echo "The playground in the browser (nothing to install): make playground-serve, then open http://127.0.0.1:8000/"
 
 # Our engine against micrograd 0.1.0 and PyTorch: prints the tables, writes benchmarks/results.md.
 bench: $(STAMP)
 	$(PY) -m benchmarks
 
 # The documentation site, into site/ (MkDocs; warnings are errors). The tests build it too.
-docs: $(STAMP) graphviz
+docs: $(STAMP) graphviz $(PLAYGROUND_NPM)
 	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
+	$(PY) playground/build.py site/playground  # the playground, linked from the site
 
 # The sdist and the wheel, into dist/, checked by twine.
 dist: $(STAMP)
 	rm -rf dist
 	$(PY) -m build --outdir dist
 	$(PY) -m twine check --strict dist/*
+
+# The playground: a static site in site/playground (Pyodide, viz.js and our wheel; no CDN).
+playground: $(STAMP) $(PLAYGROUND_NPM)
+	$(PY) playground/build.py site/playground
+
+$(PLAYGROUND_NPM): playground/package.json playground/package-lock.json
+	cd playground && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+playground-serve: playground
+	$(PY) -m http.server --bind 127.0.0.1 --directory site/playground 8000
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -61,4 +75,4 @@ chromium:
 	$(call require,chromium,chromium,The 'chromium' browser is missing (the player's tests use it): install it (Debian/Ubuntu: sudo apt-get install chromium))
 
 clean:
-	rm -rf $(VENV) out site dist .pytest_cache .hypothesis
+	rm -rf $(VENV) out site dist .pytest_cache .hypothesis playground/node_modules

@@ -1,0 +1,114 @@
+"""autodiff.expression.evaluate: the playground's expression box, in CPython.
+
+Each accepted text against the same arithmetic written in Python (the same ops, so equal) and
+against PyTorch float64; each refused construct by its message; the engine's own errors pass.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import autodiff
+from autodiff import Value
+from autodiff.expression import MAX_LENGTH, ExpressionError, evaluate
+from autodiff.testing import assert_matches_torch
+
+CASES: list[tuple[str, Callable[[Any, Any], Any]]] = [
+    ("(a*b + b**2).tanh()", lambda a, b: (a * b + b**2).tanh()),
+    ("a / b - 3 * a ** -2", lambda a, b: a / b - 3 * a**-2),
+    ("-a + +b", lambda a, b: -a + +b),
+    (
+        "(a*a).log() + b.exp().log1p() - (a*b).sigmoid()",
+        lambda a, b: (a * a).log() + b.exp().log1p() - (a * b).sigmoid(),
+    ),
+    ("a.sqrt() * b.abs() + (a + b).sin() * b.cos()", lambda a, b: a.sqrt() * b.abs() + (a + b).sin() * b.cos()),
+    ("(a - b).relu() + 2 ** a + (0.5).exp() * a", lambda a, b: (a - b).relu() + 2**a + math.exp(0.5) * a),
+    ("sum([a, b, a * b]) * 1e-3", lambda a, b: (a + b + a * b) * 1e-3),
+]
+
+
+@pytest.mark.parametrize(("text", "same"), CASES)
+@pytest.mark.parametrize("point", [(2.0, -3.0), (0.7, 1.9), (3.5, -0.2)])
+def test_evaluate_matches_python_and_torch(
+    text: str, same: Callable[[Any, Any], Any], point: tuple[float, float]
+) -> None:
+    a, b = Value(point[0]), Value(point[1])
+    got = evaluate(text, {"a": a, "b": b})
+    want = same(Value(point[0]), Value(point[1]))
+    assert got.data == pytest.approx(want.data, rel=1e-15)
+    assert_matches_torch(lambda x, y: evaluate(text, {"a": x, "b": y}), list(point), torch_fn=same)
+
+
+def test_dot_and_logsumexp_are_the_engines() -> None:
+    a, b = Value(0.5), Value(-1.5)
+    assert evaluate("dot([a, b], [b, 2])", {"a": a, "b": b}).data == autodiff.dot([a, b], [b, 2]).data
+    assert evaluate("logsumexp([a, b, 0])", {"a": a, "b": b}).data == autodiff.logsumexp([a, b, 0]).data
+
+
+def test_numbers_alone_are_constants_through_the_engines_ops() -> None:
+    result = evaluate("2 ** 3 - 1", {})
+    assert result.data == 7.0
+    assert not result.requires_grad
+    with pytest.raises(autodiff.DivisionByZeroError, match="div"):
+        evaluate("1 / 0", {})
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("__import__('os')", "unknown function `__import__`"),
+        ("open('f').read()", "`.read` is not allowed"),
+        ("open('f')", "unknown function `open`"),
+        ("x + a", "unknown name `x`; the inputs are a, b"),
+        ("a.__class__", "`.__class__` is not allowed"),
+        ("a.__class__.__bases__", "`.__bases__` is not allowed"),
+        ("a.data", "`.data` is not allowed"),
+        ("a.backward()", "`.backward` is not allowed"),
+        ("a.tanh(2)", "`.tanh()` takes no arguments"),
+        ("sum([a], start=b)", "keyword arguments are not allowed"),
+        ("sum(a)", "sum() takes a list such as [a, b]"),
+        ("dot([a])", "dot() takes 2 list(s)"),
+        ("lambda: a", "Lambda is not arithmetic on Values"),
+        ("[x for x in a]", "ListComp is not arithmetic on Values"),
+        ("a[0]", "Subscript is not arithmetic on Values"),
+        ("(y := a)", "NamedExpr is not arithmetic on Values"),
+        ("a < b", "Compare is not arithmetic on Values"),
+        ("a // b", "the operators are + - * / ** and unary minus"),
+        ("a % b", "the operators are + - * / ** and unary minus"),
+        ("~a", "the operators are + - * / ** and unary minus"),
+        ("'os'", "only numbers are allowed, not str"),
+        ("True", "only numbers are allowed, not bool"),
+        ("1j", "only numbers are allowed, not complex"),
+        ("f'{a}'", "JoinedStr is not arithmetic on Values"),
+        ("a +", "invalid syntax"),
+        ("a = 1", "invalid syntax"),
+        ("1" + "0" * 400, "too large for a float"),
+        ("a" + " + a" * MAX_LENGTH, f"at most {MAX_LENGTH}"),
+    ],
+)
+def test_everything_else_is_refused_by_name(text: str, message: str) -> None:
+    with pytest.raises(ExpressionError) as raised:
+        evaluate(text, {"a": Value(2.0), "b": Value(-3.0)})
+    assert str(raised.value).startswith("evaluate: ")
+    assert message in str(raised.value)
+    assert isinstance(raised.value, ValueError)
+
+
+def test_a_domain_error_is_the_engines_own() -> None:
+    with pytest.raises(ValueError) as engine:
+        Value(-2.0).log()
+    with pytest.raises(ValueError) as ours:
+        evaluate("(-a).log()", {"a": Value(2.0)})
+    assert type(ours.value) is type(engine.value)
+    assert str(ours.value) == str(engine.value)
+
+
+def test_wrong_types_are_type_errors() -> None:
+    with pytest.raises(TypeError, match="evaluate: the expression must be a str, got int"):
+        evaluate(3, {})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="evaluate: input 'a' must be a Value, got float"):
+        evaluate("a", {"a": 2.0})  # type: ignore[dict-item]
