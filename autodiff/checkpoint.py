@@ -27,7 +27,7 @@ def checkpoint(fn: Callable[..., Any], *args: Any, preserve_rng_state: bool = Tr
     branch on `.data` goes the same way, and backpropagates through the rebuilt graph: gradients
     are the plain computation's, also with `create_graph=True`. `fn` returns a Value or a tuple of
     Values; each output of a tuple re-runs `fn` for its own gradient. Hooks inside `fn` do not
-    run in the re-run. Under `no_grad()` this is `fn(*args)`.
+    run in the re-run. Under `no_grad()`, and inside `autodiff.compile`, this is `fn(*args)`.
 
     >>> from autodiff import Value
     >>> w = Value(0.5)
@@ -50,7 +50,7 @@ def checkpoint(fn: Callable[..., Any], *args: Any, preserve_rng_state: bool = Tr
     state = _rng_state() if preserve_rng_state else None
     result = fn(*args)
     outputs = _outputs(fn, result)
-    if not grad_mode.enabled:
+    if not grad_mode.enabled or traced_through.active:
         return result
     explicit = tuple([a for a in args if isinstance(a, Value)])
     captured = _captured(outputs, explicit)
@@ -60,6 +60,15 @@ def checkpoint(fn: Callable[..., Any], *args: Any, preserve_rng_state: bool = Tr
     call = _Call(fn, args, captured, state)
     nodes = [_recorded(out.data, call, i, parents) for i, out in enumerate(outputs)]
     return nodes[0] if isinstance(result, Value) else tuple(nodes)
+
+
+class _TracedThrough:
+    # Set while `autodiff.compile` traces: there a checkpoint is its plain graph, since the replay
+    # keeps every intermediate array anyway and has no node to re-run.
+    active = False
+
+
+traced_through = _TracedThrough()
 
 
 def _rng_state() -> tuple[Any, array.array[int], Any]:
