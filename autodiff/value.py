@@ -254,37 +254,44 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
     >>> node.data, node.op, node.parents[1].requires_grad
     (6.0, '*', False)
     """
-    parents = inputs
-    for x in inputs:
-        if type(x) is not Value:
-            if _Dual in map(type, inputs):  # forward mode: a Dual among the inputs makes the output a Dual
-                return _forward(op, *inputs)  # type: ignore[return-value]
-            parents = tuple([x if isinstance(x, Value) else constant(x, op) for x in inputs])
-            break
-    if len(parents) == 2:
-        return _pair(op, *parents)
-    if len(parents) == 1:
-        return _single(op, parents[0])
-    data = op.forward(floats, *[p.data for p in parents])
-    return _recorded(op, data, parents, any(p.requires_grad for p in parents))
+    data = [x.data for x in inputs if type(x) is Value]
+    if len(data) != len(inputs):  # numbers among the inputs become constants
+        if _Dual in map(type, inputs):  # forward mode: a Dual among the inputs makes the output a Dual
+            return _forward(op, *inputs)  # type: ignore[return-value]
+        inputs = tuple([x if isinstance(x, Value) else constant(x, op) for x in inputs])
+        data = [x.data for x in inputs]
+    return _recorded(op, op.forward(floats, *data), inputs, any(x.requires_grad for x in inputs))
 
 
-# The operators' paths for one and two Values: apply's, without its walk over the inputs.
+# The operators' paths for one and two Values: apply's, without its walk over the inputs, and
+# the node made here when it is recorded as usual (in grad mode, without anomaly checks).
+# Spelled out for each arity: a call more would cost a fifth of the node.
 def _pair(op: ops.Op, a: Value, b: Value) -> Value:
-    return _recorded(op, op.forward(floats, a.data, b.data), (a, b), a.requires_grad or b.requires_grad)
+    data = op.forward(floats, a.data, b.data)
+    records = a.requires_grad or b.requires_grad
+    if not records or type(data) is not float or anomaly_mode.enabled or not grad_mode.enabled:
+        return _recorded(op, data, (a, b), records)
+    out = _new(Value)
+    out.data, out.grad, out.label = data, 0.0, ""
+    out.requires_grad, out._grad_fn, out.parents = True, op, (a, b)
+    return out
 
 
 def _single(op: ops.Op, a: Value) -> Value:
-    return _recorded(op, op.forward(floats, a.data), (a,), a.requires_grad)
+    data = op.forward(floats, a.data)
+    if not a.requires_grad or type(data) is not float or anomaly_mode.enabled or not grad_mode.enabled:
+        return _recorded(op, data, (a,), a.requires_grad)
+    out = _new(Value)
+    out.data, out.grad, out.label = data, 0.0, ""
+    out.requires_grad, out._grad_fn, out.parents = True, op, (a,)
+    return out
 
 
 def _recorded(op: ops.Op, data: Any, parents: tuple[Value, ...], records: bool) -> Value:
     """The node of `op` with `data`; its op and parents kept if `records` (an input requires
     grad) in grad mode. Made without Value.__init__: its checks are for users."""
     out = _new(Value)
-    out.data = data if type(data) is float else _to_float(data, op.name)
-    out.grad = 0.0
-    out.label = ""
+    out.data, out.grad, out.label = data if type(data) is float else _to_float(data, op.name), 0.0, ""
     if records and grad_mode.enabled:
         out.requires_grad, out._grad_fn, out.parents = True, op, parents
     else:
@@ -300,12 +307,8 @@ _new = object.__new__
 def _node(data: float, requires_grad: bool) -> Value:
     # Without Value.__init__: its argument checks are for users, and would cost 5% of every op.
     node = object.__new__(Value)
-    node.data = data
-    node.grad = 0.0
-    node.label = ""
-    node.requires_grad = requires_grad
-    node._grad_fn = None
-    node.parents = ()
+    node.data, node.grad, node.label = data, 0.0, ""
+    node.requires_grad, node._grad_fn, node.parents = requires_grad, None, ()
     return node
 
 
@@ -316,8 +319,8 @@ def _leaf(data: float, grad: Any, label: str, requires_grad: bool) -> Value:
 
 
 def _binary(op: ops.Op, a: Value, b: Any) -> Value:
-    if type(b) is Value or type(b) is float or type(b) is int:
-        return apply(op, a, b)
+    if type(b) is float or type(b) is int:
+        return _pair(op, a, constant(b, op))
     # A numpy array on the right broadcasts the op over its elements (via its reflected form).
     return cast(Value, NotImplemented) if hasattr(b, "__array_ufunc__") and not _is_number(b) else apply(op, a, b)
 
