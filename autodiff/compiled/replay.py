@@ -44,6 +44,7 @@ def workspace(plan: Plan, batch: int) -> Workspace:
     >>> workspace(make_plan(trace(lambda x: x * 2.0, n_inputs=1)), batch=5).values.shape
     (3, 5)
     """
+    values = np.empty((plan.n_rows, batch))
     args, stacked, blocks = [], [], []
     for g in plan.groups:
         if isinstance(g, Matmul):
@@ -52,10 +53,13 @@ def workspace(plan: Plan, batch: int) -> Workspace:
             blocks.append([slice(None)])
             continue
         width = 1 if g.uniform else batch
-        args.append(np.empty((*g.parents.shape, width)))
+        in_place = g.consecutive is not None
+        args.append(
+            values[g.consecutive].reshape(*g.parents.shape, width) if in_place else np.empty((*g.parents.shape, width))
+        )
         stacked.append(np.empty((g.parents.size, width)))
         blocks.append([slice(None)] if g.uniform else _column_blocks(g.stop - g.start, batch))
-    work = Workspace(np.empty((plan.n_rows, batch)), np.empty((plan.n_rows, batch)), args, stacked, blocks)
+    work = Workspace(values, np.empty((plan.n_rows, batch)), args, stacked, blocks)
     work.values[plan.constant_rows] = plan.constants[:, None]
     return work
 
@@ -83,7 +87,8 @@ def forward(plan: Plan, work: Workspace, x: np.ndarray) -> None:
                 x = _shared(group, values, args)
                 np.matmul(_weights(group, values), x, out=values[group.start : group.stop])
                 continue
-            (values[:, :1] if group.uniform else values).take(group.parents, axis=0, out=args, mode="clip")
+            if group.consecutive is None:  # else `args` is a view of those rows
+                (values[:, :1] if group.uniform else values).take(group.parents, axis=0, out=args, mode="clip")
             if group.on_floats:
                 values[group.start] = group.op.forward(ops.scalar, *args.ravel().tolist())
             else:
