@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import itertools
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -78,7 +79,7 @@ LOGSUMEXP = Op(
 DOT = Op(
     "dot",
     lambda m, *xs: builtins.sum(map(operator.mul, xs[: len(xs) // 2], xs[len(xs) // 2 :])),
-    lambda m, g, out, *xs: tuple([g * x for x in xs[len(xs) // 2 :] + xs[: len(xs) // 2]]),
+    lambda m, g, out, *xs: tuple(map(operator.mul, itertools.repeat(g), xs[len(xs) // 2 :] + xs[: len(xs) // 2])),
 )
 
 

@@ -121,25 +121,25 @@ class Value(MicrogradViews):
 
     # Arithmetic with a Value or a number on either side; anything else is a TypeError naming the op.
     def __add__(self, other: Any) -> Value:
-        return apply(ops.ADD, self, other) if type(other) is Value else _binary(ops.ADD, self, other)
+        return _pair(ops.ADD, self, other) if type(other) is Value else _binary(ops.ADD, self, other)
 
     def __radd__(self, other: Any) -> Value:
         return apply(ops.ADD, other, self)
 
     def __sub__(self, other: Any) -> Value:
-        return apply(ops.SUB, self, other) if type(other) is Value else _binary(ops.SUB, self, other)
+        return _pair(ops.SUB, self, other) if type(other) is Value else _binary(ops.SUB, self, other)
 
     def __rsub__(self, other: Any) -> Value:
         return apply(ops.SUB, other, self)
 
     def __mul__(self, other: Any) -> Value:
-        return apply(ops.MUL, self, other) if type(other) is Value else _binary(ops.MUL, self, other)
+        return _pair(ops.MUL, self, other) if type(other) is Value else _binary(ops.MUL, self, other)
 
     def __rmul__(self, other: Any) -> Value:
         return apply(ops.MUL, other, self)
 
     def __truediv__(self, other: Any) -> Value:
-        return apply(ops.DIV, self, other) if type(other) is Value else _binary(ops.DIV, self, other)
+        return _pair(ops.DIV, self, other) if type(other) is Value else _binary(ops.DIV, self, other)
 
     def __rtruediv__(self, other: Any) -> Value:
         return apply(ops.DIV, other, self)
@@ -148,14 +148,14 @@ class Value(MicrogradViews):
         if isinstance(other, Value):
             return apply(ops.POW, self, other)
         if _is_number(other):
-            return apply(ops.power(other), self)
+            return _single(ops.power(other), self)
         return NotImplemented
 
     def __rpow__(self, other: Any) -> Value:
         return apply(ops.POW, other, self)
 
     def __neg__(self) -> Value:
-        return apply(ops.NEG, self)
+        return _single(ops.NEG, self)
 
     def __pos__(self) -> Value:
         return self
@@ -166,7 +166,7 @@ class Value(MicrogradViews):
         >>> Value(0.0).exp().data
         1.0
         """
-        return apply(ops.EXP, self)
+        return _single(ops.EXP, self)
 
     def log(self) -> Value:
         """The natural logarithm: -inf at 0, a ValueError below.
@@ -174,7 +174,7 @@ class Value(MicrogradViews):
         >>> Value(1.0).log().data
         0.0
         """
-        return apply(ops.LOG, self)
+        return _single(ops.LOG, self)
 
     def log1p(self) -> Value:
         """log(1 + self), accurate for tiny inputs: -inf at -1, a ValueError below.
@@ -182,7 +182,7 @@ class Value(MicrogradViews):
         >>> Value(1e-20).log1p().data
         1e-20
         """
-        return apply(ops.LOG1P, self)
+        return _single(ops.LOG1P, self)
 
     def sqrt(self) -> Value:
         """The square root: a ValueError below 0.
@@ -190,7 +190,7 @@ class Value(MicrogradViews):
         >>> Value(9.0).sqrt().data
         3.0
         """
-        return apply(ops.SQRT, self)
+        return _single(ops.SQRT, self)
 
     def tanh(self) -> Value:
         """The hyperbolic tangent; like every op here, it records a node that backward() goes through.
@@ -201,7 +201,7 @@ class Value(MicrogradViews):
         >>> y.data, y.op, x.grad
         (0.0, 'tanh', 1.0)
         """
-        return apply(ops.TANH, self)
+        return _single(ops.TANH, self)
 
     def sigmoid(self) -> Value:
         """1 / (1 + e ** -self), without overflow for any input.
@@ -209,7 +209,7 @@ class Value(MicrogradViews):
         >>> Value(0.0).sigmoid().data, Value(-800.0).sigmoid().data
         (0.5, 0.0)
         """
-        return apply(ops.SIGMOID, self)
+        return _single(ops.SIGMOID, self)
 
     def relu(self) -> Value:
         """max(0, self).
@@ -217,7 +217,7 @@ class Value(MicrogradViews):
         >>> Value(-2.0).relu().data, Value(3.0).relu().data
         (0.0, 3.0)
         """
-        return apply(ops.RELU, self)
+        return _single(ops.RELU, self)
 
     def abs(self) -> Value:
         """|self|, also as `abs(v)`.
@@ -225,7 +225,7 @@ class Value(MicrogradViews):
         >>> abs(Value(-2.0)).data
         2.0
         """
-        return apply(ops.ABS, self)
+        return _single(ops.ABS, self)
 
     __abs__ = abs  # noqa: A003 - abs(v) and v.abs() are the same op
 
@@ -235,7 +235,7 @@ class Value(MicrogradViews):
         >>> Value(0.0).sin().data
         0.0
         """
-        return apply(ops.SIN, self)
+        return _single(ops.SIN, self)
 
     def cos(self) -> Value:
         """The cosine, in radians.
@@ -243,7 +243,7 @@ class Value(MicrogradViews):
         >>> Value(0.0).cos().data
         1.0
         """
-        return apply(ops.COS, self)
+        return _single(ops.COS, self)
 
 
 def apply(op: ops.Op, *inputs: Any) -> Value:
@@ -254,30 +254,44 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
     >>> node.data, node.op, node.parents[1].requires_grad
     (6.0, '*', False)
     """
-    parents = inputs
-    for x in inputs:
-        if type(x) is not Value:
-            if _Dual in map(type, inputs):  # forward mode: a Dual among the inputs makes the output a Dual
-                return _forward(op, *inputs)  # type: ignore[return-value]
-            parents = tuple([x if isinstance(x, Value) else constant(x, op) for x in inputs])
-            break
-    # Spelled out for one and two inputs: a call with *args costs as much as the op itself.
-    if len(parents) == 2:
-        a, b = parents
-        data = op.forward(floats, a.data, b.data)
-        records = a.requires_grad or b.requires_grad
-    elif len(parents) == 1:
-        data = op.forward(floats, parents[0].data)
-        records = parents[0].requires_grad
-    else:
-        data = op.forward(floats, *[p.data for p in parents])
-        records = any(p.requires_grad for p in parents)
-    # The node, made without Value.__init__ (its checks are for users), and the op and parents
-    # kept if an input requires grad, in grad mode.
+    data = [x.data for x in inputs if type(x) is Value]
+    if len(data) != len(inputs):  # numbers among the inputs become constants
+        if _Dual in map(type, inputs):  # forward mode: a Dual among the inputs makes the output a Dual
+            return _forward(op, *inputs)  # type: ignore[return-value]
+        inputs = tuple([x if isinstance(x, Value) else constant(x, op) for x in inputs])
+        data = [x.data for x in inputs]
+    return _recorded(op, op.forward(floats, *data), inputs, any(x.requires_grad for x in inputs))
+
+
+# The operators' paths for one and two Values: apply's, without its walk over the inputs, and
+# the node made here when it is recorded as usual (in grad mode, without anomaly checks).
+# Spelled out for each arity: a call more would cost a fifth of the node.
+def _pair(op: ops.Op, a: Value, b: Value) -> Value:
+    data = op.forward(floats, a.data, b.data)
+    records = a.requires_grad or b.requires_grad
+    if not records or type(data) is not float or anomaly_mode.enabled or not grad_mode.enabled:
+        return _recorded(op, data, (a, b), records)
     out = _new(Value)
-    out.data = data if type(data) is float else _to_float(data, op.name)
-    out.grad = 0.0
-    out.label = ""
+    out.data, out.grad, out.label = data, 0.0, ""
+    out.requires_grad, out._grad_fn, out.parents = True, op, (a, b)
+    return out
+
+
+def _single(op: ops.Op, a: Value) -> Value:
+    data = op.forward(floats, a.data)
+    if not a.requires_grad or type(data) is not float or anomaly_mode.enabled or not grad_mode.enabled:
+        return _recorded(op, data, (a,), a.requires_grad)
+    out = _new(Value)
+    out.data, out.grad, out.label = data, 0.0, ""
+    out.requires_grad, out._grad_fn, out.parents = True, op, (a,)
+    return out
+
+
+def _recorded(op: ops.Op, data: Any, parents: tuple[Value, ...], records: bool) -> Value:
+    """The node of `op` with `data`; its op and parents kept if `records` (an input requires
+    grad) in grad mode. Made without Value.__init__: its checks are for users."""
+    out = _new(Value)
+    out.data, out.grad, out.label = data if type(data) is float else _to_float(data, op.name), 0.0, ""
     if records and grad_mode.enabled:
         out.requires_grad, out._grad_fn, out.parents = True, op, parents
     else:
@@ -293,12 +307,8 @@ _new = object.__new__
 def _node(data: float, requires_grad: bool) -> Value:
     # Without Value.__init__: its argument checks are for users, and would cost 5% of every op.
     node = object.__new__(Value)
-    node.data = data
-    node.grad = 0.0
-    node.label = ""
-    node.requires_grad = requires_grad
-    node._grad_fn = None
-    node.parents = ()
+    node.data, node.grad, node.label = data, 0.0, ""
+    node.requires_grad, node._grad_fn, node.parents = requires_grad, None, ()
     return node
 
 
@@ -309,8 +319,8 @@ def _leaf(data: float, grad: Any, label: str, requires_grad: bool) -> Value:
 
 
 def _binary(op: ops.Op, a: Value, b: Any) -> Value:
-    if type(b) is Value or type(b) is float or type(b) is int:
-        return apply(op, a, b)
+    if type(b) is float or type(b) is int:
+        return _pair(op, a, constant(b, op))
     # A numpy array on the right broadcasts the op over its elements (via its reflected form).
     return cast(Value, NotImplemented) if hasattr(b, "__array_ufunc__") and not _is_number(b) else apply(op, a, b)
 

@@ -170,7 +170,8 @@ class SGD(Optimizer):
         for p, g in zip(self.params, grads):
             if g is None:
                 continue
-            g += weight_decay * p.data
+            if weight_decay:  # as torch.optim.SGD: no term at all for 0 (0 * inf would be nan)
+                g += weight_decay * p.data
             if momentum:
                 state = self.state.setdefault(p, {})
                 previous = state.get("momentum_buffer")
@@ -223,7 +224,8 @@ class Adam(Optimizer):
         for p, g in zip(self.params, grads):
             if g is None:
                 continue
-            g += weight_decay * p.data
+            if weight_decay:  # as torch.optim.Adam
+                g += weight_decay * p.data
             state = self.state.get(p) or self.state.setdefault(p, {"step": 0, "exp_avg": 0.0, "exp_avg_sq": 0.0})
             t = state["step"] = state["step"] + 1
             mean = state["exp_avg"] = beta1 * state["exp_avg"] + (1.0 - beta1) * g
@@ -254,10 +256,16 @@ def _indices(at: str, saved: Any, count: int) -> list[Any] | tuple[Any, ...]:
 
 def _gradients(step: str, params: list[Value]) -> list[float | None]:
     """Each gradient as a float or None, all read (and checked) before `step` moves anything."""
-    grads: list[float | None] = []
-    for i, p in enumerate(params):
-        g = p.grad.data if isinstance(p.grad, Value) else p.grad
-        if type(g) is not float and g is not None:  # the check costs more than a step; a float needs none
-            g = checks.number(step, f"the gradient of parameter {i} ({p!r})", g)
-        grads.append(g)
+    grads: list[Any] = [p.grad for p in params]
+    for g in grads:  # floats and None need no check (the check costs more than a step)
+        if type(g) is not float and g is not None:
+            break
+    else:
+        return grads
+    for i, g in enumerate(grads):
+        if type(g) is not float and g is not None:
+            g = g.data if isinstance(g, Value) else g
+            grads[i] = (
+                g if type(g) is float else checks.number(step, f"the gradient of parameter {i} ({params[i]!r})", g)
+            )
     return grads

@@ -98,7 +98,8 @@ class CompiledGraph:
             raise RuntimeError("backward: call the compiled graph on a batch before backward()")
         replay.backward(self._plan, work, 1.0 if reduction == "sum" else 1.0 / work.values.shape[1])
         for p, total in zip(self._plan.parameters, replay.parameter_gradients(self._plan, work)):
-            p.grad = total if p.grad is None else p.grad + total
+            grad = p.grad
+            p.grad = total if grad is None else grad + total
         return np.array(work.grads[: self.n_inputs].T)
 
     def _workspace_for(self, batch: int) -> replay.Workspace:

@@ -40,6 +40,7 @@ class Elementwise(NamedTuple):
     stop: int
     parents: np.ndarray  # (arity, size): the row of each node's k-th input
     scatter: list[tuple[Any, Any]]  # see _scatter_plan
+    consecutive: slice | None = None  # the rows of `parents`, where they follow each other: read in place
 
     @property
     def on_floats(self) -> bool:
@@ -141,7 +142,9 @@ def make_plan(traced: Trace) -> Plan:
         parents = np.array([[row[p] for p in v.parents] for v in nodes], dtype=np.intp).T
         if shared_half is None:
             rows = parents.ravel()
-            planned.append(Elementwise(op, uniform, start, len(row), parents, _scatter_plan(rows, needs_grad(rows))))
+            scatter, rows_in_place = _scatter_plan(rows, needs_grad(rows)), _as_slice(rows)
+            in_place = rows_in_place if type(rows_in_place) is slice and not uniform else None
+            planned.append(Elementwise(op, uniform, start, len(row), parents, scatter, in_place))
             continue
         k = len(parents) // 2
         shared = parents[k:, 0] if shared_half else parents[:k, 0]

@@ -7,7 +7,6 @@ Each `Elementwise` group calls its op's own `forward` and `derivative` with the 
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -45,6 +44,7 @@ def workspace(plan: Plan, batch: int) -> Workspace:
     >>> workspace(make_plan(trace(lambda x: x * 2.0, n_inputs=1)), batch=5).values.shape
     (3, 5)
     """
+    values = np.empty((plan.n_rows, batch))
     args, stacked, blocks = [], [], []
     for g in plan.groups:
         if isinstance(g, Matmul):
@@ -53,10 +53,13 @@ def workspace(plan: Plan, batch: int) -> Workspace:
             blocks.append([slice(None)])
             continue
         width = 1 if g.uniform else batch
-        args.append(np.empty((*g.parents.shape, width)))
+        in_place = g.consecutive is not None
+        args.append(
+            values[g.consecutive].reshape(*g.parents.shape, width) if in_place else np.empty((*g.parents.shape, width))
+        )
         stacked.append(np.empty((g.parents.size, width)))
         blocks.append([slice(None)] if g.uniform else _column_blocks(g.stop - g.start, batch))
-    work = Workspace(np.empty((plan.n_rows, batch)), np.empty((plan.n_rows, batch)), args, stacked, blocks)
+    work = Workspace(values, np.empty((plan.n_rows, batch)), args, stacked, blocks)
     work.values[plan.constant_rows] = plan.constants[:, None]
     return work
 
@@ -75,7 +78,7 @@ def forward(plan: Plan, work: Workspace, x: np.ndarray) -> None:
     values, n_in, n_wide, n_params = work.values, plan.n_inputs, plan.n_wide, len(plan.parameters)
     values[:n_in] = x.T
     # Parameters are read now, so updates since the trace are seen.
-    data = np.fromiter(map(_data, plan.parameters), float, n_params)
+    data = np.array([p.data for p in plan.parameters], dtype=float)  # a list first: faster than fromiter(map(...))
     values[n_in : n_in + n_wide] = data[:n_wide, None]
     values[n_in + n_wide : n_in + n_params, 0] = data[n_wide:]
     with np.errstate(all="ignore"):
@@ -84,7 +87,8 @@ def forward(plan: Plan, work: Workspace, x: np.ndarray) -> None:
                 x = _shared(group, values, args)
                 np.matmul(_weights(group, values), x, out=values[group.start : group.stop])
                 continue
-            (values[:, :1] if group.uniform else values).take(group.parents, axis=0, out=args, mode="clip")
+            if group.consecutive is None:  # else `args` is a view of those rows
+                (values[:, :1] if group.uniform else values).take(group.parents, axis=0, out=args, mode="clip")
             if group.on_floats:
                 values[group.start] = group.op.forward(ops.scalar, *args.ravel().tolist())
             else:
@@ -176,7 +180,6 @@ def _shared(group: Matmul, values: np.ndarray, buffer: np.ndarray) -> np.ndarray
     return values.take(group.shared, axis=0, out=buffer)
 
 
-_data = operator.attrgetter("data")
 _BLOCK = 16384  # numbers per array at a time: the size where numpy's temporaries stop costing fresh pages
 
 

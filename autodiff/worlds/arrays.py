@@ -83,6 +83,8 @@ def div(a: Any, b: Any) -> Any:
 
 
 def pow_number(x: Any, p: Any) -> Any:
+    if type(p) is float and p >= 0.0 and p.is_integer():  # (x ** 2, say): every x is in the domain
+        return np.power(x, p)
     if np.any(bad := np.equal(x, 0.0) & np.less(p, 0.0)):
         raise ValueError(domain.ZERO_TO_NEGATIVE_POWER.format(_first(p, bad)))
     if np.any(bad := np.less(x, 0.0) & ~(np.isfinite(p) & (np.trunc(p) == p))):
