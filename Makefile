@@ -49,7 +49,7 @@ playground-serve: playground
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,plot,demo,lint,bench,docs,dist]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,plot,demo,lint,bench,docs,dist,mutation]"
 	touch $@
 
 # $(call require,PROGRAM,PACKAGE,MESSAGE): install a missing program's Debian package when we can
