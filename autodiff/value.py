@@ -9,14 +9,16 @@ from . import ops
 from ._numbers import _is_number, _shown, _to_float
 from .anomaly import anomaly_mode, check_forward
 from .grad_mode import grad_mode
+from .micrograd_views import MicrogradViews, _check_arguments
 from .worlds import floats
 
 if TYPE_CHECKING:
     from .hooks import RemovableHandle
 
 
-class Value:
-    """A scalar node: its data, its gradient, and the op and parents that made it.
+class Value(MicrogradViews):
+    """A scalar node: its data, its gradient, and the op and parents that made it (with
+    micrograd's `_prev`, `_op` and `_backward()` as views, from `MicrogradViews`).
 
     >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     >>> c = a * b + b**2
@@ -47,43 +49,6 @@ class Value:
         """
         return self._grad_fn.name if self._grad_fn is not None else ""
 
-    # micrograd's names, as views over the node (micrograd stores them; no closure is kept here).
-    @property
-    def _prev(self) -> set[Value]:
-        """micrograd's `_prev`: the set of Values this one was made from (constants included).
-
-        >>> a = Value(2.0)
-        >>> (a * a)._prev == {a}, len((a * 3)._prev), Value(1.0)._prev
-        (True, 2, set())
-        """
-        return set(self.parents)
-
-    @property
-    def _op(self) -> str:
-        """micrograd's `_op`: the op's name, "" for a leaf (also `.op`).
-
-        >>> (Value(2.0) + 1)._op, Value(2.0)._op
-        ('+', '')
-        """
-        return self.op
-
-    def _backward(self) -> None:
-        """micrograd's `_backward()`: one step of the backward sweep, for this node alone: add
-        its `.grad` times each local derivative (the op's one definition) into its parents'
-        `.grad` (constants get none). Called node by node in reverse topological order after
-        `root.grad = 1.0`, it gives what `backward()` gives; a leaf does nothing.
-
-        >>> x, w = Value(2.0), Value(-3.0)
-        >>> n = x * w
-        >>> n.grad = 0.5
-        >>> n._backward()
-        >>> x.grad, w.grad
-        (-1.5, 1.0)
-        """
-        from .backward import _sweep
-
-        _sweep([self], False)
-
     def __repr__(self) -> str:
         grad = _data(self.grad)
         shown = _shown(grad) if _is_number(grad) else repr(grad)  # whatever a user may have put there
@@ -107,20 +72,8 @@ class Value:
         return format(self.data, spec) if spec else str(self)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Copying and pickling (`copy.deepcopy`, `pickle`), for leaves: a new leaf with the same
-        data, grad, label and `requires_grad`. A node made by an op refuses, as PyTorch's deepcopy
-        does: its copy would drag the whole graph along; `.detach()` keeps its data.
-
-        >>> import copy
-        >>> w = Value(0.5, label="w")
-        >>> (w * w).backward()
-        >>> c = copy.deepcopy(w)
-        >>> c.data, c.grad, c.label, c is w
-        (0.5, 1.0, 'w', False)
-        >>> copy.deepcopy(w * w)
-        Traceback (most recent call last):
-        RuntimeError: Value: only leaves can be copied or pickled, not a node made by '*'; ...
-        """
+        # Copying and pickling, for leaves only, as PyTorch's deepcopy: a node's copy would drag
+        # the whole graph along.
         if self._grad_fn is not None:
             raise RuntimeError(
                 f"Value: only leaves can be copied or pickled, not a node made by {self.op!r}; "
@@ -377,21 +330,8 @@ def constant(x: Any, op: ops.Op | None = None) -> Value:
     return _node(x, False)
 
 
-def _data(x: Any) -> float:
-    """A Value's data, anything else (a number) as it is: a gradient may be either."""
+def _data(x: Any) -> float:  # a gradient may be a Value or a number
     return x.data if isinstance(x, Value) else x
-
-
-def _check_arguments(label: Any, requires_grad: Any) -> None:
-    """Value's label and requires_grad, where micrograd's `Value(data, children, op)` puts its parents."""
-    if not isinstance(label, str):
-        raise TypeError(
-            f"Value: label must be a str, got {type(label).__name__} ({label!r}); ops record their parents "
-            "themselves: the arguments are Value(data, label='', requires_grad=True), not micrograd's "
-            "Value(data, children, op)"
-        )
-    if type(requires_grad) is not bool:
-        raise TypeError(f"Value: requires_grad must be a bool, got {type(requires_grad).__name__} ({requires_grad!r})")
 
 
 # Forward mode (autodiff.tangents) builds on Value: imported last, once Value is defined.

@@ -1,10 +1,8 @@
-"""Optimizers, in `torch.optim`'s words: `SGD` (with momentum) and `Adam`, step for step as PyTorch.
+"""Optimizers, as `torch.optim`: `SGD` (with momentum) and `Adam`, step for step as PyTorch.
 
-Each keeps what torch.optim keeps: `defaults` (the hyper-parameters), `param_groups` (one group,
-{"params": [...], "lr": ..., ...}; `opt.lr` reads and sets the group's) and `state`, each
-parameter's plain floats (SGD's `momentum_buffer`, Adam's `step`, `exp_avg`, `exp_avg_sq`), made
-at its first step. A step reads each gradient as a number (a Value after `create_graph=True`:
-torch steps under no_grad, to the same effect), and skips a parameter whose gradient is None.
+Each keeps what torch.optim keeps: `defaults`, `param_groups` (one group; `opt.lr` reads and sets
+the group's) and `state`, each parameter's plain floats, made at its first step. A step reads each
+gradient as a number (a Value's after `create_graph=True`) and skips a gradient of None.
 """
 
 from __future__ import annotations
@@ -98,8 +96,8 @@ class Optimizer:
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore what `state_dict()` gave (or its JSON round trip), hyper-parameters included, as
-        PyTorch, for as many parameters in the same order. All is checked before anything changes:
-        a wrong count, a missing or unexpected key is a ValueError, a wrong type a TypeError.
+        PyTorch. All is checked before anything changes: a wrong count, a missing or unexpected
+        key is a ValueError, a wrong type a TypeError.
 
         >>> opt = Adam([Value(1.0)])
         >>> opt.load_state_dict({"state": {}, "param_groups": [{**opt.defaults, "lr": 0.1, "params": [0]}]})
@@ -115,29 +113,13 @@ class Optimizer:
         at = f"{where}: param_groups[0]"
         group = checks.keys(at, "a dict of hyper-parameters and params", groups[0], [*self.defaults, "params"])
         hyperparameters = self._checked(at, group, self.defaults)
-        state = self._checked_state(where, given["state"], at, group["params"])
-        self.param_groups[0].update(hyperparameters)
-        self.state = state
-
-    def _checked(self, who: str, given: dict[str, Any], keys: Iterable[str]) -> dict[str, Any]:
-        known = self._checks  # a key without a check is taken as it is
-        return {key: known[key](who, key, given[key]) if key in known else given[key] for key in keys}
-
-    def _checked_state(self, where: str, saved: Any, at: str, ids: Any) -> dict[Value, dict[str, Any]]:
-        """The saved state, checked, keyed by our parameters: `ids` lists their saved indices."""
-        ids = _listed(at, "params as a list of parameter indices", ids)
-        if len(ids) != len(self.params):
-            raise ValueError(f"{at}: params lists {len(ids)} parameters, this optimizer has {len(self.params)}")
-        for i in ids:
-            if not isinstance(i, int) or isinstance(i, bool):
-                raise TypeError(f"{at}: params should be ints, got {type(i).__name__} ({i!r})")
-        if len(set(ids)) != len(ids):
-            raise ValueError(f"{at}: params lists an index twice: {ids!r}")
-        if not isinstance(saved, dict):
-            raise TypeError(f"{where}: state should be a dict of parameter index to state, got {type(saved).__name__}")
-        param_of, keys = dict(zip(ids, self.params)), [key for key in self._checks if key not in self.defaults]
-        state: dict[Value, dict[str, Any]] = {}
-        for key, entry in saved.items():
+        param_of = dict(zip(_indices(at, group["params"], len(self.params)), self.params))
+        if not isinstance(given["state"], dict):
+            raise TypeError(
+                f"{where}: state should be a dict of parameter index to state, got {type(given['state']).__name__}"
+            )
+        keys, state = [key for key in self._checks if key not in self.defaults], {}
+        for key, entry in given["state"].items():
             digits = isinstance(key, str) and key.isascii() and key.isdigit()  # json.dumps makes int keys so
             p = None if isinstance(key, bool) else param_of.get(int(key) if digits else key)
             if p is None:
@@ -146,7 +128,12 @@ class Optimizer:
                 raise ValueError(f"{where}: state has two entries for parameter {key!r}")
             at_key = f"{where}: state[{key!r}]"
             state[p] = self._checked(at_key, checks.keys(at_key, "a dict of numbers", entry, keys), keys)
-        return state
+        self.param_groups[0].update(hyperparameters)
+        self.state = state
+
+    def _checked(self, who: str, given: dict[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+        known = self._checks  # a key without a check is taken as it is
+        return {key: known[key](who, key, given[key]) if key in known else given[key] for key in keys}
 
 
 class SGD(Optimizer):
@@ -247,10 +234,22 @@ class Adam(Optimizer):
 
 
 def _listed(who: str, expected: str, x: Any) -> list[Any] | tuple[Any, ...]:
-    """`x`, a list or a tuple (a dict or a set would be taken apart in no useful order)."""
-    if not isinstance(x, (list, tuple)):
+    if not isinstance(x, (list, tuple)):  # a dict or a set would be taken apart in no useful order
         raise TypeError(f"{who}: expected {expected}, got {type(x).__name__}")
     return x
+
+
+def _indices(at: str, saved: Any, count: int) -> list[Any] | tuple[Any, ...]:
+    """The saved indices of the parameters, one for each of `count`."""
+    ids = _listed(at, "params as a list of parameter indices", saved)
+    if len(ids) != count:
+        raise ValueError(f"{at}: params lists {len(ids)} parameters, this optimizer has {count}")
+    for i in ids:
+        if not isinstance(i, int) or isinstance(i, bool):
+            raise TypeError(f"{at}: params should be ints, got {type(i).__name__} ({i!r})")
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"{at}: params lists an index twice: {ids!r}")
+    return ids
 
 
 def _gradients(step: str, params: list[Value]) -> list[float | None]:
