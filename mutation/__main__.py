@@ -150,7 +150,7 @@ def _skip_invalid(target: str, tree: Path, session: Path) -> None:
                 invalid.append((job_id,))
         db.executemany(
             "INSERT INTO work_results (worker_outcome, output, test_outcome, diff, job_id) "
-            "VALUES ('skipped', 'not valid Python', NULL, NULL, ?)",
+            "VALUES ('SKIPPED', 'not valid Python', NULL, NULL, ?)",
             invalid,
         )
 
@@ -176,7 +176,8 @@ def results_of(target: str) -> dict[str, list[dict[str, str]]]:
         "pending": [],
         "invalid": [],
     }
-    for line, operator, worker, test, diff, output in sorted(rows):
+    for line, operator, worker, test, diff, output in sorted(rows, key=str):
+        worker, test = (worker or "").lower(), test and test.lower()  # stored as the enums' names
         if worker == "skipped":
             out["invalid"].append({})
             continue

@@ -66,7 +66,7 @@ for p in [3, 2.5, 0.5, -2, -1.5, 1]:
     UNARY[f"x**{p}"] = (
         lambda a, p=p: a**p,
         _unary(lambda x, p=p: x**p, lambda x, p=p: p * x ** (p - 1), lambda x, p=p: p * (p - 1) * x ** (p - 2)),
-        [0.7, 2.3] if p != int(p) else [0.7, -2.3],
+        [0.7, 2.3] if p != int(p) else [0.7, -2.3, 1.0, -1.0],
     )
 for c in [2.5, -0.75]:
     UNARY[f"x+{c}"] = (lambda a, c=c: a + c, _unary(lambda x, c=c: x + c, lambda x: 1.0, lambda x: 0.0), [0.7])
@@ -134,9 +134,13 @@ MANY = {
     "sub": (lambda a, b: a - b, _sub, [(0.7, -2.3)]),
     "mul": (lambda a, b: a * b, _mul, [(0.7, -2.3), (-1.9, 0.4)]),
     "div": (lambda a, b: a / b, _div, [(0.7, -2.3), (-1.9, 0.4)]),
-    "pow": (lambda a, b: a**b, _pow, [(0.7, -2.3), (2.9, 1.6)]),
+    "pow": (lambda a, b: a**b, _pow, [(0.7, -2.3), (2.9, 1.6), (0.7, 1.0), (1.0, 2.3), (2.9, -1.0)]),
     "sum": (lambda *xs: ad.sum(xs), _sum, [(0.7, -2.3, 1.1), (0.4,)]),
-    "dot": (lambda *xs: ad.dot(xs[: len(xs) // 2], xs[len(xs) // 2 :]), _dot, [(0.7, -2.3, 1.1, 0.4, 1.7, -0.6)]),
+    "dot": (
+        lambda *xs: ad.dot(xs[: len(xs) // 2], xs[len(xs) // 2 :]),
+        _dot,
+        [(0.7, -2.3, 1.1, 0.4, 1.7, -0.6), (0.7, -2.3)],
+    ),
     "logsumexp": (lambda *xs: ad.logsumexp(xs), _logsumexp, [(0.7, -2.3, 1.1), (0.3,)]),
     # A shared input: both gradients of one op go into one leaf.
     "x*x": (lambda a: a * a, lambda x: (x * x, [2 * x], [[2.0]]), [(0.7,), (-2.3,)]),
@@ -204,3 +208,43 @@ def test_compiled_replay_on_a_batch(name, fn, exact, point):
     assert_close(out, [w[0] for w in wanted], rtol=RTOL, what="values")
     assert_close(f.backward(reduction="sum"), [w[1] for w in wanted], rtol=RTOL, what="gradients")
     assert_close(f.backward(reduction="mean"), [[g / 3 for g in w[1]] for w in wanted], rtol=RTOL, what="mean")
+
+
+def test_a_zero_exponent_passes_on_a_zero_gradient():
+    # x ** 0 and a ** b at b = 0 have zero gradient (PyTorch's convention), for an upstream
+    # gradient of 0 too.
+    for upstream in (0.0, -2.0):
+        x, a, b = Value(0.7), Value(0.7), Value(0.0)
+        y = upstream * x**0 + upstream * a**b
+        assert grad(y, [x, a]) == [0.0, 0.0]
+        first = grad(y, [x, a], create_graph=True)
+        assert [d.data for d in first] == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("make", [list, tuple, iter], ids=["list", "tuple", "generator"])
+def test_the_n_ary_ops_take_any_iterable(make):
+    xs = [Value(0.7), Value(-2.3), 1.1]
+    assert ad.sum(make(xs)).data == 0.7 - 2.3 + 1.1
+    assert ad.dot(make(xs), make([2.0, 3.0, 4.0])).data == 0.7 * 2.0 - 2.3 * 3.0 + 1.1 * 4.0
+    assert_close(ad.logsumexp(make(xs)), math.log(math.exp(0.7) + math.exp(-2.3) + math.exp(1.1)), rtol=RTOL)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: ad.sum([]), "sum: needs at least one value, got an empty sequence"),
+        (lambda: ad.logsumexp(()), "logsumexp: needs at least one value, got an empty sequence"),
+        (lambda: ad.dot([], []), "dot: needs two sequences of the same non-zero length, got 0 and 0"),
+        (lambda: ad.dot([1.0], [2.0, 3.0]), "dot: needs two sequences of the same non-zero length, got 1 and 2"),
+    ],
+)
+def test_the_n_ary_ops_refuse_empty_or_unequal_sequences(call, message):
+    with pytest.raises(ValueError) as error:
+        call()
+    assert str(error.value) == message
+
+
+def test_the_n_ary_ops_refuse_a_number():
+    with pytest.raises(TypeError) as error:
+        ad.sum(3.0)
+    assert str(error.value) == "sum: expected an iterable (a list, say), got float (3.0)"
