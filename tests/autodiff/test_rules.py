@@ -41,7 +41,11 @@ UNARY = {
         _unary(math.log1p, lambda x: 1 / (1 + x), lambda x: -1 / (1 + x) ** 2),
         [-0.6, 0.3, 2.7],
     ),
-    "sqrt": (lambda a: a.sqrt(), _unary(math.sqrt, lambda x: 0.5 / math.sqrt(x), lambda x: -0.25 * x**-1.5), [0.3, 2.7]),
+    "sqrt": (
+        lambda a: a.sqrt(),
+        _unary(math.sqrt, lambda x: 0.5 / math.sqrt(x), lambda x: -0.25 * x**-1.5),
+        [0.3, 2.7],
+    ),
     "tanh": (
         lambda a: a.tanh(),
         _unary(math.tanh, lambda x: 1 - math.tanh(x) ** 2, lambda x: -2 * math.tanh(x) * (1 - math.tanh(x) ** 2)),

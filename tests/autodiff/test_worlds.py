@@ -122,7 +122,9 @@ def _same(ours, want):
     if isinstance(want, Exception):
         return type(ours) is type(want) and str(ours) == str(want)
     ours, want = float(ours), float(want)
-    return (math.isnan(ours) and math.isnan(want)) or (ours == want and math.copysign(1, ours) == math.copysign(1, want))
+    return (math.isnan(ours) and math.isnan(want)) or (
+        ours == want and math.copysign(1, ours) == math.copysign(1, want)
+    )
 
 
 def _on_arrays(name, *xs):

@@ -1,4 +1,3 @@
-import json
 import math
 import random
 
@@ -377,86 +376,6 @@ def test_cross_entropy_is_stable(logits):
     compare_cross_entropy([logits, logits], [0, len(logits) - 1])
 
 
-def test_losses_accept_plain_numbers_and_give_values():
-    for loss in [
-        nn.mse_loss(1.0, 3),
-        nn.binary_cross_entropy(0.5, 1),
-        nn.binary_cross_entropy_with_logits(2, 0),
-        nn.hinge_loss(0.5, -1),
-    ]:
-        assert isinstance(loss, Value) and not loss.requires_grad
-    assert nn.mse_loss([1, 2], [3, 4]).data == 4.0
-    assert isinstance(nn.cross_entropy([1, 2, 3], 0), Value)
-    json.dumps([v.data for v in nn.softmax([1, 2])])
-
-
-@pytest.mark.parametrize(
-    "call, error, message",
-    [
-        (
-            lambda: nn.mse_loss([1.0, 2.0], [1.0]),
-            ValueError,
-            "mse_loss: expected two numbers or two non-empty lists of the same length",
-        ),
-        (lambda: nn.mse_loss([], []), ValueError, "mse_loss: expected two numbers or two non-empty lists"),
-        (lambda: nn.mse_loss([1.0], 1.0), ValueError, "mse_loss: expected two numbers"),
-        (lambda: nn.mse_loss("a", 1.0), TypeError, "mse_loss: expected a Value or a number, got str"),
-        (
-            lambda: nn.binary_cross_entropy(1.5, 1.0),
-            ValueError,
-            r"binary_cross_entropy: prob should be in \[0, 1\], got 1.5",
-        ),
-        (
-            lambda: nn.binary_cross_entropy(0.5, -1.0),
-            ValueError,
-            r"binary_cross_entropy: target should be in \[0, 1\], got -1.0",
-        ),
-        (lambda: nn.hinge_loss([0.5], [0.0]), ValueError, "hinge_loss: labels should be -1 or \\+1, got 0.0"),
-        (lambda: nn.softmax([]), ValueError, "softmax: expected a non-empty list of logits"),
-        (lambda: nn.log_softmax(3.0), TypeError, r"log_softmax: expected a list of logits, got float \(3.0\)"),
-        (lambda: nn.softmax(np.array(2.0)), TypeError, "softmax: expected a list of logits, got ndarray"),
-        (
-            lambda: nn.cross_entropy(3.0, 0),
-            TypeError,
-            r"cross_entropy: expected logits as a list .*, got float \(3.0\)",
-        ),
-        (lambda: nn.cross_entropy([], 0), ValueError, "cross_entropy: target index 0 is out of range for 0 classes"),
-        (lambda: nn.mse_loss(np.array(1.0), 1.0), TypeError, "mse_loss: expected a Value or a number, got ndarray"),
-        (lambda: nn.mse_loss(1.0, 2.0, reduction="avg"), ValueError, "mse_loss: unknown reduction 'avg'; expected one"),
-        (lambda: nn.hinge_loss(1.0, 1.0, reduction=None), TypeError, "hinge_loss: reduction should be a str"),
-        (
-            lambda: nn.cross_entropy([1.0, 2.0], 0, reduction="Mean"),
-            ValueError,
-            "cross_entropy: unknown reduction 'Mean'",
-        ),
-        (lambda: nn.softmax([1.0, None]), TypeError, "softmax: expected a Value or a number, got NoneType"),
-        (
-            lambda: nn.cross_entropy([1.0, 2.0], 2),
-            ValueError,
-            "cross_entropy: target index 2 is out of range for 2 classes",
-        ),
-        (lambda: nn.cross_entropy([1.0, 2.0], 1.0), TypeError, "cross_entropy: target should be a class index"),
-        (
-            lambda: nn.cross_entropy([[1.0, 2.0], [3.0, 4.0]], [1]),
-            ValueError,
-            "cross_entropy: expected 2 target indices, one per row",
-        ),
-    ],
-)
-def test_bad_input_raises_clear_errors(call, error, message):
-    with pytest.raises(error, match=message):
-        call()
-
-
-def test_losses_take_numpy_arrays():
-    pred, target = [0.2, 0.7, 0.4], [0.0, 1.0, 1.0]
-    for loss in [nn.mse_loss, nn.binary_cross_entropy, nn.binary_cross_entropy_with_logits]:
-        assert loss(np.array(pred), np.array(target)).data == loss(pred, target).data
-    assert nn.hinge_loss([0.5, -2.0], np.array([1, -1])).data == nn.hinge_loss([0.5, -2.0], [1, -1]).data
-    logits = [[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]]
-    assert nn.cross_entropy(np.array(logits), np.array([2, 0])).data == nn.cross_entropy(logits, [2, 0]).data
-
-
 SOFTPLUS_POINTS = sorted({*GRID, *(rng.uniform(-50, 50) for _ in range(200)), 5e-324, -5e-324, 1e-300, -1e300, 1e300})
 
 
@@ -477,11 +396,6 @@ def test_softplus_and_its_slope_match_torch_everywhere():
     assert_close([x.grad for x in xs], torch.sigmoid(tx.detach()))
     moderate = torch.tensor([x for x in points if abs(x) <= 20], dtype=torch.float64)
     assert_close([nn.softplus(x) for x in moderate.tolist()], F.softplus(moderate))
-
-
-def test_softplus_far_below_zero_is_exp():
-    for x in [-720.0, -740.0, -745.0, -800.0, -1e300]:
-        assert nn.softplus(x).data == math.exp(x)  # log1p(e) is e for so small an e
 
 
 def test_softplus_second_derivative_and_finite_differences():
@@ -506,11 +420,6 @@ def test_softplus_compiled_equals_eager():
     assert_close(f.backward(reduction="sum")[:, 0].tolist(), slopes, rtol=1e-15)
 
 
-def test_softplus_of_a_non_number_is_a_type_error():
-    with pytest.raises(TypeError, match="softplus: expected a Value or a number, got str"):
-        nn.softplus("1")
-
-
 def test_compiled_softmax_and_cross_entropy_stay_finite_beyond_the_traced_logits():
     # Traced at logits of 1.0; run at logits of a thousand, where a shift fixed at trace time
     # would leave exp(1000) to overflow.
@@ -522,31 +431,3 @@ def test_compiled_softmax_and_cross_entropy_stay_finite_beyond_the_traced_logits
         t = torch.tensor(row, dtype=torch.float64)
         assert_close(out[k], F.cross_entropy(t[None], torch.tensor([1])))
         assert_close(p[k].tolist(), torch.softmax(t, dim=0))
-
-
-@pytest.mark.parametrize("loss", [nn.binary_cross_entropy, nn.binary_cross_entropy_with_logits])
-def test_compiled_binary_cross_entropies_equal_eager_on_every_row(loss):
-    # One op each, with no branch on the numbers: a graph traced at one point is right at all
-    # of them, the ends (0*log(0) = 0) included.
-    probabilities = [[0.0, 0.0], [1.0, 1.0], [1e-11, 0.0], [0.3, 0.7], [0.999, 1.0], [0.5, 0.0]]
-    logits = [[0.0, 0.3], [40.0, 1.0], [-40.0, 0.0], [800.0, 0.0], [-3.0, 1.0]]
-    rows = probabilities if loss is nn.binary_cross_entropy else logits
-    f = autodiff.compile(lambda a, b: loss(a, b), n_inputs=2, example=[0.5, 0.5])
-    out, grads = f(np.array(rows)), f.backward(reduction="sum")
-    for k, row in enumerate(rows):
-        a, b = Value(row[0]), Value(row[1])
-        eager = loss(a, b)
-        eager.backward()
-        assert_close(out[k], eager, rtol=1e-15)
-        assert_close(grads[k].tolist(), [a.grad, b.grad], rtol=1e-15)
-
-
-def test_elementwise_losses_take_any_iterable_of_examples():
-    pred = [Value(1.0), Value(2.0)]
-    assert nn.mse_loss((p for p in pred), iter([0.0, 0.0])).data == 2.5
-    assert nn.binary_cross_entropy(np.array([0.5]), (t for t in [1.0])).data == math.log(2.0)
-
-
-def test_one_row_of_logits_with_a_list_of_targets_is_a_value_error():
-    with pytest.raises(ValueError, match=r"cross_entropy: one row of logits takes one target index, got 2: \[0, 1\]"):
-        nn.cross_entropy([1.0, 2.0, 3.0], [0, 1])
