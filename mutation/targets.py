@@ -1,4 +1,5 @@
-"""The files that `make mutation` mutates, each with the quick tests that cover it (no torch).
+"""The files that `make mutation` mutates, each with the quick tests that cover it: torch-free
+(or importing torch only in the few tests that compare with it), and none of the slow ones.
 
 The target file's own doctests run too.
 """
@@ -7,8 +8,18 @@ from __future__ import annotations
 
 TIMEOUT = 30.0  # seconds per mutant: one that runs longer (an endless loop) counts as killed
 
-RULES = "tests/autodiff/test_rules.py"
+RULES = "tests/autodiff/test_rules.py"  # every rule against exact derivatives, in every mode
 WORLDS = "tests/autodiff/test_worlds.py"
+LOSSES = "tests/nn/test_loss_formulas.py"
+SWEEP = [
+    "tests/autodiff/test_backward.py",
+    "--deselect=tests/autodiff/test_backward.py::test_million_node_chain_at_default_recursion_limit",
+    "tests/autodiff/test_anomaly.py",
+    "tests/autodiff/test_errors.py",
+    "tests/autodiff/test_trace.py",
+    "tests/autodiff/test_micrograd_views.py",
+]
+COMPILED = [RULES, LOSSES]
 
 TARGETS: dict[str, list[str]] = {
     "autodiff/ops.py": [RULES, WORLDS],
@@ -17,13 +28,13 @@ TARGETS: dict[str, list[str]] = {
     "autodiff/worlds/domain.py": [RULES, WORLDS],
     "autodiff/worlds/floats.py": [RULES, WORLDS],
     "autodiff/worlds/values.py": [RULES, WORLDS],
-    "autodiff/backward.py": [RULES],
-    "autodiff/tangents.py": [RULES],
-    "autodiff/compiled/__init__.py": [RULES],
-    "autodiff/compiled/graph.py": [RULES],
-    "autodiff/compiled/plan.py": [RULES],
-    "autodiff/compiled/replay.py": [RULES],
-    "autodiff/compiled/trace.py": [RULES],
-    "nn/losses.py": [RULES],
+    "autodiff/backward.py": [RULES, *SWEEP],
+    "autodiff/tangents.py": [RULES, LOSSES],
+    "autodiff/compiled/__init__.py": COMPILED,
+    "autodiff/compiled/graph.py": COMPILED,
+    "autodiff/compiled/plan.py": COMPILED,
+    "autodiff/compiled/replay.py": COMPILED,
+    "autodiff/compiled/trace.py": COMPILED,
+    "nn/losses.py": [LOSSES],
     "nn/optim.py": [RULES],
 }
