@@ -65,17 +65,14 @@ def run(target: str, survivors: bool) -> str:
     fingerprint = _copy_tree(tree)
     session, config = _session(target), tree / "cosmic-ray.toml"
     stamp = tree / "fingerprint"
-    if not session.exists() or not stamp.exists() or stamp.read_text() != fingerprint:
-        if survivors and session.exists():
-            _forget_survivors(session)  # the tests changed: the survivors are due again
-        else:
-            config.write_text(_config(target, tree))
-            session.unlink(missing_ok=True)
-            _cosmic_ray("init", config, session, tree)
-            _skip_invalid(target, tree, session)
-        stamp.write_text(fingerprint)
-    elif survivors:
-        _forget_survivors(session)
+    config.write_text(_config(target, tree))
+    if survivors and session.exists():
+        _forget_survivors(session)  # new tests: the survivors are due again
+    elif not session.exists() or not stamp.exists() or stamp.read_text() != fingerprint:
+        session.unlink(missing_ok=True)
+        _cosmic_ray("init", config, session, tree)
+        _skip_invalid(target, tree, session)
+    stamp.write_text(fingerprint)
     started = time.monotonic()
     _cosmic_ray("exec", config, session, tree)
     done = results_of(target)
