@@ -19,7 +19,8 @@ SWEEP = [
     "tests/autodiff/test_trace.py",
     "tests/autodiff/test_micrograd_views.py",
 ]
-COMPILED = [RULES, LOSSES]
+REPLAY = "tests/autodiff/test_replay.py"
+COMPILED = [RULES, REPLAY, LOSSES]
 
 TARGETS: dict[str, list[str]] = {
     "autodiff/ops.py": [RULES, WORLDS],
