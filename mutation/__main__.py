@@ -15,6 +15,7 @@ mutant listed as equivalent in `mutation/equivalent.py`.
 from __future__ import annotations
 
 import argparse
+import ast
 import datetime
 import hashlib
 import json
@@ -24,6 +25,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -142,7 +144,9 @@ def _skip_invalid(target: str, tree: Path, session: Path) -> None:
         for job_id, operator, occurrence in specs:
             code = mutate_code(source, get_operator(operator)(), occurrence)
             try:
-                compile(code, target, "exec")
+                with warnings.catch_warnings():  # `x is 0` and the like: valid, if odd
+                    warnings.simplefilter("ignore", SyntaxWarning)
+                    compile(code, target, "exec")
             except SyntaxError:
                 invalid.append((job_id,))
         db.executemany(
@@ -161,9 +165,10 @@ def results_of(target: str) -> dict[str, list[dict[str, str]]]:
     """The target's mutants, by outcome: each with its line, operator and changed lines."""
     with sqlite3.connect(_session(target)) as db:
         rows = db.execute(
-            "SELECT s.start_pos_row, s.operator_name, r.worker_outcome, r.test_outcome, r.diff, r.output "
-            "FROM mutation_specs s LEFT JOIN work_results r ON s.job_id = r.job_id"
+            "SELECT s.start_pos_row, s.start_pos_col, s.operator_name, r.worker_outcome, r.test_outcome, r.diff, "
+            "r.output FROM mutation_specs s LEFT JOIN work_results r ON s.job_id = r.job_id"
         ).fetchall()
+    annotations = _annotations((_session(target).parent / target).read_text())
     out: dict[str, list[dict[str, str]]] = {
         "mutants": [],
         "killed": [],
@@ -173,7 +178,7 @@ def results_of(target: str) -> dict[str, list[dict[str, str]]]:
         "pending": [],
         "invalid": [],
     }
-    for line, operator, worker, test, diff, output in sorted(rows, key=str):
+    for line, column, operator, worker, test, diff, output in sorted(rows, key=str):
         worker, test = (worker or "").lower(), test and test.lower()  # stored as the enums' names
         if worker == "skipped":
             out["invalid"].append({})
@@ -186,8 +191,29 @@ def results_of(target: str) -> dict[str, list[dict[str, str]]]:
             out["timeout" if output == "timeout" else "killed"].append(mutant)
         else:
             reason = EQUIVALENT.get((target, mutant["before"], mutant["after"]))
+            if any(start <= (line, column) < end for start, end in annotations):
+                reason = "a type hint: never evaluated (`from __future__ import annotations`)"
             out["equivalent" if reason else "surviving"].append({**mutant, "reason": reason or ""})
     return out
+
+
+def _annotations(source: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Where the type hints of `source` are: (line, column) from and to; none is evaluated at run
+    time where the module has `from __future__ import annotations`."""
+    tree = ast.parse(source)
+    future = any(
+        isinstance(node, ast.ImportFrom) and node.module == "__future__" and node.names[0].name == "annotations"
+        for node in tree.body
+    )
+    hints: list[ast.expr] = []
+    for node in ast.walk(tree) if future else ():
+        if isinstance(node, ast.arg) and node.annotation is not None:
+            hints.append(node.annotation)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None:
+            hints.append(node.returns)
+        elif isinstance(node, ast.AnnAssign):
+            hints.append(node.annotation)
+    return [((h.lineno, h.col_offset), (h.end_lineno or h.lineno, h.end_col_offset or 0)) for h in hints]
 
 
 def _changed(diff: str) -> dict[str, str]:

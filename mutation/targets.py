@@ -12,6 +12,7 @@ RULES = "tests/autodiff/test_rules.py"  # every rule against exact derivatives, 
 WORLDS = "tests/autodiff/test_worlds.py"
 LOSSES = "tests/nn/test_loss_formulas.py"
 SWEEP = [
+    "tests/autodiff/test_sweep.py",
     "tests/autodiff/test_backward.py",
     "--deselect=tests/autodiff/test_backward.py::test_million_node_chain_at_default_recursion_limit",
     "tests/autodiff/test_anomaly.py",
