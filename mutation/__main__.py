@@ -193,6 +193,8 @@ def results_of(target: str) -> dict[str, list[dict[str, str]]]:
             reason = EQUIVALENT.get((target, mutant["before"], mutant["after"]))
             if any(start <= (line, column) < end for start, end in annotations):
                 reason = "a type hint: never evaluated (`from __future__ import annotations`)"
+            elif operator == "core/RemoveDecorator" and mutant["before"].endswith("@overload"):
+                reason = "an `@overload` stub: the real definition below replaces it either way"
             out["equivalent" if reason else "surviving"].append({**mutant, "reason": reason or ""})
     return out
 

@@ -1,8 +1,68 @@
 """Mutants that cannot change any result, each with its reason in one line.
 
-A key is (target file, the line as written, the line as the mutant changes it), stripped.
+A key is (target file, the line as written, the line as the mutant changes it), stripped. Two
+kinds are recognised without a list (see `__main__._reason`): a change inside a type hint (no
+hint is evaluated: every target has `from __future__ import annotations`), and an `@overload`
+taken away (the stub is replaced by the real definition below it either way).
 """
 
 from __future__ import annotations
 
-EQUIVALENT: dict[tuple[str, str, str], str] = {}
+_OPS = "autodiff/ops.py"
+_ARRAYS = "autodiff/worlds/arrays.py"
+
+_DOT = "lambda m, *xs: builtins.sum(map(operator.mul, xs[: len(xs) // 2], xs[len(xs) // 2 :])),"
+_POW_MASK = "result = np.where(np.equal(x, 0.0) & np.less(p, 0.0), np.inf, result)"
+_INTEGER_P = "if np.any(bad := np.less(x, 0.0) & ~(np.isfinite(p) & (np.trunc(p) == p))):"
+_STEP = "return np.greater(x, 0.0) * 1.0"
+_LSE_TOP = "top = np.where(np.isinf(top), 0.0, top)  # an infinite top needs no shift, and -inf - -inf is nan"
+_BOOLS = "on bool arrays, the same mask"
+
+EQUIVALENT: dict[tuple[str, str, str], str] = {
+    # ops.py
+    (_OPS, "if len(_POWERS) >= 1024:", "if len(_POWERS) >= 1023:"): "the size of the cache of power ops only",
+    (_OPS, "if len(_POWERS) >= 1024:", "if len(_POWERS) == 1024:"): "the cache grows by one and empties at 1024",
+    (_OPS, "if len(values) == 0:", "if len(values) <= 0:"): "a length is never negative",
+    (_OPS, "if type(xs) is list or type(xs) is tuple:", "if type(xs) is list and type(xs) is tuple:"): (
+        "a list is then copied into a tuple: the same items in the same order"
+    ),
+    (_OPS, "if type(xs) is list or type(xs) is tuple:", "if type(xs) == list or type(xs) is tuple:"): (
+        "== and `is` agree on classes"
+    ),
+    (_OPS, "if type(xs) is list or type(xs) is tuple:", "if type(xs) is list or type(xs) == tuple:"): (
+        "== and `is` agree on classes"
+    ),
+    (_OPS, _DOT, _DOT.replace("xs[: len(xs) // 2]", "xs[: len(xs) + 2]")): (
+        "map() stops at the shorter slice: the same n products"
+    ),
+    # worlds/arrays.py
+    (
+        _ARRAYS,
+        "return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))",
+        "return np.where(x > 0, 1.0 / (1.0 + e), e / (1.0 + e))",
+    ): ("at x = 0 both branches give 1 / 2"),
+    (
+        _ARRAYS,
+        _LSE_TOP,
+        _LSE_TOP.replace("0.0, top", "1.0, top"),
+    ): "where the largest is infinite, any finite shift gives the same infinity",
+    (
+        _ARRAYS,
+        _LSE_TOP,
+        _LSE_TOP.replace("0.0, top", "-1.0, top"),
+    ): "where the largest is infinite, any finite shift gives the same infinity",
+    (_ARRAYS, _INTEGER_P, _INTEGER_P.replace("np.isfinite(p) & (", "np.isfinite(p) * (")): _BOOLS,
+    (_ARRAYS, _INTEGER_P, _INTEGER_P.replace("np.less(x, 0.0) & ~", "np.less(x, 0.0) * ~")): _BOOLS,
+    (_ARRAYS, _POW_MASK, _POW_MASK.replace(") & np.less", ") * np.less")): _BOOLS,
+    (_ARRAYS, _POW_MASK, _POW_MASK.replace(") & np.less", ") // np.less")): (
+        "on bool arrays, 1 // 1 is 1 and every other pair 0 (x // 0 is 0 in numpy): the same mask"
+    ),
+    (_ARRAYS, _STEP, _STEP.replace("* 1.0", "/ 1.0")): "a bool array as 1.0 and 0.0 either way",
+    (_ARRAYS, _STEP, _STEP.replace("* 1.0", "// 1.0")): "a bool array as 1.0 and 0.0 either way",
+    (_ARRAYS, _STEP, _STEP.replace("* 1.0", "** 1.0")): "a bool array as 1.0 and 0.0 either way",
+    (
+        _ARRAYS,
+        "if np.any(np.less(p, 0.0)):  # 0 ** (negative) is +inf, as floats.pow (numpy: -inf for -0.0)",
+        "if np.any(np.less(p, 1.0)):  # 0 ** (negative) is +inf, as floats.pow (numpy: -inf for -0.0)",
+    ): ("a shortcut only: the mask below asks for p < 0 itself"),
+}

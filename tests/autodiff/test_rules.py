@@ -248,6 +248,19 @@ def test_the_n_ary_ops_refuse_empty_or_unequal_sequences(call, message):
     assert str(error.value) == message
 
 
+def test_the_n_ary_ops_on_many_values():
+    xs = [Value(float(i)) for i in range(300)]  # lengths past Python's small ints are compared by value
+    y = ad.dot(xs, xs)
+    y.backward()
+    assert y.data == sum(i * i for i in range(300)) and [x.grad for x in xs] == [2.0 * i for i in range(300)]
+
+
+def test_a_power_s_op_is_made_once_per_exponent():
+    square, cube = ad.power(2.5), ad.power(3.5)
+    assert ad.power(2.5) is square and ad.power(3.5) is cube and ad.power(np.float64(2.5)) is square
+    assert (square.name, ad.power(-1).name, ad.power(0.5).name) == ("**2.5", "**-1", "**0.5")
+
+
 def test_the_n_ary_ops_refuse_a_number():
     with pytest.raises(TypeError) as error:
         ad.sum(3.0)

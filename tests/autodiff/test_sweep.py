@@ -36,6 +36,15 @@ def test_a_hook_on_the_root_or_on_a_leaf_root_runs_once(create_graph):
     assert calls == [2.0, 1.0] and dleaf == 4.0
 
 
+def test_a_hook_on_an_interior_node_changes_what_reaches_its_parents():
+    x = Value(2.0)
+    y = x * 3.0
+    y.register_hook(lambda g: g * 10)
+    (y * y).backward()
+    assert x.grad == 10 * (2 * 6.0) * 3.0
+    assert grad(y * y, [x]) == [360.0]
+
+
 def test_grad_runs_the_hooks_of_a_leaf_output_too():
     x = Value(1.0)
     x.register_hook(lambda g: g * 5)
