@@ -124,8 +124,10 @@ def _same(ours, want):
     if isinstance(want, Exception):
         return type(ours) is type(want) and str(ours) == str(want)
     ours, want = float(ours), float(want)
-    if math.isnan(want) or want == 0:
-        return math.isnan(ours) == math.isnan(want) and math.copysign(1, ours) == math.copysign(1, want)
+    if math.isnan(want) or math.isnan(ours):
+        return math.isnan(want) and math.isnan(ours)
+    if want == 0:
+        return ours == 0 and math.copysign(1, ours) == math.copysign(1, want)
     return ours == want or math.isclose(ours, want, rel_tol=4 * sys.float_info.epsilon)
 
 
