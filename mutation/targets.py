@@ -31,7 +31,7 @@ TARGETS: dict[str, list[str]] = {
     "autodiff/worlds/floats.py": [RULES, WORLDS],
     "autodiff/worlds/values.py": [RULES, WORLDS],
     "autodiff/backward.py": [RULES, *SWEEP],
-    "autodiff/tangents.py": [RULES, LOSSES],
+    "autodiff/tangents.py": [RULES, "tests/autodiff/test_duals.py", LOSSES],
     "autodiff/compiled/__init__.py": COMPILED,
     "autodiff/compiled/graph.py": COMPILED,
     "autodiff/compiled/plan.py": COMPILED,
