@@ -57,7 +57,7 @@ def test_a_value_subclass_is_a_value():
         pass
 
     y = apply(ops.MUL, Dual(3.0, 1.0), Named(2.0))
-    assert isinstance(y.primal, Value) and y.primal.data == 6.0 and y.tangent == 2.0
+    assert isinstance(y.primal, Value) and y.primal.data == 6.0 and y.tangent.data == 2.0
 
 
 @pytest.mark.parametrize("bad", ["a", None, [1.0]])
