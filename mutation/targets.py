@@ -38,5 +38,5 @@ TARGETS: dict[str, list[str]] = {
     "autodiff/compiled/replay.py": COMPILED,
     "autodiff/compiled/trace.py": COMPILED,
     "nn/losses.py": [LOSSES],
-    "nn/optim.py": [RULES],
+    "nn/optim.py": ["tests/nn/test_optim_steps.py"],
 }
