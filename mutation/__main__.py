@@ -68,12 +68,15 @@ def run(target: str, survivors: bool) -> str:
     session, config = _session(target), tree / "cosmic-ray.toml"
     stamp = tree / "fingerprint"
     config.write_text(_config(target, tree))
-    if survivors and session.exists():
+    mutated = tree / "mutated-file"  # the target as the session's mutants were made from it
+    same_target = session.exists() and mutated.exists() and mutated.read_text() == (tree / target).read_text()
+    if survivors and same_target:
         _forget_survivors(session)  # new tests: the survivors are due again
-    elif not session.exists() or not stamp.exists() or stamp.read_text() != fingerprint:
+    elif not same_target or not stamp.exists() or stamp.read_text() != fingerprint:
         session.unlink(missing_ok=True)
         _cosmic_ray("init", config, session, tree)
         _skip_invalid(target, tree, session)
+        mutated.write_text((tree / target).read_text())
     stamp.write_text(fingerprint)
     started = time.monotonic()
     _cosmic_ray("exec", config, session, tree)
