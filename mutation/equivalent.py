@@ -9,6 +9,8 @@ taken away (the stub is replaced by the real definition below it either way).
 from __future__ import annotations
 
 _OPS = "autodiff/ops.py"
+_BACKWARD = "autodiff/backward.py"
+_LOSSES = "nn/losses.py"
 _ARRAYS = "autodiff/worlds/arrays.py"
 
 _DOT = "lambda m, *xs: builtins.sum(map(operator.mul, xs[: len(xs) // 2], xs[len(xs) // 2 :])),"
@@ -17,6 +19,15 @@ _INTEGER_P = "if np.any(bad := np.less(x, 0.0) & ~(np.isfinite(p) & (np.trunc(p)
 _STEP = "return np.greater(x, 0.0) * 1.0"
 _LSE_TOP = "top = np.where(np.isinf(top), 0.0, top)  # an infinite top needs no shift, and -inf - -inf is nan"
 _BOOLS = "on bool arrays, the same mask"
+_XLOGY = "return m.where(m.is_zero(x), lambda: 0.0 * x, lambda: x * log_y())"
+_ZERO_SIGN = "x is 0 here: only the sign of a zero term changes, and with it at most the sign of a zero loss"
+_NO_GRAD_MAX = "lambda m, g, out, *xs: (0.0 * g,) * len(xs),"
+_SHIFT = (
+    "what reaches the largest logit sums to zero (softmax is the same for logits all moved alike):"
+    " a slope of 1 moves results by rounding only"
+)
+_SEQUENCE = 'return hasattr(x, "__len__") and not isinstance(x, (str, bytes)) and getattr(x, "ndim", 1) != 0'
+_MEAN = 'return total / len(losses) if reduction == "mean" else total'
 
 EQUIVALENT: dict[tuple[str, str, str], str] = {
     # ops.py
@@ -65,4 +76,18 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "if np.any(np.less(p, 0.0)):  # 0 ** (negative) is +inf, as floats.pow (numpy: -inf for -0.0)",
         "if np.any(np.less(p, 1.0)):  # 0 ** (negative) is +inf, as floats.pow (numpy: -inf for -0.0)",
     ): ("a shortcut only: the mask below asks for p < 0 itself"),
+    # backward.py
+    (_BACKWARD, "latest_root[0] = weakref.ref(root)", "latest_root[ -1] = weakref.ref(root)"): (
+        "a list of one: [-1] is [0]"
+    ),
+    # nn/losses.py
+    (_LOSSES, _XLOGY, _XLOGY.replace("lambda: 0.0 * x", "lambda: -1.0 * x")): _ZERO_SIGN,
+    (_LOSSES, _XLOGY, _XLOGY.replace("lambda: 0.0 * x", "lambda: 0.0 - x")): _ZERO_SIGN,
+    (_LOSSES, _NO_GRAD_MAX, _NO_GRAD_MAX.replace("(0.0 * g,)", "( 1.0 * g,)")): _SHIFT,
+    (_LOSSES, _NO_GRAD_MAX, _NO_GRAD_MAX.replace("(0.0 * g,)", "( -1.0 * g,)")): _SHIFT,
+    (_LOSSES, _MEAN, _MEAN.replace('reduction == "mean"', 'reduction <= "mean"')): (
+        "the reduction here is 'mean' or 'sum', and only 'mean' is <= 'mean'"
+    ),
+    (_LOSSES, _SEQUENCE, _SEQUENCE.replace('"ndim", 1)', '"ndim", 2)')): "any ndim but 0 counts alike",
+    (_LOSSES, _SEQUENCE, _SEQUENCE.replace("!= 0", "> 0")): "an ndim is never negative",
 }

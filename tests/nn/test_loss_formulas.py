@@ -160,6 +160,11 @@ def test_the_reductions_are_the_mean_the_sum_and_the_list_of_the_losses(loss, pr
     assert_close(loss(pred, target, reduction="sum"), math.fsum(each), rtol=RTOL)
     assert_close(loss(pred, target), math.fsum(each) / 3, rtol=RTOL)
     assert_close(loss(pred, target, reduction="mean"), math.fsum(each) / 3, rtol=RTOL)
+    # A name made at run time is the same name (compared by value, not by identity).
+    made = {name: "".join(reversed(name[::-1])) for name in ("none", "sum", "mean")}
+    assert len(loss(pred, target, reduction=made["none"])) == 3
+    assert_close(loss(pred, target, reduction=made["sum"]), math.fsum(each), rtol=RTOL)
+    assert_close(loss(pred, target, reduction=made["mean"]), math.fsum(each) / 3, rtol=RTOL)
 
 
 def test_losses_accept_plain_numbers_and_give_values():
@@ -221,6 +226,8 @@ def test_losses_accept_plain_numbers_and_give_values():
             "cross_entropy: target index 2 is out of range for 2 classes",
         ),
         (lambda: nn.cross_entropy([1.0, 2.0], 1.0), TypeError, "cross_entropy: target should be a class index"),
+        (lambda: nn.cross_entropy([1.0, 2.0], -1), ValueError, "cross_entropy: target index -1 is out of range for 2"),
+        (lambda: nn.cross_entropy([1.0, 2.0], 5), ValueError, "cross_entropy: target index 5 is out of range for 2"),
         (
             lambda: nn.cross_entropy([[1.0, 2.0], [3.0, 4.0]], [1]),
             ValueError,
