@@ -16,8 +16,6 @@ from autodiff.worlds import arrays
 from tests.autodiff.test_custom_ops import smooth_abs, softsign
 from tests.autodiff.test_ops import BINARY, UNARY
 
-rng = np.random.default_rng(8)
-
 
 def eager(fn: Callable, x: np.ndarray, reduction: str = "mean") -> tuple[np.ndarray, np.ndarray]:
     """What the engine gives one example at a time: outputs and d(summed or mean output)/d(inputs).
@@ -122,7 +120,7 @@ TABLE = {name: op for name, op in vars(ops).items() if isinstance(op, Op)} | {"p
 
 
 @pytest.mark.parametrize("name", TABLE)
-def test_every_op_of_the_table_equals_eager(name):
+def test_every_op_of_the_table_equals_eager(name, rng):
     # Inputs in (0.5, 2) are in every op's domain; an n-ary op gets four of them.
     op = TABLE[name]
     code = op.forward.__code__
@@ -132,12 +130,12 @@ def test_every_op_of_the_table_equals_eager(name):
 
 
 @pytest.mark.parametrize("op", [softsign, smooth_abs])
-def test_user_defined_ops_equal_eager(op):
+def test_user_defined_ops_equal_eager(op, rng):
     w = Value(0.7)
     assert_compiled_equals_eager(lambda x, y: op(w * x) * op(y), rng.uniform(-30, 30, (60, 2)), [w])
 
 
-def test_nary_sum_and_dot_of_several_arities_equal_eager():
+def test_nary_sum_and_dot_of_several_arities_equal_eager(rng):
     w = [Value(v) for v in rng.uniform(-1, 1, 3)]
 
     def fn(a, b, c, d):
@@ -146,7 +144,7 @@ def test_nary_sum_and_dot_of_several_arities_equal_eager():
     assert_compiled_equals_eager(fn, rng.uniform(-2, 2, (50, 4)), w)
 
 
-def test_ops_with_parameters_and_constants_equal_eager():
+def test_ops_with_parameters_and_constants_equal_eager(rng):
     w, b = Value(0.3), Value(-1.2)
 
     def fn(x, y):
@@ -167,24 +165,24 @@ def moons_loss(model: nn.MLP) -> Callable:
     return loss
 
 
-def moons_like(n: int) -> np.ndarray:
+def moons_like(rng: np.random.Generator, n: int) -> np.ndarray:
     x = rng.uniform(-2, 2, (n, 2))
     return np.column_stack([x, np.where(x[:, 0] * x[:, 1] > 0, 1.0, -1.0)])
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
-def test_mlps_of_each_activation_equal_eager(activation):
+def test_mlps_of_each_activation_equal_eager(activation, rng):
     nn.manual_seed(1)
     model = nn.MLP(3, [6, 5, 2], activation=activation, output_activation=activation)
     assert_compiled_equals_eager(lambda *xs: model(list(xs)), rng.uniform(-2, 2, (40, 3)), model.parameters())
     model = nn.MLP(2, [8, 8, 1], activation=activation)
-    assert_compiled_equals_eager(moons_loss(model), moons_like(40), model.parameters())
+    assert_compiled_equals_eager(moons_loss(model), moons_like(rng, 40), model.parameters())
 
 
-def test_mlp_gradients_match_torch_batched():
+def test_mlp_gradients_match_torch_batched(rng):
     nn.manual_seed(4)
     model = nn.MLP(2, [16, 16, 1])
-    data = moons_like(100)
+    data = moons_like(rng, 100)
     graph = autodiff.compile(moons_loss(model), 3)
     losses = graph(data)
     graph.backward("mean")
@@ -209,7 +207,7 @@ def test_groups_do_not_grow_with_width():
     assert counts[0] == counts[1] <= 20
 
 
-def test_several_outputs_give_columns_and_the_gradient_of_their_sum():
+def test_several_outputs_give_columns_and_the_gradient_of_their_sum(rng):
     w = Value(2.0)
 
     def fn(x, y):
@@ -224,7 +222,7 @@ def test_several_outputs_give_columns_and_the_gradient_of_their_sum():
     assert_compiled_equals_eager(fn, x, [w])
 
 
-def test_a_term_of_the_parameters_alone_is_averaged_like_the_rest():
+def test_a_term_of_the_parameters_alone_is_averaged_like_the_rest(rng):
     w, b = Value(0.8), Value(-0.4)
     assert_compiled_equals_eager(lambda x: (w * w + b).exp() * b, rng.uniform(-1, 1, (9, 1)), [w, b])
 
@@ -234,7 +232,7 @@ def test_a_term_of_the_parameters_alone_is_averaged_like_the_rest():
     assert_compiled_equals_eager(penalised, rng.uniform(-1, 1, (9, 2)), [w, b])
 
 
-def test_parameter_updates_are_seen_without_tracing_again():
+def test_parameter_updates_are_seen_without_tracing_again(rng):
     w = Value(1.5)
     graph = autodiff.compile(lambda x: (w * x).sin(), 1)
     x = rng.uniform(-1, 1, (5, 1))
@@ -255,8 +253,8 @@ def test_gradients_accumulate_into_grad_as_eager_backward_does():
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh"])
-def test_twenty_training_steps_reach_the_weights_of_eager_training(activation):
-    data = moons_like(30)
+def test_twenty_training_steps_reach_the_weights_of_eager_training(activation, rng):
+    data = moons_like(rng, 30)
     models = []
     for _ in range(2):
         nn.manual_seed(5)
@@ -449,7 +447,7 @@ def test_a_user_op_is_replayed_through_its_own_definition():
     assert calls[-1] is arrays
 
 
-def test_results_survive_the_next_call_and_batch_sizes_may_change():
+def test_results_survive_the_next_call_and_batch_sizes_may_change(rng):
     w = Value(0.5)
     graph = autodiff.compile(lambda x, y: [(w * x).exp(), x * y], 2)
     small, large = rng.uniform(-1, 1, (3, 2)), rng.uniform(-1, 1, (50, 2))
@@ -481,7 +479,7 @@ def test_tracing_inside_no_grad_still_records_the_graph():
     assert w.grad == 9.0
 
 
-def test_a_derivative_may_give_plain_numbers():
+def test_a_derivative_may_give_plain_numbers(rng):
     # d/db of "a, ignoring b" is the number 0.0, not an array: it broadcasts into place.
     first = Op("first", lambda m, a, b: a * 1.0, lambda m, g, out, a, b: (g, 0.0))
     w = Value(2.0)

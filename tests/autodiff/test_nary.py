@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import sys
-import zlib
 
 import numpy as np
 import pytest
@@ -22,12 +21,6 @@ from autodiff.testing import assert_matches_torch, is_close
 EPS = sys.float_info.epsilon
 
 OURS = (Value, Dual)  # what our functions get: Values, and Duals in gradcheck's forward mode
-
-
-@pytest.fixture
-def rng(request):
-    """Each test's own generator, seeded by its name: the same points whatever ran before it."""
-    return np.random.default_rng(zlib.crc32(request.node.name.encode()))
 
 
 LENGTHS = [1, 2, 3, 4, 5, 8, 13, 32, 100]

@@ -23,12 +23,6 @@ def assert_close_at_scale(ours, theirs, scale):
         assert_close(a, b, rtol=TOL, atol=TOL * c, what=f"item {i} (scale {c!r})")
 
 
-@pytest.fixture
-def rng(request):
-    """Each test's own generator, seeded by its name: the same points whatever ran before it."""
-    return random.Random(request.node.name)
-
-
 def compare(our_loss, torch_loss, pred, target, target_grad=False):
     """Our loss and torch's on the same data: equal values, and equal gradients for pred (and target)."""
     single = not isinstance(pred, list)
@@ -49,11 +43,11 @@ def compare(our_loss, torch_loss, pred, target, target_grad=False):
 
 
 def randoms(rng, n, low, high):
-    return [rng.uniform(low, high) for _ in range(n)]
+    return [float(x) for x in rng.uniform(low, high, n)]
 
 
 def labels(rng, n):
-    return [rng.choice([-1.0, 1.0]) for _ in range(n)]
+    return [float(x) for x in rng.choice([-1.0, 1.0], n)]
 
 
 def hinge_reference(scores, labels, reduction="mean"):
@@ -68,7 +62,7 @@ SIZES = [1, 2, 7, 30]
 def test_mse_loss(n, rng):
     for _ in range(5):
         compare(nn.mse_loss, F.mse_loss, randoms(rng, n, -5, 5), randoms(rng, n, -5, 5), target_grad=True)
-    compare(nn.mse_loss, F.mse_loss, rng.uniform(-5, 5), rng.uniform(-5, 5), target_grad=True)
+    compare(nn.mse_loss, F.mse_loss, float(rng.uniform(-5, 5)), float(rng.uniform(-5, 5)), target_grad=True)
     compare(nn.mse_loss, F.mse_loss, [1.0] * n, [1.0] * n)
 
 
@@ -80,7 +74,7 @@ def test_binary_cross_entropy(n, rng):
             nn.binary_cross_entropy,
             F.binary_cross_entropy,
             randoms(rng, n, 0.01, 0.99),
-            [rng.choice([0.0, 1.0]) for _ in range(n)],
+            [float(x) for x in rng.choice([0.0, 1.0], n)],
         )
         compare(
             nn.binary_cross_entropy,
@@ -168,7 +162,7 @@ def test_binary_cross_entropy_with_logits(n, rng):
             nn.binary_cross_entropy_with_logits,
             loss,
             randoms(rng, n, -5, 5),
-            [rng.choice([0.0, 1.0]) for _ in range(n)],
+            [float(x) for x in rng.choice([0.0, 1.0], n)],
         )
 
 
@@ -299,7 +293,7 @@ def test_reduction_equals_torch(name, reduction, rng):
 def test_cross_entropy_reduction_equals_torch(reduction, rng):
     for rows in [1, 4]:
         logits = [randoms(rng, 3, -10, 10) for _ in range(rows)]
-        target = [rng.randrange(3) for _ in range(rows)]
+        target = [int(i) for i in rng.integers(3, size=rows)]
         values = [[Value(x) for x in row] for row in logits]
         loss = nn.cross_entropy(values, target, reduction=reduction)
         t = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
@@ -382,10 +376,10 @@ def compare_cross_entropy(logits, target):
 @pytest.mark.parametrize("classes", [1, 2, 3, 10])
 def test_cross_entropy(classes, rng):
     for _ in range(5):
-        compare_cross_entropy(randoms(rng, classes, -10, 10), rng.randrange(classes))
-        batch = rng.randint(1, 6)
+        compare_cross_entropy(randoms(rng, classes, -10, 10), int(rng.integers(classes)))
+        batch = int(rng.integers(1, 6, endpoint=True))
         compare_cross_entropy(
-            [randoms(rng, classes, -10, 10) for _ in range(batch)], [rng.randrange(classes) for _ in range(batch)]
+            [randoms(rng, classes, -10, 10) for _ in range(batch)], [int(i) for i in rng.integers(classes, size=batch)]
         )
 
 
