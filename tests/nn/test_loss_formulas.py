@@ -226,6 +226,12 @@ def test_losses_accept_plain_numbers_and_give_values():
             "cross_entropy: target index 2 is out of range for 2 classes",
         ),
         (lambda: nn.cross_entropy([1.0, 2.0], 1.0), TypeError, "cross_entropy: target should be a class index"),
+        (lambda: nn.mse_loss([1.0], [1.0, 2.0]), ValueError, "mse_loss: expected two numbers or two non-empty lists"),
+        (
+            lambda: nn.cross_entropy([[1.0, 2.0], [3.0, 4.0]], [1, 0, 1]),
+            ValueError,
+            "cross_entropy: expected 2 target indices, one per row",
+        ),
         (lambda: nn.cross_entropy([1.0, 2.0], -1), ValueError, "cross_entropy: target index -1 is out of range for 2"),
         (lambda: nn.cross_entropy([1.0, 2.0], 5), ValueError, "cross_entropy: target index 5 is out of range for 2"),
         (
