@@ -161,7 +161,7 @@ def _skip_invalid(target: str, tree: Path, session: Path) -> None:
 
 def _forget_survivors(session: Path) -> None:
     with sqlite3.connect(session) as db:
-        db.execute("DELETE FROM work_results WHERE test_outcome = 'survived'")
+        db.execute("DELETE FROM work_results WHERE lower(test_outcome) = 'survived'")  # stored as SURVIVED
 
 
 def results_of(target: str) -> dict[str, list[dict[str, str]]]:

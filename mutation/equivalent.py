@@ -9,6 +9,7 @@ taken away (the stub is replaced by the real definition below it either way).
 from __future__ import annotations
 
 _OPS = "autodiff/ops.py"
+_OPTIM = "nn/optim.py"
 _BACKWARD = "autodiff/backward.py"
 _LOSSES = "nn/losses.py"
 _ARRAYS = "autodiff/worlds/arrays.py"
@@ -26,6 +27,9 @@ _SHIFT = (
     "what reaches the largest logit sums to zero (softmax is the same for logits all moved alike):"
     " a slope of 1 moves results by rounding only"
 )
+_EXAMPLES = 'iterable = isinstance(x, Iterable) and not isinstance(x, (str, bytes)) and getattr(x, "ndim", 1) != 0'
+_END_SLOPE = "lambda: m.where(m.is_zero(p - t), lambda: 0.0 * g, lambda: g * (p - t) * m.recip(p * (1.0 - p))),"
+_PAIRS = "if not (_is_sequence(pred) and _is_sequence(target)) or len(pred) != len(target) or len(pred) == 0:"
 _SEQUENCE = 'return hasattr(x, "__len__") and not isinstance(x, (str, bytes)) and getattr(x, "ndim", 1) != 0'
 _MEAN = 'return total / len(losses) if reduction == "mean" else total'
 
@@ -90,4 +94,47 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ),
     (_LOSSES, _SEQUENCE, _SEQUENCE.replace('"ndim", 1)', '"ndim", 2)')): "any ndim but 0 counts alike",
     (_LOSSES, _SEQUENCE, _SEQUENCE.replace("!= 0", "> 0")): "an ndim is never negative",
+    (
+        _LOSSES,
+        _XLOGY,
+        _XLOGY.replace("lambda: 0.0 * x", "lambda: 1.0 * x"),
+    ): "x is 0 here: 1.0 * x and 0.0 * x are the same zero",
+    (_LOSSES, _XLOGY, _XLOGY.replace("lambda: 0.0 * x", "lambda: 0.0 + x")): _ZERO_SIGN,
+    (_LOSSES, _NO_GRAD_MAX, _NO_GRAD_MAX.replace("(0.0 * g,)", "(0.0 + g,)")): _SHIFT,
+    (_LOSSES, _NO_GRAD_MAX, _NO_GRAD_MAX.replace("(0.0 * g,)", "(0.0 - g,)")): _SHIFT,
+    (_LOSSES, _END_SLOPE, _END_SLOPE.replace("g * (p - t) * m.recip", "g / (p - t) * m.recip")): (
+        "at p = 0 or 1 the slope is infinite, and g / (p - t) has the sign of g * (p - t)"
+    ),
+    (_LOSSES, _EXAMPLES, _EXAMPLES.replace('"ndim", 1)', '"ndim", 2)')): "any ndim but 0 counts alike",
+    (_LOSSES, _PAIRS, _PAIRS.replace("len(pred) == 0", "len(pred) <= 0")): "a length is never negative",
+    (_LOSSES, _EXAMPLES, _EXAMPLES.replace("!= 0", "> 0")): "an ndim is never negative",
+    # nn/optim.py: one parameter group, checked to be one when loaded
+    **{
+        (_OPTIM, line, line.replace("[0]", "[ -1]")): "there is one parameter group: [-1] is [0]"
+        for line in [
+            "return self.param_groups[0][name]",
+            "self.param_groups[0][name] = value",
+            'settings = [f"    {key}: {self.param_groups[0][key]}" for key in sorted(self.defaults)]',
+            "group = {key: self.param_groups[0][key] for key in self.defaults}",
+            "self.param_groups[0].update(hyperparameters)",
+            "group = self.param_groups[0]",
+            'group = checks.keys(at, "a dict of hyper-parameters and params", groups[0], [*self.defaults, "params"])',
+        ]
+    },
+    (_OPTIM, "if len(set(ids)) != len(ids):", "if len(set(ids)) < len(ids):"): "a set of the ids is never longer",
+    (
+        _OPTIM,
+        "if type(g) is not float and g is not None:  # the check costs more than a step; a float needs none",
+        "if type(g) != float and g is not None:  # the check costs more than a step; a float needs none",
+    ): "== and `is` agree on classes",
+    (
+        _OPTIM,
+        "if first.setdefault(p, i) != i:  # stepped twice a step: wrong (PyTorch warns, and will refuse)",
+        "if first.setdefault(p, i) is not i:  # stepped twice a step: wrong (PyTorch warns, and will refuse)",
+    ): "setdefault gives back i itself when p is new, and an index of another value otherwise",
+    (
+        _OPTIM,
+        "if first.setdefault(p, i) != i:  # stepped twice a step: wrong (PyTorch warns, and will refuse)",
+        "if first.setdefault(p, i) < i:  # stepped twice a step: wrong (PyTorch warns, and will refuse)",
+    ): "the first index of a parameter given again is always smaller",
 }

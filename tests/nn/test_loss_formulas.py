@@ -42,7 +42,8 @@ FORMULAS = {
         for p, t in [(0.3, 0.8), (0.9, 0.25), (0.6, 0.0), (0.2, 1.0)]
     ]
     + [(0.0, 0.0, 0.0, 0.0, math.inf), (1.0, 1.0, 0.0, 0.0, -math.inf), (0.0, 1.0, math.inf, -math.inf, math.inf)]
-    + [(1.0, 0.0, math.inf, math.inf, -math.inf), (0.4, 0.4, _bce(0.4, 0.4), 0.0, math.log(1.5))],
+    + [(1.0, 0.0, math.inf, math.inf, -math.inf), (0.4, 0.4, _bce(0.4, 0.4), 0.0, math.log(1.5))]
+    + [(1.0, 0.5, math.inf, math.inf, -math.inf), (0.0, 0.25, math.inf, -math.inf, math.inf)],
     nn.binary_cross_entropy_with_logits: [
         (x, t, t * _softplus(-x) + (1 - t) * _softplus(x), (1 - t) * _sigmoid(x) - t * _sigmoid(-x), -x)
         for x, t in [(0.7, 0.8), (-2.3, 0.25), (1.9, 0.0), (-1.2, 1.0), (40.0, 1.0), (-800.0, 1.0), (800.0, 0.0)]
@@ -71,6 +72,8 @@ def test_a_loss_and_its_gradients_are_the_formula_s(loss, p, t, value, dp, dt):
     assert_close(f.backward(reduction="sum")[1].tolist(), [dp, dt], rtol=RTOL, atol=1e-300)
     if math.isfinite(dp):  # a zero upstream gradient gives zero, where the slope is finite
         assert autodiff.grad(0.0 * loss(vp, t), [vp]) == [0.0]
+    for upstream in (-2.0, 0.3):  # the slope scales any upstream gradient, infinite slopes too
+        assert_close(autodiff.grad(upstream * loss(vp, t), [vp]), [upstream * dp], rtol=RTOL, atol=1e-300)
 
 
 # Where finite differences apply: no kink (hinge), no end of the domain, no flat tail.

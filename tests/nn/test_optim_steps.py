@@ -76,6 +76,8 @@ def _adam(ps, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         (nn.SGD, _sgd, {"lr": 0.03, "momentum": 0.5, "weight_decay": 0.1}),
         (nn.Adam, _adam, {}),
         (nn.Adam, _adam, {"lr": 0.1, "betas": (0.8, 0.9), "eps": 1e-3, "weight_decay": 0.2}),
+        (nn.Adam, _adam, {"lr": 0.05, "betas": (0.3, 0.4)}),
+        (nn.Adam, _adam, {"lr": 0.05, "betas": (0.0, 0.0), "eps": 0.0}),
     ],
     ids=str,
 )
@@ -98,6 +100,32 @@ def test_the_learning_rate_is_read_at_each_step():
         opt.lr = 0.0
         opt.step()
         assert x.data == 1.0 and opt.param_groups[0]["lr"] == 0.0 and opt.lr == 0.0
+
+
+def test_repr_lists_the_hyper_parameters_sorted():
+    assert repr(nn.SGD([Value(1.0)], lr=0.1)).splitlines() == [
+        "SGD (",
+        "Parameter Group 0",
+        "    lr: 0.1",
+        "    momentum: 0.0",
+        "    weight_decay: 0.0",
+        ")",
+    ]
+    assert repr(nn.Adam([Value(1.0)], betas=(0.5, 0.75))).splitlines()[2] == "    betas: (0.5, 0.75)"
+
+
+def test_many_parameters_save_and_load():
+    # Counts past Python's small ints are compared by value.
+    ps = [Value(float(i)) for i in range(300)]
+    opt = nn.Adam(ps, lr=0.1)
+    for p in ps:
+        p.grad = 1.0
+    opt.step()
+    again = nn.Adam([Value(p.data) for p in ps])
+    again.load_state_dict(json.loads(json.dumps(opt.state_dict())))
+    assert again.state_dict() == opt.state_dict()
+    with pytest.raises(ValueError, match="params lists 300 parameters, this optimizer has 299"):
+        nn.Adam(ps[1:]).load_state_dict(opt.state_dict())
 
 
 def test_optimizers_bring_the_objective_down():
@@ -150,6 +178,12 @@ def test_optimizers_take_a_model_s_parameters():
         ),
         (lambda: nn.Adam([Value(1.0)], betas=("a", 0.9)), TypeError, "Adam: each of betas should be a number, got str"),
         (lambda: nn.Adam([Value(1.0)], betas=(0.9,)), ValueError, r"Adam: betas should be two numbers in \[0, 1\)"),
+        (lambda: nn.Adam([Value(1.0)], betas=(0.9, 0.99, 0.5)), ValueError, r"Adam: betas should be two numbers"),
+        (
+            lambda: nn.Adam([Value(1.0)], betas=(-0.5, 0.9)),
+            ValueError,
+            r"Adam: betas should be two numbers in \[0, 1\)",
+        ),
         (lambda: nn.SGD(Value(1.0), lr=0.1), TypeError, "SGD: expected params as an iterable of Values.*, got Value"),
         (lambda: nn.SGD(nn.MLP(2, [1]), lr=0.1), TypeError, "SGD: expected params as an iterable of Values.*, got MLP"),
     ],
@@ -283,6 +317,7 @@ def changed(state, change):
 
 GROUP = r"param_groups\[0\]: "
 BAD_STATES = [
+    ("SGD", lambda s: s["param_groups"].clear(), ValueError, "param_groups should hold one group .*, got 0"),
     ("SGD", lambda s: s.pop("state"), ValueError, r"missing keys \['state'\], unexpected keys \[\]"),
     ("Adam", lambda s: s.update(steps=3), ValueError, r"missing keys \[\], unexpected keys \['steps'\]"),
     (
