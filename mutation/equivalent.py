@@ -10,6 +10,11 @@ from __future__ import annotations
 
 _OPS = "autodiff/ops.py"
 _OPTIM = "nn/optim.py"
+_PLAN = "autodiff/compiled/plan.py"
+_REPLAY = "autodiff/compiled/replay.py"
+_SAME_ARITY = "the nodes of a group have one arity, and a matmul group's nodes one shared half: [-1] is [0]"
+_ORDER = "the order in which leaves get their rows only: any order gives the same numbers"
+_LEAVES = "return weights + list(group.nodes[0].parents[k:] if group.shared_half else group.nodes[0].parents[:k])"
 _BACKWARD = "autodiff/backward.py"
 _LOSSES = "nn/losses.py"
 _ARRAYS = "autodiff/worlds/arrays.py"
@@ -137,4 +142,31 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "if first.setdefault(p, i) != i:  # stepped twice a step: wrong (PyTorch warns, and will refuse)",
         "if first.setdefault(p, i) < i:  # stepped twice a step: wrong (PyTorch warns, and will refuse)",
     ): "the first index of a parameter given again is always smaller",
+    # compiled/plan.py
+    (
+        _PLAN,
+        "return [v.parents[k] for k in range(len(group.nodes[0].parents)) for v in group.nodes]",
+        "return [v.parents[k] for k in range(len(group.nodes[ -1].parents)) for v in group.nodes]",
+    ): _SAME_ARITY,
+    (_PLAN, "k = len(group.nodes[0].parents) // 2", "k = len(group.nodes[ -1].parents) // 2"): _SAME_ARITY,
+    (_PLAN, "parents = group.nodes[0].parents", "parents = group.nodes[ -1].parents"): _SAME_ARITY,
+    (_PLAN, _LEAVES, _LEAVES.replace("list(group.nodes[0]", "list(group.nodes[ -1]")): _SAME_ARITY,
+    (_PLAN, _LEAVES, _LEAVES.replace("if group.shared_half", "if not group.shared_half")): _ORDER,
+    (
+        _PLAN,
+        "plan.append((_as_slice(unique[chosen]), _as_slice(occurrences[0]) if m == 1 else occurrences))",
+        "plan.append((_as_slice(unique[chosen]), _as_slice(occurrences[ -1]) if m == 1 else occurrences))",
+    ): "for m == 1 the occurrences are one row: [-1] is [0]",
+    (
+        _PLAN,
+        "if index.ndim == 1 and len(index) > 0 and np.all(np.diff(index) == 1):",
+        "if index.ndim <= 1 and len(index) > 0 and np.all(np.diff(index) == 1):",
+    ): "the indices given are never 0-d",
+    # compiled/replay.py
+    (_REPLAY, "grads[n_in + n_params :] = 0.0", "grads[n_in | n_params :] = 0.0"): (
+        "a | b <= a + b: the rows zeroed then include parameter rows, zeroed just before anyway"
+    ),
+    (_REPLAY, "width = max(1, _BLOCK // size)", "width = max( 2, _BLOCK // size)"): (
+        "the width of the blocks of columns only: any blocks give the same numbers"
+    ),
 }

@@ -21,7 +21,7 @@ SWEEP = [
     "tests/autodiff/test_micrograd_views.py",
 ]
 REPLAY = "tests/autodiff/test_replay.py"
-COMPILED = [RULES, REPLAY, LOSSES]
+COMPILED = [REPLAY, RULES, LOSSES]
 
 TARGETS: dict[str, list[str]] = {
     "autodiff/ops.py": [RULES, WORLDS],

@@ -68,7 +68,27 @@ def _wide(rng):
     return f, []
 
 
-PROGRAMS = {"mlp": (_mlp, 3), "mixed": (_mixed, 2), "wide": (_wide, 1)}
+def _shapes(rng):
+    """Groups of unusual shapes: a parameter among a layer's shared inputs, several nodes of one
+    op without inputs, a derivative that gives a plain number, a group of one node."""
+    ws, c = _parameters(rng, 3, 3), Value(rng.uniform(-1, 1))
+    first = ad.Op("first", lambda m, a, b: a * 1.0, lambda m, g, out, a, b: (g, 0.0))
+
+    def f(x, y):
+        layer = [ad.dot(w, [x, c, y]) for w in ws]  # c: a parameter read example by example
+        constant_terms = ad.sum([c * c, c * c, c * c])  # three nodes of one op, on no input
+        return ad.sum(layer) * constant_terms + first(x * c, y) + first(c, x) + (y - x).exp()
+
+    return f, [c, *[w for row in ws for w in row]]
+
+
+def _terms(rng):
+    """The first group: three nodes of one op on no input (rows 2 to 5)."""
+    p = Value(rng.uniform(-1, 1))
+    return (lambda x: ad.sum([p * p, p * p, p * p]) + x * p), [p]
+
+
+PROGRAMS = {"mlp": (_mlp, 3), "mixed": (_mixed, 2), "wide": (_wide, 1), "shapes": (_shapes, 2), "terms": (_terms, 1)}
 
 
 def _eager(fn, params, row):
