@@ -169,4 +169,15 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     (_REPLAY, "width = max(1, _BLOCK // size)", "width = max( 2, _BLOCK // size)"): (
         "the width of the blocks of columns only: any blocks give the same numbers"
     ),
+    **{
+        (_REPLAY, "grads[n_in + n_params :] = 0.0", f"grads[n_in {op} n_params :] = 0.0"): (
+            f"a {op} b <= a + b: the rows zeroed then include parameter rows, zeroed just before anyway"
+        )
+        for op in ("^", ">>")
+    },
+    (
+        _REPLAY,
+        "repeated = type(positions) is np.ndarray and positions.ndim == 2",
+        "repeated = type(positions) == np.ndarray and positions.ndim == 2",
+    ): "== and `is` agree on classes",
 }

@@ -119,6 +119,10 @@ def test_the_replay_is_eager_mode_example_by_example(name, reduction):
     totals = [0.5 + weight * math.fsum(w[2][i] for w in wanted) for i in range(len(params))]
     assert_close([p.grad for p in params], totals, rtol=1e-10, atol=1e-13, what="parameters")
     assert f.parameters() == [p for p in f.parameters() if p in params] and len(f.parameters()) == len(params)
+    # Again, on other examples: every gradient starts afresh, and the parameters' add up.
+    f(batch[::-1])
+    assert_close(f.backward(reduction=reduction), got_inputs[::-1], rtol=1e-10, atol=1e-13, what="inputs, again")
+    assert_close([p.grad for p in params], [2 * t - 0.5 for t in totals], rtol=1e-10, atol=1e-13, what="again")
 
 
 def test_a_parameter_update_is_seen_without_tracing_again():
@@ -149,6 +153,16 @@ def test_a_domain_error_names_the_first_row_of_the_inputs_that_has_it():
     with pytest.raises(RuntimeError, match=r"^backward: call the compiled graph on a batch before backward\(\)$"):
         f.backward()
     assert_close(f(rows[:2]), [math.log(2.0), math.log(3.0)], rtol=RTOL)  # and it goes on working
+
+
+@pytest.mark.parametrize("first", [0, 1, 37, 64, 98, 99])
+def test_the_first_failing_row_of_many_is_found(first):
+    f = ad.compile(lambda x, y: x.sqrt() + y, n_inputs=2)
+    rows = np.ones((100, 2))
+    rows[first:, 0] = [-1.0 - i for i in range(100 - first)]
+    with pytest.raises(ValueError) as error:
+        f(rows)
+    assert str(error.value) == f"sqrt: undefined for negative input -1.0, in row {first} of the inputs"
 
 
 def test_a_domain_error_in_a_term_without_inputs_says_no_row():
@@ -186,3 +200,12 @@ def test_repr_counts_inputs_outputs_parameters_nodes_and_groups():
     assert repr(ad.compile(lambda x, y: [x + y, x * y], n_inputs=2)) == (
         "CompiledGraph(2 inputs, 2 outputs, 0 parameters, 4 nodes in 2 groups)"
     )
+
+
+def test_a_group_wider_than_a_block_of_columns():
+    # More nodes in one group than numbers in a block (16384): one column at a time.
+    n = 16385
+    f = ad.compile(lambda x: ad.sum([x * float(i % 7) for i in range(n)]), n_inputs=1)
+    total = sum(i % 7 for i in range(n))
+    assert_close(f(np.array([[1.0], [-2.0]])), [total, -2.0 * total], rtol=RTOL)
+    assert_close(f.backward(reduction="sum"), [[total], [total]], rtol=RTOL)
