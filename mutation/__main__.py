@@ -169,7 +169,7 @@ def results_of(target: str) -> dict[str, list[dict[str, str]]]:
     with sqlite3.connect(_session(target)) as db:
         rows = db.execute(
             "SELECT s.start_pos_row, s.start_pos_col, s.operator_name, r.worker_outcome, r.test_outcome, r.diff, "
-            "r.output FROM mutation_specs s LEFT JOIN work_results r ON s.job_id = r.job_id"
+            "r.output, s.definition_name FROM mutation_specs s LEFT JOIN work_results r ON s.job_id = r.job_id"
         ).fetchall()
     annotations = _annotations((_session(target).parent / target).read_text())
     out: dict[str, list[dict[str, str]]] = {
@@ -181,7 +181,7 @@ def results_of(target: str) -> dict[str, list[dict[str, str]]]:
         "pending": [],
         "invalid": [],
     }
-    for line, column, operator, worker, test, diff, output in sorted(rows, key=str):
+    for line, column, operator, worker, test, diff, output, function in sorted(rows, key=str):
         worker, test = (worker or "").lower(), test and test.lower()  # stored as the enums' names
         if worker == "skipped":
             out["invalid"].append({})
@@ -193,7 +193,9 @@ def results_of(target: str) -> dict[str, list[dict[str, str]]]:
         elif test != "survived":
             out["timeout" if output == "timeout" else "killed"].append(mutant)
         else:
-            reason = EQUIVALENT.get((target, mutant["before"], mutant["after"]))
+            before, after = mutant["before"], mutant["after"]
+            # A line written alike in two functions is told apart by the function's name.
+            reason = EQUIVALENT.get((target, function, before, after)) or EQUIVALENT.get((target, before, after))
             if any(start <= (line, column) < end for start, end in annotations):
                 reason = "a type hint: never evaluated (`from __future__ import annotations`)"
             elif operator == "core/RemoveDecorator" and mutant["before"].endswith("@overload"):

@@ -1,6 +1,7 @@
 """Mutants that cannot change any result, each with its reason in one line.
 
-A key is (target file, the line as written, the line as the mutant changes it), stripped. Two
+A key is (target file, the line as written, the line as the mutant changes it), stripped, with
+the name of the function after the file where a line is written alike in two functions. Two
 kinds are recognised without a list (see `__main__._reason`): a change inside a type hint (no
 hint is evaluated: every target has `from __future__ import annotations`), and an `@overload`
 taken away (the stub is replaced by the real definition below it either way).
@@ -14,6 +15,13 @@ _PLAN = "autodiff/compiled/plan.py"
 _REPLAY = "autodiff/compiled/replay.py"
 _SAME_ARITY = "the nodes of a group have one arity, and a matmul group's nodes one shared half: [-1] is [0]"
 _ORDER = "the order in which leaves get their rows only: any order gives the same numbers"
+_NEEDS = "return (rows < constant_rows.start) | (rows >= constant_rows.stop)"
+_CONSTANT_ROWS = "constant rows get a gradient too, which nothing reads (they are zeroed before each backward)"
+_PASSES = "for uniform_pass in (False, True):"
+_PASS = "if group.uniform == uniform_pass:"
+_GRADIENT_ORDER = "k = len(group.nodes[0].parents) // 2"
+_ON_FLOATS = "return self.uniform and self.stop - self.start == 1"
+_AS_SLICE = "if index.ndim == 1 and len(index) > 0 and np.all(np.diff(index) == 1):"
 _LEAVES = "return weights + list(group.nodes[0].parents[k:] if group.shared_half else group.nodes[0].parents[:k])"
 _BACKWARD = "autodiff/backward.py"
 _LOSSES = "nn/losses.py"
@@ -38,7 +46,7 @@ _PAIRS = "if not (_is_sequence(pred) and _is_sequence(target)) or len(pred) != l
 _SEQUENCE = 'return hasattr(x, "__len__") and not isinstance(x, (str, bytes)) and getattr(x, "ndim", 1) != 0'
 _MEAN = 'return total / len(losses) if reduction == "mean" else total'
 
-EQUIVALENT: dict[tuple[str, str, str], str] = {
+EQUIVALENT: dict[tuple[str, ...], str] = {
     # ops.py
     (_OPS, "if len(_POWERS) >= 1024:", "if len(_POWERS) >= 1023:"): "the size of the cache of power ops only",
     (_OPS, "if len(_POWERS) >= 1024:", "if len(_POWERS) == 1024:"): "the cache grows by one and empties at 1024",
@@ -180,4 +188,54 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "repeated = type(positions) is np.ndarray and positions.ndim == 2",
         "repeated = type(positions) == np.ndarray and positions.ndim == 2",
     ): "== and `is` agree on classes",
+    (_PLAN, _NEEDS, _NEEDS.replace("(rows < constant_rows.start)", "(rows <= constant_rows.start)")): _CONSTANT_ROWS,
+    (_PLAN, _NEEDS, _NEEDS.replace("(rows < constant_rows.start)", "(rows is not constant_rows.start)")): (
+        _CONSTANT_ROWS
+    ),
+    (_PLAN, _NEEDS, _NEEDS.replace("(rows >= constant_rows.stop)", "(rows is not constant_rows.stop)")): (
+        _CONSTANT_ROWS
+    ),
+    (_PLAN, _NEEDS, _NEEDS.replace(") | (", ") ^ (")): "the two conditions never hold together: | and ^ agree",
+    (
+        _PLAN,
+        "shared = parents[k:, 0] if shared_half else parents[:k, 0]",
+        "shared = parents[k:, 0] if shared_half else parents[:k, -1]",
+    ): "a matmul group's nodes share that half: any node's rows are the same",
+    (_PLAN, "if v._grad_fn is not ops.DOT:", "if v._grad_fn != ops.DOT:"): "an Op is equal only to itself",
+    (_PLAN, "depth[v], uniform[v] = 0, v not in inputs", "depth[v], uniform[v] = -1, v not in inputs"): (
+        "every depth one less: the same groups in the same order"
+    ),
+    (
+        _PLAN,
+        "d = depth[v] = 1 + max(depth[p] for p in v.parents)",
+        "d = depth[v] = 2 + max(depth[p] for p in v.parents)",
+    ): "every depth doubled: the same groups in the same order",
+    (_PLAN, _PASSES, "for uniform_pass in []:"): _ORDER,
+    (_PLAN, _PASSES, "for uniform_pass in (True, True):"): _ORDER,
+    (_PLAN, _PASSES, "for uniform_pass in (False, False):"): _ORDER,
+    **{
+        (_PLAN, _PASS, after): _ORDER
+        for after in [
+            "if not group.uniform == uniform_pass:",
+            "if group.uniform > uniform_pass:",
+            "if group.uniform >= uniform_pass:",
+            "if group.uniform is uniform_pass:",
+            "if group.uniform is not uniform_pass:",
+        ]
+    },
+    (_PLAN, "if group.shared_half is None:", "if group.shared_half is not None:"): _ORDER,
+    (_PLAN, "if group.shared_half is None:", "if not group.shared_half is None:"): _ORDER,
+    **{
+        (_PLAN, "_parents_in_gradient_order", _GRADIENT_ORDER, _GRADIENT_ORDER.replace("// 2", op)): _ORDER
+        for op in ["& 2", "^ 2", "<< 2", "* 2", "// 1", "| 2", "% 2", "** 2", ">> 2", "// 3", "+ 2", "- 2"]
+    },
+    (_PLAN, _AS_SLICE, _AS_SLICE.replace("index.ndim == 1", "index.ndim >= 1")): "the indices given are never 2-d",
+    **{
+        (_PLAN, _AS_SLICE, _AS_SLICE.replace("len(index) > 0", after)): "the indices given are never empty"
+        for after in ["len(index) >= 0", "len(index) != 0", "len(index) > -1"]
+    },
+    (_PLAN, _ON_FLOATS, _ON_FLOATS.replace("- self.start == 1", "- self.start <= 1")): "a group has one node or more",
+    (_PLAN, _ON_FLOATS, _ON_FLOATS.replace("self.stop - self.start", "self.stop ^ self.start")): (
+        "some groups of one node run on numpy instead of floats: the same numbers (to numpy's last digit)"
+    ),
 }

@@ -71,15 +71,16 @@ def _wide(rng):
 def _shapes(rng):
     """Groups of unusual shapes: a parameter among a layer's shared inputs, several nodes of one
     op without inputs, a derivative that gives a plain number, a group of one node."""
-    ws, c = _parameters(rng, 3, 3), Value(rng.uniform(-1, 1))
+    ws, vs, b, c = _parameters(rng, 3, 3), _parameters(rng, 2, 2), Value(rng.uniform(-1, 1)), Value(rng.uniform(-1, 1))
     first = ad.Op("first", lambda m, a, b: a * 1.0, lambda m, g, out, a, b: (g, 0.0))
 
     def f(x, y):
-        layer = [ad.dot(w, [x, c, y]) for w in ws]  # c: a parameter read example by example
+        layer = [ad.dot(w, [x, b, y]) for w in ws]  # b: a parameter read example by example, here only
+        crossed = ad.dot(vs[0], [x, y]) * ad.dot(vs[1], [y, x])  # dots of one depth, other inputs
         constant_terms = ad.sum([c * c, c * c, c * c])  # three nodes of one op, on no input
-        return ad.sum(layer) * constant_terms + first(x * c, y) + first(c, x) + (y - x).exp()
+        return ad.sum(layer) * constant_terms + crossed + first(x * c, y) + first(c, x) + (y - x).exp()
 
-    return f, [c, *[w for row in ws for w in row]]
+    return f, [b, c, *[w for row in ws + vs for w in row]]
 
 
 def _terms(rng):
