@@ -6,7 +6,7 @@ The target file's own doctests run too.
 
 from __future__ import annotations
 
-TIMEOUT = 30.0  # seconds per mutant: one that runs longer (an endless loop) counts as killed
+TIMEOUT = 20.0  # seconds per mutant: one that runs longer (an endless loop) counts as killed
 
 RULES = "tests/autodiff/test_rules.py"  # every rule against exact derivatives, in every mode
 WORLDS = "tests/autodiff/test_worlds.py"
