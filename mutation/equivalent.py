@@ -238,4 +238,17 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
     (_PLAN, _ON_FLOATS, _ON_FLOATS.replace("self.stop - self.start", "self.stop ^ self.start")): (
         "some groups of one node run on numpy instead of floats: the same numbers (to numpy's last digit)"
     ),
+    (
+        _REPLAY,
+        "stacked[:, 0] = group.op.derivative(ops.scalar, float(g[0, 0]), float(out[0, 0]), *floats)",
+        "stacked[:, 0] = group.op.derivative(ops.scalar, float(g[0, -1]), float(out[0, 0]), *floats)",
+    ): "g is one column here (summed over the batch): [0, -1] is [0, 0]",
+    (_REPLAY, "width = max(1, _BLOCK // size)", "width = max(1, _BLOCK * size)"): (
+        "the width of the blocks of columns only: any blocks give the same numbers"
+    ),
+    (
+        _REPLAY,
+        "repeated = type(positions) is np.ndarray and positions.ndim == 2",
+        "repeated = type(positions) is np.ndarray and positions.ndim >= 2",
+    ): "positions are 1-d or 2-d",
 }

@@ -144,7 +144,20 @@ def _terms(rng):
     return (lambda x: autodiff.sum([p * p, p * p, p * p]) + x * p), [p]
 
 
-PROGRAMS = {"mlp": (_mlp, 3), "mixed": (_mixed, 2), "wide": (_wide, 1), "shapes": (_shapes, 2), "terms": (_terms, 1)}
+def _outputs(rng):
+    """Two nodes on no input whose derivative reads their output."""
+    p, q = Value(rng.uniform(-1, 1)), Value(rng.uniform(-1, 1))
+    return (lambda x: x * autodiff.sum([p.exp(), q.exp()])), [p, q]
+
+
+PROGRAMS = {
+    "mlp": (_mlp, 3),
+    "mixed": (_mixed, 2),
+    "wide": (_wide, 1),
+    "shapes": (_shapes, 2),
+    "terms": (_terms, 1),
+    "outputs": (_outputs, 1),
+}
 
 
 @pytest.mark.parametrize("name", PROGRAMS)
