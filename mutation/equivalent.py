@@ -97,6 +97,11 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
     (_BACKWARD, "latest_root[0] = weakref.ref(root)", "latest_root[ -1] = weakref.ref(root)"): (
         "a list of one: [-1] is [0]"
     ),
+    (
+        _BACKWARD,
+        "elif parent.grad is not mark and parent not in visited:",
+        "elif parent.grad != mark and parent not in visited:",
+    ): "the mark is a bare object(): != falls back to identity (Value defines no ==)",
     # nn/losses.py
     (_LOSSES, _XLOGY, _XLOGY.replace("lambda: 0.0 * x", "lambda: -1.0 * x")): _ZERO_SIGN,
     (_LOSSES, _XLOGY, _XLOGY.replace("lambda: 0.0 * x", "lambda: 0.0 - x")): _ZERO_SIGN,

@@ -144,6 +144,17 @@ def test_wrong_arguments_are_clear_errors(call, error, message):
     assert str(info.value) == message
 
 
+def test_create_graph_records_the_derivative_even_under_no_grad():
+    x = Value(1.5)
+    y = x * x * x
+    with no_grad():
+        y.backward(create_graph=True)
+        (dx,) = grad(y, [x], create_graph=True)
+        (dx_float,) = grad(y, [x])
+    assert x.grad.requires_grad and grad(x.grad, [x]) == [9.0]
+    assert dx.requires_grad and grad(dx, [x]) == [9.0] and dx_float == 6.75
+
+
 def test_a_value_seed_without_create_graph_is_its_number():
     x, seed = Value(1.5), Value(2.0)
     (x * x).backward(seed)
