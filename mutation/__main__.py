@@ -225,8 +225,9 @@ def _annotations(source: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
 
 def _changed(diff: str) -> dict[str, str]:
     lines = [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
-    before = " | ".join(line[1:].strip() for line in lines if line.startswith("-"))
-    after = " | ".join(line[1:].strip() for line in lines if line.startswith("+"))
+    # Blank lines are left out: at the end of a file, the mutated code may differ in them alone.
+    before = " | ".join(line[1:].strip() for line in lines if line.startswith("-") and line[1:].strip())
+    after = " | ".join(line[1:].strip() for line in lines if line.startswith("+") and line[1:].strip())
     return {"before": before, "after": after}
 
 
