@@ -22,6 +22,9 @@ _PASS = "if group.uniform == uniform_pass:"
 _GRADIENT_ORDER = "k = len(group.nodes[0].parents) // 2"
 _ON_FLOATS = "return self.uniform and self.stop - self.start == 1"
 _AS_SLICE = "if index.ndim == 1 and len(index) > 0 and np.all(np.diff(index) == 1):"
+_NARROW_ZERO = "grads[n_in + n_wide : n_in + n_params, 0] = 0.0  # rows read in column 0 only"
+_FLOATS_STEP = "stacked[:, 0] = group.op.derivative(ops.scalar, float(g[0, 0]), float(out[0, 0]), *floats)"
+_NARROW = "narrow: list[float] = work.grads[n_in + n_wide : n_in + n_params, 0].tolist()"
 _LEAVES = "return weights + list(group.nodes[0].parents[k:] if group.shared_half else group.nodes[0].parents[:k])"
 _BACKWARD = "autodiff/backward.py"
 _LOSSES = "nn/losses.py"
@@ -256,4 +259,23 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         "repeated = type(positions) is np.ndarray and positions.ndim == 2",
         "repeated = type(positions) is np.ndarray and positions.ndim >= 2",
     ): "positions are 1-d or 2-d",
+    **{
+        (_REPLAY, _NARROW_ZERO, _NARROW_ZERO.replace("n_in + n_wide :", f"n_in {op} n_wide :")): (
+            f"a {op} b <= a + b: column 0 of rows zeroed just before is zeroed again"
+        )
+        for op in ("&", "^", "|")
+    },
+    (_REPLAY, _FLOATS_STEP, _FLOATS_STEP.replace("g[0, 0]", "g[ -1, 0]")): "g is 1 by 1 here: [-1, 0] is [0, 0]",
+    (_REPLAY, _FLOATS_STEP, _FLOATS_STEP.replace("out[0, 0]", "out[0, -1]")): "out is 1 by 1 here: [0, -1] is [0, 0]",
+    (_REPLAY, _NARROW, _NARROW.replace("n_in + n_params, 0]", "n_in << n_params, 0]")): (
+        "the rows past the parameters are left out by zip() with the parameters"
+    ),
+    (
+        _REPLAY,
+        "_scatter(grads[:, :1], group.weight_scatter, (g @ x.T).reshape(-1, 1))",
+        "_scatter(grads[:, :1], group.weight_scatter, (g @ x.T).reshape(- 2, 1))",
+    ): "numpy takes any negative size in reshape as the unknown one",
+    (_REPLAY, "stacked[k * size : (k + 1) * size] = d", "stacked[k * size : (k + 2) * size] = d"): (
+        "each input's block is written over by the next one's: the same blocks in the end"
+    ),
 }

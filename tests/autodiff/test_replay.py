@@ -133,9 +133,16 @@ def _shapes(rng):
         layer = [autodiff.dot(w, [x, b, y]) for w in ws]  # b: a parameter read example by example, here only
         crossed = autodiff.dot(vs[0], [x, y]) * autodiff.dot(vs[1], [y, x])  # dots of one depth, other inputs
         constant_terms = autodiff.sum([c * c, c * c, c * c])  # three nodes of one op, on no input
-        return autodiff.sum(layer) * constant_terms + crossed + first(x * c, y) + first(c, x) + (y - x).exp()
+        firsts = first(x * c, y) + first(y * c, x) + first(c, x)  # a plain number for b, in groups of 2 and 1
+        return autodiff.sum(layer) * constant_terms + crossed + firsts + (y - x).exp()
 
     return f, [b, c, *[w for row in ws + vs for w in row]]
+
+
+def _layer_of_many_weights(rng):
+    """Two neurons on ten inputs: more weights than rows of nodes and inputs together."""
+    ws = _parameters(rng, 2, 10)
+    return (lambda *xs: [autodiff.dot(w, xs) for w in ws]), [w for row in ws for w in row]
 
 
 def _terms(rng):
@@ -157,6 +164,7 @@ PROGRAMS = {
     "shapes": (_shapes, 2),
     "terms": (_terms, 1),
     "outputs": (_outputs, 1),
+    "layer": (_layer_of_many_weights, 10),
 }
 
 
