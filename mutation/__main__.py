@@ -19,6 +19,7 @@ import ast
 import datetime
 import hashlib
 import json
+import math
 import os
 import shutil
 import sqlite3
@@ -44,20 +45,23 @@ def main() -> None:
     parser.add_argument("files", nargs="*", help="target files (default: all of mutation/targets.py)")
     parser.add_argument("--jobs", type=int, default=2, help="sessions run side by side (default 2)")
     parser.add_argument("--survivors", action="store_true", help="run again only the last run's survivors")
+    parser.add_argument("--report", action="store_true", help="run nothing: the report of the sessions as they are")
     args = parser.parse_args()
     files = args.files or list(TARGETS)
     unknown = [f for f in files if f not in TARGETS]
     if unknown:
         parser.error(f"not a target: {', '.join(unknown)} (the targets: {', '.join(TARGETS)})")
     start = time.monotonic()
-    with ThreadPoolExecutor(max(1, args.jobs)) as pool:
+    with ThreadPoolExecutor(max(1, args.jobs) if not args.report else 1) as pool:
         # The largest first, so that the sessions side by side end at about the same time.
-        for line in pool.map(lambda f: run(f, args.survivors), sorted(files, key=_size, reverse=True)):
+        for line in pool.map(
+            lambda f: run(f, args.survivors), sorted(files, key=_size, reverse=True) * (not args.report)
+        ):
             print(line, flush=True)
     minutes = (time.monotonic() - start) / 60
     results = {f: results_of(f) for f in TARGETS if (_session(f)).exists()}
     print(table(results))
-    write_report(results, minutes if not args.files and not args.survivors else None)
+    write_report(results, minutes if not args.files and not args.survivors and not args.report else None)
     print(f"{minutes:.1f} min; the report: {REPORT.relative_to(ROOT)}")
 
 
@@ -235,7 +239,7 @@ def _counts(r: dict[str, list[dict[str, str]]]) -> tuple[int, int, int, int, int
     mutants, killed = len(r["mutants"]), len(r["killed"]) + len(r["timeout"])
     equivalent, surviving = len(r["equivalent"]), len(r["surviving"])
     counted = mutants - equivalent - len(r["pending"])
-    return mutants, killed, equivalent, surviving, len(r["pending"]), 100.0 * killed / counted if counted else 100.0
+    return mutants, killed, equivalent, surviving, len(r["pending"]), 100.0 * killed / counted if counted else math.nan
 
 
 def table(results: dict[str, dict[str, list[dict[str, str]]]]) -> str:
@@ -245,7 +249,7 @@ def table(results: dict[str, dict[str, list[dict[str, str]]]]) -> str:
         mutants, killed, equivalent, surviving, pending, rate = _counts(r)
         lines.append(
             f"| `{target}` | {mutants} | {killed} ({len(r['timeout'])}) | {equivalent} | {surviving} | {pending} "
-            f"| {rate:.1f}% | {len(r['invalid'])} |"
+            f"| {'-' if math.isnan(rate) else f'{rate:.1f}%'} | {len(r['invalid'])} |"
         )
     return "\n".join(lines)
 
