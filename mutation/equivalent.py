@@ -278,4 +278,22 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
     (_REPLAY, "stacked[k * size : (k + 1) * size] = d", "stacked[k * size : (k + 2) * size] = d"): (
         "each input's block is written over by the next one's: the same blocks in the end"
     ),
+    (_PLAN, _NEEDS, _NEEDS.replace("(rows < constant_rows.start)", "(rows != constant_rows.start)")): _CONSTANT_ROWS,
+    (_PLAN, _NEEDS, _NEEDS.replace(") | (", ") + (")): "on bool arrays + is |: the same mask",
+    (
+        _PLAN,
+        "shared = parents[k:, 0] if shared_half else parents[:k, 0]",
+        "shared = parents[k:, -1] if shared_half else parents[:k, 0]",
+    ): "a matmul group's nodes share that half: any node's rows are the same",
+    (_PLAN, "_matmul_half", "return 1", "return 2"): "the half is only ever taken as true or false: 2 is true as 1 is",
+    (_PLAN, "depth[v], uniform[v] = 0, v not in inputs", "depth[v], uniform[v] = 1, v not in inputs"): (
+        "every depth one more: the same groups in the same order"
+    ),
+    **{(_PLAN, _PASS, _PASS.replace("==", op)): _ORDER for op in ["<", "<=", "!="]},
+    (
+        _PLAN,
+        "weights = [p for v in group.nodes for p in (v.parents[:k] if group.shared_half else v.parents[k:])]",
+        "weights = [p for v in group.nodes for p in (v.parents[:k] if not group.shared_half else v.parents[k:])]",
+    ): _ORDER,
+    (_PLAN, _LEAVES, _LEAVES.replace("else group.nodes[0]", "else group.nodes[ -1]")): _SAME_ARITY,
 }

@@ -65,6 +65,13 @@ def assert_compiled_equals_eager(fn: Callable, x: np.ndarray, params: Sequence[V
         assert_close(graph(x[::-1]), want_out[::-1])
         assert_close(graph.backward(reduction), want_dx[::-1])
         assert_close([p.grad for p in params], [2 * g for g in want_dp], rel=1e-10)  # summed in another order
+    # Parameters moved since the last call are read anew, for every example (whatever the
+    # workspace still holds from that call).
+    for p in params:
+        p.data += 0.125
+    assert_close(graph(x), eager(fn, x)[0])
+    for p in params:
+        p.data -= 0.125
 
 
 def column(points: Sequence) -> np.ndarray:
@@ -126,17 +133,19 @@ def _wide(rng):
 def _shapes(rng):
     """Groups of unusual shapes: a parameter among a layer's shared inputs, several nodes of one
     op without inputs, a derivative that gives a plain number, a group of one node."""
-    ws, vs, b, c = _parameters(rng, 3, 3), _parameters(rng, 2, 2), Value(rng.uniform(-1, 1)), Value(rng.uniform(-1, 1))
+    ws, vs, (b, b2, c) = _parameters(rng, 3, 3), _parameters(rng, 2, 2), _parameters(rng, 3)
     first = autodiff.Op("first", lambda m, a, b: a * 1.0, lambda m, g, out, a, b: (g, 0.0))
 
     def f(x, y):
-        layer = [autodiff.dot(w, [x, b, y]) for w in ws]  # b: a parameter read example by example, here only
+        layer = [autodiff.dot(w, [b, x, y]) for w in ws]  # b: a parameter read example by example, here only
+        layer += [autodiff.dot([b2, y, x], w) for w in ws]  # the same, the inputs shared in the first half
         crossed = autodiff.dot(vs[0], [x, y]) * autodiff.dot(vs[1], [y, x])  # dots of one depth, other inputs
+        crossed += autodiff.dot(ws[0], [x, y, y]) * autodiff.dot(ws[1], [y, y, y])  # the same but in the first
         constant_terms = autodiff.sum([c * c, c * c, c * c])  # three nodes of one op, on no input
         firsts = first(x * c, y) + first(y * c, x) + first(c, x)  # a plain number for b, in groups of 2 and 1
         return autodiff.sum(layer) * constant_terms + crossed + firsts + (y - x).exp()
 
-    return f, [b, c, *[w for row in ws + vs for w in row]]
+    return f, [b, b2, c, *[w for row in ws + vs for w in row]]
 
 
 def _layer_of_many_weights(rng):
