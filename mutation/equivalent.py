@@ -25,6 +25,7 @@ _AS_SLICE = "if index.ndim == 1 and len(index) > 0 and np.all(np.diff(index) == 
 _NARROW_ZERO = "grads[n_in + n_wide : n_in + n_params, 0] = 0.0  # rows read in column 0 only"
 _FLOATS_STEP = "stacked[:, 0] = group.op.derivative(ops.scalar, float(g[0, 0]), float(out[0, 0]), *floats)"
 _NARROW = "narrow: list[float] = work.grads[n_in + n_wide : n_in + n_params, 0].tolist()"
+_ONE_ROW = "plan.append((_as_slice(unique[chosen]), _as_slice(occurrences[0]) if m == 1 else occurrences))"
 _LEAVES = "return weights + list(group.nodes[0].parents[k:] if group.shared_half else group.nodes[0].parents[:k])"
 _BACKWARD = "autodiff/backward.py"
 _LOSSES = "nn/losses.py"
@@ -296,4 +297,13 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         "weights = [p for v in group.nodes for p in (v.parents[:k] if not group.shared_half else v.parents[k:])]",
     ): _ORDER,
     (_PLAN, _LEAVES, _LEAVES.replace("else group.nodes[0]", "else group.nodes[ -1]")): _SAME_ARITY,
+    **{
+        (_PLAN, _ONE_ROW, _ONE_ROW.replace("if m == 1", after)): (
+            "m is never below 1: positions of shape (1, k) summed over their one row are the same numbers"
+        )
+        for after in ["if m < 1", "if m <= 1", "if m == 0"]
+    },
+    (_PLAN, _AS_SLICE, _AS_SLICE.replace("len(index) > 0", "len(index) > 1")): (
+        "one index as an array instead of a slice: the same row"
+    ),
 }
