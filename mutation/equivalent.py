@@ -190,7 +190,7 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         (_REPLAY, "grads[n_in + n_params :] = 0.0", f"grads[n_in {op} n_params :] = 0.0"): (
             f"a {op} b <= a + b: the rows zeroed then include parameter rows, zeroed just before anyway"
         )
-        for op in ("^", ">>")
+        for op in ("^", ">>", "&")
     },
     (
         _REPLAY,
@@ -264,8 +264,16 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         (_REPLAY, _NARROW_ZERO, _NARROW_ZERO.replace("n_in + n_wide :", f"n_in {op} n_wide :")): (
             f"a {op} b <= a + b: column 0 of rows zeroed just before is zeroed again"
         )
-        for op in ("&", "^", "|")
+        for op in ("&", "^", "|", ">>")
     },
+    (_REPLAY, _NARROW_ZERO, _NARROW_ZERO.replace(": n_in + n_params, 0]", ": n_in << n_params, 0]")): (
+        "column 0 of the rows past the parameters is zeroed too, as the next line zeroes them anyway"
+    ),
+    (_REPLAY, _FLOATS_STEP, _FLOATS_STEP.replace("out[0, 0]", "out[ -1, 0]")): "out is 1 by 1 here: [-1, 0] is [0, 0]",
+    (_REPLAY, "width = max(1, _BLOCK // size)", "width = max(1, _BLOCK ** size)"): (
+        "the width of the blocks of columns only: any blocks give the same numbers"
+    ),
+    (_REPLAY, "while hi - lo > 1:", "while hi - lo != 1:"): "hi - lo starts at 1 or more and never goes below 1",
     (_REPLAY, _FLOATS_STEP, _FLOATS_STEP.replace("g[0, 0]", "g[ -1, 0]")): "g is 1 by 1 here: [-1, 0] is [0, 0]",
     (_REPLAY, _FLOATS_STEP, _FLOATS_STEP.replace("out[0, 0]", "out[0, -1]")): "out is 1 by 1 here: [0, -1] is [0, 0]",
     (_REPLAY, _NARROW, _NARROW.replace("n_in + n_params, 0]", "n_in << n_params, 0]")): (
