@@ -64,9 +64,13 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
     (_OPS, "if type(xs) is list or type(xs) is tuple:", "if type(xs) is list or type(xs) == tuple:"): (
         "== and `is` agree on classes"
     ),
-    (_OPS, _DOT, _DOT.replace("xs[: len(xs) // 2]", "xs[: len(xs) + 2]")): (
-        "map() stops at the shorter slice: the same n products"
-    ),
+    **{
+        (_OPS, _DOT, _DOT.replace("xs[: len(xs) // 2]", f"xs[: len(xs) {op} 2]")): (
+            "the first slice only grows: map() stops at the shorter one, the same n products"
+        )
+        for op in ("+", "*", "**", "<<")
+    },
+    (_OPS, "if len(_POWERS) >= 1024:", "if len(_POWERS) > 1024:"): "the size of the cache of power ops only",
     # worlds/arrays.py
     (
         _ARRAYS,
@@ -314,4 +318,17 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
     (_PLAN, _AS_SLICE, _AS_SLICE.replace("len(index) > 0", "len(index) > 1")): (
         "one index as an array instead of a slice: the same row"
     ),
+    (_REPLAY, "grads[: n_in + n_wide] = 0.0", "grads[: n_in << n_wide] = 0.0"): (
+        "zeroes some parameter rows whole, whose column 0 is zeroed next and whose other columns nothing reads"
+    ),
+    (
+        _REPLAY,
+        _FLOATS_STEP,
+        _FLOATS_STEP.replace("stacked[:, 0]", "stacked[:, -1]"),
+    ): "a group on floats has one column: [:, -1] is [:, 0]",
+    (
+        _REPLAY,
+        "_scatter(grads[:, :1], group.weight_scatter, (g @ x.T).reshape(-1, 1))",
+        "_scatter(grads[:, :1], group.weight_scatter, (g @ x.T).reshape(~1, 1))",
+    ): "~1 is -2, and numpy takes any negative size in reshape as the unknown one",
 }
