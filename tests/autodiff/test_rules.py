@@ -265,3 +265,15 @@ def test_the_n_ary_ops_refuse_a_number():
     with pytest.raises(TypeError) as error:
         ad.sum(3.0)
     assert str(error.value) == "sum: expected an iterable (a list, say), got float (3.0)"
+
+
+def test_a_zero_base_has_a_zero_gradient_in_the_exponent():
+    # d/db a**b = a**b * log(a) is 0 at a = 0 (PyTorch's convention), not 0 * -inf.
+    for upstream in (1.0, -2.0):
+        a, b = Value(0.0), Value(2.5)
+        assert grad(upstream * a**b, [a, b]) == [0.0, 0.0]
+        assert [d.data for d in grad(upstream * a**b, [a, b], create_graph=True)] == [0.0, 0.0]
+    f = ad.compile(lambda a, b: a**b, n_inputs=2)
+    f(np.array([[0.0, 2.5], [2.0, 1.5]]))
+    want = [[0.0, 0.0], [1.5 * 2.0**0.5, 2.0**1.5 * math.log(2.0)]]
+    assert_close(f.backward(reduction="sum"), want, rtol=RTOL)
