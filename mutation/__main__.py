@@ -268,6 +268,11 @@ def write_report(results: dict[str, dict[str, list[dict[str, str]]]], minutes: f
         table(results),
         "",
     ]
+    parts += ["## The tests each file's mutants ran against", "", "Besides the file's own doctests:", ""]
+    parts += [
+        f"- `{target}`: " + ", ".join(f"`{t}`" for t in TARGETS[target] if not t.startswith("-")) for target in results
+    ]
+    parts.append("")
     for title, key in (("Surviving mutants", "surviving"), ("Equivalent mutants", "equivalent")):
         rows = [(target, m) for target, r in results.items() for m in r[key]]
         parts += [f"## {title}", ""]

@@ -71,6 +71,7 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         for op in ("+", "*", "**", "<<")
     },
     (_OPS, "if len(_POWERS) >= 1024:", "if len(_POWERS) > 1024:"): "the size of the cache of power ops only",
+    (_OPS, "if len(_POWERS) >= 1024:", "if len(_POWERS) >= 1025:"): "the size of the cache of power ops only",
     # worlds/arrays.py
     (
         _ARRAYS,

@@ -240,6 +240,7 @@ def test_the_n_ary_ops_take_any_iterable(make):
         (lambda: ad.logsumexp(()), "logsumexp: needs at least one value, got an empty sequence"),
         (lambda: ad.dot([], []), "dot: needs two sequences of the same non-zero length, got 0 and 0"),
         (lambda: ad.dot([1.0], [2.0, 3.0]), "dot: needs two sequences of the same non-zero length, got 1 and 2"),
+        (lambda: ad.dot([1.0, 2.0], [3.0]), "dot: needs two sequences of the same non-zero length, got 2 and 1"),
     ],
 )
 def test_the_n_ary_ops_refuse_empty_or_unequal_sequences(call, message):
