@@ -11,6 +11,10 @@ from __future__ import annotations
 
 _OPS = "autodiff/ops.py"
 _OPTIM = "nn/optim.py"
+_TANGENTS = "autodiff/tangents.py"
+_GRAPH = "autodiff/compiled/graph.py"
+_PRIMAL = "if type(x) is Value or type(x) is float:"
+_FAST = "a fast path: the checks below it give a Value or a float back as it is"
 _PLAN = "autodiff/compiled/plan.py"
 _REPLAY = "autodiff/compiled/replay.py"
 _SAME_ARITY = "the nodes of a group have one arity, and a matmul group's nodes one shared half: [-1] is [0]"
@@ -68,8 +72,12 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         (_OPS, _DOT, _DOT.replace("xs[: len(xs) // 2]", f"xs[: len(xs) {op} 2]")): (
             "the first slice only grows: map() stops at the shorter one, the same n products"
         )
-        for op in ("+", "*", "**", "<<")
+        for op in ("+", "*", "**", "<<", "|")
     },
+    (_OPS, _DOT, _DOT.replace("xs[: len(xs) // 2]", "xs[: len(xs) // 1]")): (
+        "the first slice only grows: map() stops at the shorter one, the same n products"
+    ),
+    (_OPS, "if len(a) != len(b) or len(a) == 0:", "if len(a) != len(b) or len(a) <= 0:"): "a length is never negative",
     (_OPS, "if len(_POWERS) >= 1024:", "if len(_POWERS) > 1024:"): "the size of the cache of power ops only",
     (_OPS, "if len(_POWERS) >= 1024:", "if len(_POWERS) >= 1025:"): "the size of the cache of power ops only",
     # worlds/arrays.py
@@ -332,4 +340,30 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         "_scatter(grads[:, :1], group.weight_scatter, (g @ x.T).reshape(-1, 1))",
         "_scatter(grads[:, :1], group.weight_scatter, (g @ x.T).reshape(~1, 1))",
     ): "~1 is -2, and numpy takes any negative size in reshape as the unknown one",
+    # tangents.py
+    (_TANGENTS, "if type(x) is Dual:", "if type(x) == Dual:"): "== and `is` agree on classes",
+    (_TANGENTS, _PRIMAL, "if type(x) == Value or type(x) is float:"): "== and `is` agree on classes",
+    (_TANGENTS, _PRIMAL, "if type(x) is Value or type(x) == float:"): "== and `is` agree on classes",
+    (_TANGENTS, _PRIMAL, "if type(x) is Value and type(x) is float:"): _FAST,
+    # compiled/graph.py
+    (
+        _GRAPH,
+        "if self._workspace is None or self._workspace.values.shape[1] != batch:",
+        "if self._workspace is None or self._workspace.values.shape[1] is not batch:",
+    ): "at worst a new workspace for a call: the same numbers",
+    (
+        _GRAPH,
+        "value = next((v for v in x.flat if isinstance(v, Value)), None) if x.dtype == object else None",
+        "value = next((v for v in x.flat if isinstance(v, Value)), None) if x.dtype <= object else None",
+    ): "then arrays of numbers are searched for Values too, and hold none",
+    (
+        _GRAPH,
+        "if x.ndim != 2 or x.shape[1] != self.n_inputs or x.shape[0] == 0:",
+        "if x.ndim != 2 or x.shape[1] != self.n_inputs or x.shape[0] <= 0:",
+    ): "a length is never negative",
+    (
+        _GRAPH,
+        "self._ready = False  # a batch has gone forward: backward() may run",
+        "self._ready = True  # a batch has gone forward: backward() may run",
+    ): "before the first call the workspace is None, and backward() refuses on that alone",
 }

@@ -482,3 +482,11 @@ def test_a_derivative_may_give_plain_numbers():
     first = Op("first", lambda m, a, b: a * 1.0, lambda m, g, out, a, b: (g, 0.0))
     w = Value(2.0)
     assert_compiled_equals_eager(lambda x, y: first(x * w, y) + first(w, x), rng.uniform(-1, 1, (6, 2)), [w])
+
+
+def test_many_inputs_and_a_reduction_named_at_run_time():
+    # Counts past Python's small ints, and names made at run time, are compared by value.
+    f = autodiff.compile(lambda *xs: autodiff.sum(xs), n_inputs=300)
+    assert f(np.ones((2, 300))).tolist() == [300.0, 300.0]
+    assert f.backward(reduction="".join(["s", "um"])).tolist() == np.ones((2, 300)).tolist()
+    assert f.backward(reduction="".join(["me", "an"])).tolist() == np.full((2, 300), 0.5).tolist()

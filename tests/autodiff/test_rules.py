@@ -278,3 +278,15 @@ def test_a_zero_base_has_a_zero_gradient_in_the_exponent():
     f(np.array([[0.0, 2.5], [2.0, 1.5]]))
     want = [[0.0, 0.0], [1.5 * 2.0**0.5, 2.0**1.5 * math.log(2.0)]]
     assert_close(f.backward(reduction="sum"), want, rtol=RTOL)
+
+
+@pytest.mark.parametrize("kink", [0.0, -0.0])
+def test_relu_and_abs_have_a_zero_slope_at_their_kink(kink):
+    # As PyTorch: 0 at x = 0, in every mode.
+    for f in (lambda a: a.relu(), lambda a: a.abs()):
+        x = Value(kink)
+        assert grad(f(x), [x]) == [0.0] and grad(f(x), [x], create_graph=True)[0].data == 0.0
+        assert f(Dual(kink, 1.0)).tangent == 0.0
+        g = ad.compile(f, n_inputs=1)
+        g(np.array([[kink], [2.0]]))
+        assert g.backward(reduction="sum").tolist() == [[0.0], [1.0]]
