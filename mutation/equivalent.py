@@ -11,6 +11,8 @@ from __future__ import annotations
 
 _OPS = "autodiff/ops.py"
 _OPTIM = "nn/optim.py"
+_FLOATS = "autodiff/worlds/floats.py"
+_TRACE = "autodiff/compiled/trace.py"
 _TANGENTS = "autodiff/tangents.py"
 _GRAPH = "autodiff/compiled/graph.py"
 _PRIMAL = "if type(x) is Value or type(x) is float:"
@@ -46,7 +48,7 @@ _ZERO_SIGN = "x is 0 here: only the sign of a zero term changes, and with it at 
 _NO_GRAD_MAX = "lambda m, g, out, *xs: (0.0 * g,) * len(xs),"
 _SHIFT = (
     "what reaches the largest logit sums to zero (softmax is the same for logits all moved alike):"
-    " a slope of 1 moves results by rounding only"
+    " a slope of 1 moves results by rounding only (equivalent up to rounding)"
 )
 _EXAMPLES = 'iterable = isinstance(x, Iterable) and not isinstance(x, (str, bytes)) and getattr(x, "ndim", 1) != 0'
 _END_SLOPE = "lambda: m.where(m.is_zero(p - t), lambda: 0.0 * g, lambda: g * (p - t) * m.recip(p * (1.0 - p))),"
@@ -366,4 +368,45 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         "self._ready = False  # a batch has gone forward: backward() may run",
         "self._ready = True  # a batch has gone forward: backward() may run",
     ): "before the first call the workspace is None, and backward() refuses on that alone",
+    **{
+        (
+            _GRAPH,
+            "value = next((v for v in x.flat if isinstance(v, Value)), None) if x.dtype == object else None",
+            f"value = next((v for v in x.flat if isinstance(v, Value)), None) if x.dtype {op} object else None",
+        ): "only an object array passes this test too, or every array is searched, and one of numbers holds no Value"
+        for op in (">=", "is not")
+    },
+    (_GRAPH, "x = x.astype(float, copy=False)", "x = x.astype(float, copy=True)"): "a copy of the same numbers",
+    (
+        _GRAPH,
+        "return np.asarray(out[0] if self._single_output else out.T)",
+        "return np.asarray(out[ -1] if self._single_output else out.T)",
+    ): "one output: one row, [-1] is [0]",
+    (
+        _GRAPH,
+        'replay.backward(self._plan, work, 1.0 if reduction == "sum" else 1.0 / work.values.shape[1])',
+        'replay.backward(self._plan, work, 1.0 if reduction >= "sum" else 1.0 / work.values.shape[1])',
+    ): "the reduction is 'sum' or 'mean' here, and only 'sum' is >= 'sum'",
+    # worlds
+    (
+        _ARRAYS,
+        "if np.any(bad := np.equal(x, 0.0) & np.less(p, 0.0)):",
+        "if np.any(bad := np.equal(x, 0.0) * np.less(p, 0.0)):",
+    ): _BOOLS,
+    (
+        _FLOATS,
+        "return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0 * x)",
+        "return 1.0 if x > 0 else (-1.0 if x < 0 else 1.0 * x)",
+    ): "x is a zero or nan here: 1.0 * x and 0.0 * x are the same",
+    (
+        _FLOATS,
+        "return -math.inf if x == 0 else math.log(x)  # nan stays nan",
+        "return -math.inf if x <= 0 else math.log(x)  # nan stays nan",
+    ): "a negative x has raised above",
+    **{
+        (_FLOATS, "if x >= 0:", after): (
+            "up to rounding only: both branches compute sigmoid, accurately on either side of the switch"
+        )
+        for after in ("if x >= -1:", "if x >= 1:")
+    },
 }

@@ -201,7 +201,8 @@ def test_a_parameter_update_is_seen_without_tracing_again():
 
 def test_batches_of_other_sizes_and_a_single_example():
     f = autodiff.compile(lambda x, y: x * y.exp(), n_inputs=2)
-    for rows in ([[1.0, 0.5]], [[1.0, 0.5], [2.0, -1.0], [0.0, 0.0]], [[3.0, 1.0]] * 5):
+    # The graph has 4 rows: a batch of 4 after one of 5 is told apart by its width, not its height.
+    for rows in ([[1.0, 0.5]], [[1.0, 0.5], [2.0, -1.0], [0.0, 0.0]], [[3.0, 1.0]] * 5, [[2.0, 1.0]] * 4):
         testing.assert_close(f(np.array(rows)), [x * math.exp(y) for x, y in rows], rtol=RTOL)
         testing.assert_close(f.backward(reduction="sum"), [[math.exp(y), x * math.exp(y)] for x, y in rows], rtol=RTOL)
 
@@ -242,6 +243,7 @@ def test_a_domain_error_in_a_term_without_inputs_says_no_row():
         (lambda f: f(np.array([1.0, 2.0])), ValueError, r"expected inputs of shape \(batch, 2\) with batch >= 1"),
         (lambda f: f(np.zeros((3, 3))), ValueError, r"got \(3, 3\)"),
         (lambda f: f(np.zeros((0, 2))), ValueError, r"got \(0, 2\)"),
+        (lambda f: f(np.zeros((3, 2, 1))), ValueError, r"got \(3, 2, 1\)"),
         (lambda f: f([["a", 1.0]]), TypeError, "inputs must be an array of numbers"),
         (lambda f: f([[Value(1.0), 2.0]]), TypeError, "got a Value"),
         (lambda f: f.backward(reduction="avg"), ValueError, "reduction must be 'sum' or 'mean', got 'avg'"),
@@ -405,6 +407,33 @@ def test_branching_on_data_records_only_the_branch_the_trace_took():
     assert_close(autodiff.compile(fn, 1)(x), [6.0, -6.0])
     assert_close(autodiff.compile(fn, 1, example=[-1.0])(x), [-3.0, 3.0])
     assert_close(eager(fn, x)[0], [6.0, 3.0])
+    # The placeholders hold 1.0 unless told otherwise.
+    assert_close(autodiff.compile(lambda x: x * 2.0 if x.data == 1.0 else -x, 1)(x), [6.0, -6.0])
+
+
+def test_an_example_of_another_length_is_refused():
+    for example in ([1.0], [1.0, 2.0, 3.0]):
+        with pytest.raises(ValueError, match=f"example must hold n_inputs = 2 numbers, got {len(example)}"):
+            autodiff.compile(lambda a, b: a * b, 2, example=example)
+
+
+class _NoSignature:
+    """A callable whose signature inspect cannot read: it raises `error` (as some builtins do)."""
+
+    def __init__(self, error):
+        self.error = error
+
+    @property
+    def __signature__(self):
+        raise self.error("no signature to read")
+
+    def __call__(self, x):
+        return x * 3.0
+
+
+@pytest.mark.parametrize("error", [TypeError, ValueError])
+def test_a_function_without_a_readable_signature_is_traced_all_the_same(error):
+    assert_close(autodiff.compile(_NoSignature(error), 1)(np.array([[2.0]])), [6.0])
 
 
 def test_a_long_chain_compiles_without_recursion():
