@@ -1,5 +1,5 @@
-"""The arguments and results of the function transforms (`autodiff.func`), private to it: nested lists and
-tuples of numbers, Values and Duals, their checks, and the errors that name the transform."""
+"""The arguments and results of `autodiff.func`: trees (nested lists and tuples) of numbers, Values
+and Duals, and their checks."""
 
 from __future__ import annotations
 
@@ -15,11 +15,7 @@ Tree = Any  # a number, a Value or a Dual, or a list or tuple of trees
 
 
 def leaves(tree: Tree) -> list[Any]:
-    """The leaves of a tree, left to right (no recursion: a stack).
-
-    >>> leaves([1.0, (2.0, [3.0]), 4.0])
-    [1.0, 2.0, 3.0, 4.0]
-    """
+    # A stack, not recursion: a tree may be deeper than the recursion limit.
     out, stack = [], [tree]
     while stack:
         node = stack.pop()
@@ -31,21 +27,11 @@ def leaves(tree: Tree) -> list[Any]:
 
 
 def rebuild(tree: Tree, flat: list[Any]) -> Tree:
-    """A tree of the structure of `tree` with the leaves of `flat`, in order.
-
-    >>> rebuild([0, (0, [0])], [1.0, 2.0, 3.0])
-    [1.0, (2.0, [3.0])]
-    """
     items = iter(flat)
     return tree_map(lambda _: next(items), tree)
 
 
 def tree_map(fn: Callable[[Any], Any], tree: Tree) -> Tree:
-    """`fn` of every leaf, in a tree of the same structure.
-
-    >>> tree_map(float, (1, [2, 3]))
-    (1.0, [2.0, 3.0])
-    """
     if type(tree) is list:
         return [tree_map(fn, x) for x in tree]
     if type(tree) is tuple:
@@ -59,8 +45,6 @@ def check_callable(name: str, f: Any) -> None:
 
 
 def argnum_tuple(name: str, argnums: Any, count: int) -> tuple[int, ...]:
-    """`argnums` (an int or a tuple of them, as torch.func's) as a tuple, checked against the
-    number of arguments."""
     nums = argnums if type(argnums) is tuple else (argnums,)
     if not nums or any(type(i) is not int for i in nums):
         raise TypeError(f"{name}: argnums must be an int or a non-empty tuple of ints, got {argnums!r}")
@@ -74,12 +58,10 @@ def argnum_tuple(name: str, argnums: Any, count: int) -> tuple[int, ...]:
 
 
 def pick(argnums: Any, per_argnum: tuple[Any, ...]) -> Any:
-    """One argnum's result for an int argnums, the tuple of them for a tuple."""
     return per_argnum if type(argnums) is tuple else per_argnum[0]
 
 
 def primal(name: str, what: str, x: Any) -> Any:
-    """A number (as a float) or a Value of the arguments; anything else is a TypeError."""
     if isinstance(x, Value):
         return x
     if isinstance(x, Dual):
@@ -93,17 +75,12 @@ def primal(name: str, what: str, x: Any) -> Any:
 
 
 def fresh_inputs(name: str, args: tuple[Any, ...], nums: tuple[int, ...]) -> tuple[tuple[Tree, ...], tuple[Any, ...]]:
-    """The arguments at `nums` as new nodes to differentiate with respect to, and the arguments
-    with those in their place.
-
-    A number becomes a new leaf. A Value (from an outer transform) becomes a new node made from
-    it (`x + 0.0`), so that this transform differentiates with respect to this argument alone,
-    not to other uses of the outer Value (what JAX calls perturbation confusion), while the outer
-    one still sees through it.
-    """
 
     def fresh(x: Any, i: int) -> Value:
         p = primal(name, f"argument {i}", x)
+        # A Value from an outer transform gets a node of its own (x + 0.0): this transform then
+        # differentiates with respect to this use alone (JAX's perturbation confusion), and the
+        # outer one still sees through it.
         return p + 0.0 if isinstance(p, Value) and p.requires_grad else Value(float(p))
 
     inputs = tuple([tree_map(functools.partial(fresh, i=i), args[i]) for i in nums])
@@ -116,7 +93,6 @@ def fresh_inputs(name: str, args: tuple[Any, ...], nums: tuple[int, ...]) -> tup
 
 
 def split_aux(name: str, out: Any, has_aux: bool) -> tuple[Any, Any]:
-    """(output, aux) of f's result; aux is None without has_aux."""
     if not has_aux:
         return out, None
     if type(out) is not tuple or len(out) != 2:
@@ -125,8 +101,6 @@ def split_aux(name: str, out: Any, has_aux: bool) -> tuple[Any, Any]:
 
 
 def check_outputs(name: str, out: Any, scalar: bool = False, forward: bool = False) -> list[Any]:
-    """f's outputs, flat: a Value (only that where `scalar`), or lists and tuples of Values;
-    in forward mode Duals too."""
     allowed = (Value, Dual) if forward else (Value,)
     flat = [out] if scalar else leaves(out)
     if not flat or not all(isinstance(y, allowed) for y in flat):
@@ -143,8 +117,6 @@ def _is_dual(x: Any) -> bool:
 
 
 def matching(name: str, what: str, reference: Tree, given: Tree) -> list[Any]:
-    """The leaves of `given` (numbers as floats, or Values), which must have the structure of
-    `reference`: a ValueError naming the transform and `what` otherwise."""
     if not _same_structure(reference, given):
         raise ValueError(f"{name}: {what} must have the structure of {_structure(reference)}, got {given!r}")
     return [primal(name, what, x) for x in leaves(given)]

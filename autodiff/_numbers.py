@@ -8,7 +8,7 @@ from typing import Any
 
 
 def _shown(x: float) -> str:
-    """A number as repr and the picture show it: 4 decimals, scientific below 1e-4 and from 1e6."""
+    # As repr and the pictures show it: 4 decimals, scientific below 1e-4 and from 1e6.
     return f"{x:.4e}" if 0 < abs(x) < 1e-4 or abs(x) >= 1e6 else f"{x:.4f}"
 
 
@@ -18,7 +18,6 @@ def _is_number(x: Any) -> bool:
 
 
 def _to_float(x: Any, where: str = "Value") -> float:
-    """`x` as a float; an error names `where` (the op or function) and `x`."""
     if not _is_number(x):
         raise TypeError(f"{where}: expected an int, a float or a numpy scalar, got {type(x).__name__} ({x!r})")
     try:

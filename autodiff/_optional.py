@@ -7,8 +7,6 @@ from types import ModuleType
 
 
 def require(module: str, needed_by: str, package: str, install: str, more: str = "") -> ModuleType:
-    """`module` imported, or an ImportError saying that `needed_by` needs `package`, and the
-    command that installs it (`pip install <install>`), followed by `more`."""
     try:
         return importlib.import_module(module)
     except ImportError as error:
@@ -18,5 +16,4 @@ def require(module: str, needed_by: str, package: str, install: str, more: str =
 
 
 def require_torch(needed_by: str) -> ModuleType:
-    """torch, or an ImportError saying that `needed_by` needs it and how to install it."""
     return require("torch", needed_by, "PyTorch", "torch", " (https://pytorch.org/get-started/locally/)")

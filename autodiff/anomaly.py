@@ -84,7 +84,6 @@ def _show(values: Sequence[Any]) -> str:
 
 
 def _user_site() -> str:
-    """The first stack frame outside this package: the line of user code that made the node."""
     frame: FrameType | None = sys._getframe(1)
     while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == _PACKAGE_DIR:
         frame = frame.f_back

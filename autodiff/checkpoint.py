@@ -1,7 +1,4 @@
-"""`checkpoint(fn, *args)`: a call recorded as one node, re-run in backward, as
-`torch.utils.checkpoint.checkpoint`. It trades compute for memory: the graph that `fn` builds
-is dropped after the forward and rebuilt, one call at a time, when backward reaches it.
-"""
+"""`checkpoint(fn, *args)`: memory for compute, as `torch.utils.checkpoint.checkpoint`."""
 
 from __future__ import annotations
 
@@ -18,31 +15,24 @@ from .value import Value, _node, apply, constant
 
 
 def checkpoint(fn: Callable[..., Any], *args: Any, preserve_rng_state: bool = True) -> Any:
-    """`fn(*args)`, recorded as one node per output Value instead of fn's whole graph.
+    """`fn(*args)` (a Value or a tuple of them), recorded as one node per output Value instead of
+    fn's graph, which is rebuilt when backward reaches it: the gradients are the plain
+    computation's, also under `create_graph=True`. Under `no_grad()`, and while `autodiff.compile`
+    traces, it is just `fn(*args)`.
 
-    The node's parents are the Value arguments and the Values that fn reads besides them (the
-    parameters in a closure or a module: found by following fn's graph once, down to its leaves;
-    so pass an intermediate result that fn uses as an argument). Its derivative re-runs `fn` on
-    the same numbers, with `random`'s state as it was (`preserve_rng_state`, as PyTorch), so a
-    branch on `.data` goes the same way, and backpropagates through the rebuilt graph: gradients
-    are the plain computation's, also with `create_graph=True`. `fn` returns a Value or a tuple of
-    Values; each output of a tuple re-runs `fn` for its own gradient. Hooks inside `fn` do not
-    run in the re-run. Under `no_grad()` this is `fn(*args)`.
+    The node's parents are the Value arguments and the leaves that fn reads besides them (found
+    by following fn's graph once: pass an intermediate result that fn uses as an argument). The
+    re-run sees `random`'s state as it was (`preserve_rng_state`, as PyTorch), and runs no hook
+    inside `fn`; each output of a tuple re-runs `fn` for its own gradient.
 
-    >>> from autodiff import Value
-    >>> w = Value(0.5)
-    >>> def ten_steps(x):
-    ...     for _ in range(10):
-    ...         x = (w * x + 1.0).tanh()
-    ...     return x
-    >>> x = Value(0.1)
-    >>> y = checkpoint(ten_steps, x)
+    >>> from autodiff import Value, grad
+    >>> w, x = Value(0.5), Value(0.1)
+    >>> f = lambda x: (w * x + 1.0).tanh().tanh()
+    >>> y = checkpoint(f, x)
     >>> y.op, len(y.parents)   # one node, whose parents are x and w
     ('checkpoint', 2)
     >>> y.backward()
-    >>> plain = ten_steps(x)
-    >>> from autodiff import grad
-    >>> [round(g, 12) for g in grad(plain, [x, w])] == [round(x.grad, 12), round(w.grad, 12)]
+    >>> [x.grad, w.grad] == grad(f(x), [x, w])
     True
     """
     if not callable(fn):
@@ -50,7 +40,7 @@ def checkpoint(fn: Callable[..., Any], *args: Any, preserve_rng_state: bool = Tr
     state = _rng_state() if preserve_rng_state else None
     result = fn(*args)
     outputs = _outputs(fn, result)
-    if not grad_mode.enabled:
+    if not grad_mode.enabled or traced_through.active:
         return result
     explicit = tuple([a for a in args if isinstance(a, Value)])
     captured = _captured(outputs, explicit)
@@ -62,16 +52,22 @@ def checkpoint(fn: Callable[..., Any], *args: Any, preserve_rng_state: bool = Tr
     return nodes[0] if isinstance(result, Value) else tuple(nodes)
 
 
+class _TracedThrough:
+    # Set while `autodiff.compile` traces: there a checkpoint is its plain graph, since the replay
+    # keeps every intermediate array anyway and has no node to re-run.
+    active = False
+
+
+traced_through = _TracedThrough()
+
+
 def _rng_state() -> tuple[Any, array.array[int], Any]:
-    """`random.getstate()` in 2.5 KB (624 32-bit words): as a tuple of Python ints it takes 22 KB."""
+    # 624 32-bit words in 2.5 KB: as a tuple of Python ints they take 22 KB.
     version, words, gauss = random.getstate()
     return version, array.array("I", words), gauss
 
 
 class _Call:
-    """What a re-run needs: fn, its arguments, the leaves it reads besides them, and `random`'s
-    state before the first run."""
-
     __slots__ = ("args", "captured", "fn", "n_values", "rng_state")
 
     def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], captured: list[Value], rng_state: Any) -> None:
@@ -79,7 +75,6 @@ class _Call:
         self.n_values = len(args) - len([a for a in args if not isinstance(a, Value)])
 
     def rerun(self, values: tuple[Any, ...]) -> tuple[Value, ...]:
-        """fn's outputs with `values` in place of the Value arguments, graph recorded."""
         given = iter(values)
         args = [next(given) if isinstance(a, Value) else a for a in self.args]
         outer = random.getstate() if self.rng_state is not None else None
@@ -95,10 +90,8 @@ class _Call:
 
 
 class _Rerun:
-    """The derivative (and the forward) of output `index` of a checkpointed call: both re-run fn.
-
-    An object, not a closure over the node, so that no node refers back to itself.
-    """
+    # The derivative (and forward) of one output: an object, not a closure over the node, so
+    # that no node refers back to itself.
 
     __slots__ = ("call", "index")
 
@@ -134,7 +127,6 @@ def _recorded(data: float, call: _Call, index: int, parents: tuple[Value, ...]) 
 
 
 def _substituted(values: list[Any], replacing: dict[Value, Value]) -> list[Any]:
-    """The graph of `values` made again with each Value of `replacing` in place of its key."""
     made: dict[Value, Value] = dict(replacing)
     for v in values:
         if isinstance(v, Value):
@@ -158,7 +150,6 @@ def _outputs(fn: Callable[..., Any], result: Any) -> tuple[Value, ...]:
 
 
 def _captured(outputs: tuple[Value, ...], explicit: tuple[Value, ...]) -> list[Value]:
-    """The leaves asking for a gradient that fn's graph reaches, other than its Value arguments."""
     seen = set(explicit)
     found = []
     stack = list(outputs)

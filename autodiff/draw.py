@@ -1,16 +1,5 @@
-"""Pictures of the computational graph with Graphviz: `draw_dot` and `save_graph`.
-
-One record node per Value (its label, data and grad, shown as `repr` shows them: 4 decimals,
-scientific notation below 1e-4 and from 1e6) and one small node per op between its operands
-and its result. Op names are `Value.op`, read from the op table.
-
->>> from autodiff import Value, draw_dot
->>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
->>> c = a * b + b**2
->>> c.backward()
->>> "{b | data -3.0000 | grad -4.0000}" in draw_dot(c).source
-True
-"""
+"""Pictures of the computational graph with Graphviz: `draw_dot` and `save_graph` (the guide
+"Pictures")."""
 
 from __future__ import annotations
 
@@ -54,8 +43,7 @@ DEAD = {"fillcolor": "#bdbdbd", "color": "#d62728", "fontcolor": "#444444"}  # g
 
 class DotNotFoundError(graphviz.ExecutableNotFound):
     """Graphviz's `dot` program is missing: the graph cannot be rendered (its `.source` still works).
-
-    A `RuntimeError` (as graphviz's own `ExecutableNotFound`), whose message says what to install.
+    A `RuntimeError`, as graphviz's own `ExecutableNotFound`.
 
     >>> error = DotNotFoundError()
     >>> isinstance(error, RuntimeError), "`dot`" in str(error), "install Graphviz" in str(error)
@@ -111,21 +99,22 @@ def draw_dot(
     grads: Mapping[Value, float | None] | None = None,
     highlight: Value | None = None,
 ) -> Picture:
-    """The graph that made `root`, as a `graphviz.Digraph` (`.source` is its DOT text).
+    """The graph that made `root`, as a `graphviz.Digraph` (`.source` is its DOT text): one box per
+    Value (label, data and grad, as `repr` shows them), one small node per op.
 
     `params`: the parameters (e.g. `model.parameters()`), to tell them from inputs.
     `clusters`: group Values by label, `L0.N3.w1` into the cluster `L0` > `L0.N3`.
     `color_by_grad`: fill by |grad|, one shade per decade; grey with a red border is zero.
     `max_nodes`: refuse a larger picture (ValueError) rather than keep `dot` busy for minutes.
-    `grads`: the grad to show for each Value instead of its `.grad` (None or missing: blank, not
-    yet reached); `highlight`: a Value drawn in red with its op and the edges through that op
-    (SVG class `current`); both for the backward player (`autodiff.draw_backward`).
+    `grads` (the grad to show for each Value, blank for None) and `highlight` (a Value drawn in
+    red with its op and edges): for the backward player (`autodiff.draw_backward`).
     The i-th Value of `topological_order(root)` is the node `v{i}`, its op the node `v{i}_op`.
 
     >>> from autodiff import Value
-    >>> x = Value(0.5, label="x")
-    >>> graph = draw_dot(x.tanh(), rankdir="TB", legend=False)
-    >>> graph.format, "tanh" in graph.source
+    >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    >>> (c := a * b + b**2).backward()
+    >>> graph = draw_dot(c, rankdir="TB", legend=False)
+    >>> graph.format, "{b | data -3.0000 | grad -4.0000}" in graph.source
     ('svg', True)
     """
     if not isinstance(root, Value):
@@ -167,10 +156,8 @@ def draw_dot(
 
 
 def save_graph(root: Value, path: str | pathlib.Path, **options: Any) -> pathlib.Path:
-    """Draw `root`'s graph into `path`, in the format its suffix names (.svg, .png, .pdf, .dot).
-
-    `options` go to `draw_dot` (rankdir, params, clusters, color_by_grad, ...). `.dot` writes
-    the DOT text and needs no Graphviz program.
+    """Draw `root`'s graph into `path`, in the format its suffix names (.svg, .png, .pdf, or .dot,
+    which needs no Graphviz program); `options` go to `draw_dot`.
 
     >>> import tempfile, pathlib
     >>> from autodiff import Value
@@ -215,7 +202,7 @@ def _kind(v: Value, params: set[Value] | None) -> str:
 
 
 def _record(v: Value, kind: str, shorten: bool, grad: float | None) -> str:
-    """A record label: {label | data | grad}; a cluster's name already says the label's prefix."""
+    # Inside a cluster, whose name already says the label's prefix, only the last part is shown.
     fields = []
     if v.label:
         fields.append(_escape(v.label.rpartition(".")[2] if shorten else v.label))
@@ -262,7 +249,6 @@ def _grad_fill(g: float, largest: float) -> dict[str, str]:
 
 
 def _shade(level: int) -> str:
-    """Colour of a gradient level, 0 (palest) to GRAD_LEVELS - 1 (darkest)."""
     t = level / (GRAD_LEVELS - 1) * (len(GRAD_STOPS) - 1)
     i = min(int(t), len(GRAD_STOPS) - 2)
     lo, hi = GRAD_STOPS[i], GRAD_STOPS[i + 1]
@@ -270,8 +256,8 @@ def _shade(level: int) -> str:
 
 
 def _clusters(order: list[Value]) -> dict[Value, str]:
-    """Each Value's cluster: its label before the last dot; for a Value without a label, the
-    innermost cluster shared by the Values it feeds (so a neuron's unnamed steps stay inside it)."""
+    # A Value without a label goes into the innermost cluster shared by the Values it feeds, so
+    # that a neuron's unnamed steps stay inside it.
     where: dict[Value, str] = {}
     users: dict[Value, str] = {}
     for v in reversed(order):  # every Value after all the Values it feeds
@@ -291,7 +277,6 @@ def _common(a: str, b: str) -> str:
 
 
 def _box(boxes: dict[str, graphviz.Digraph], prefix: str) -> graphviz.Digraph:
-    """The (sub)graph for a label prefix, making it and its missing ancestors as clusters."""
     part = prefix
     while part not in boxes:
         boxes[part] = graphviz.Digraph(name=f"cluster_{part}", graph_attr={"label": part, **CLUSTER})
@@ -324,7 +309,6 @@ def _decade(k: int) -> str:
 
 
 def _grad_scale(largest: float) -> str:
-    """An HTML-like label: one cell per shade, |grad| relative to the largest."""
     cells = "".join(
         f'<td bgcolor="{_shade(level)}">{_decade(GRAD_LEVELS - 1 - level)}</td>'
         for level in reversed(range(GRAD_LEVELS))

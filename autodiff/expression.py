@@ -1,18 +1,4 @@
-"""`evaluate`: arithmetic on Values typed as text, and nothing else (the playground's expression box).
-
-The text is parsed by Python's `ast` and walked by this module, never run by `eval`: only the
-inputs' names, numbers, `+ - * / **`, unary minus and plus, the Value methods in `METHODS` and
-the autodiff functions in `FUNCTIONS` (on a list of terms) are accepted. Anything else is an
-`ExpressionError` naming it; an op's own errors (a domain error such as `log` of a negative
-number) come through as the engine raises them.
-
->>> from autodiff import Value
->>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
->>> c = evaluate("(a*b + b**2).tanh()", {"a": a, "b": b})
->>> c.backward()
->>> round(c.data, 6), round(a.grad, 6), round(b.grad, 6)
-(0.995055, -0.029598, -0.039464)
-"""
+"""`evaluate`: arithmetic on Values typed as text, and nothing else (the playground's expression box)."""
 
 from __future__ import annotations
 
@@ -37,8 +23,7 @@ BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
 
 
 class ExpressionError(ValueError):
-    """The text is not an expression `evaluate` accepts: a syntax error, an unknown name or a
-    construct outside the whitelist. The message names the offending part.
+    """The text is not an expression `evaluate` accepts; the message names the offending part.
 
     >>> evaluate("a.__class__", {"a": Value(1.0)})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -50,7 +35,10 @@ class ExpressionError(ValueError):
 def evaluate(text: str, inputs: Mapping[str, Value]) -> Value:
     """The Value that `text` computes from `inputs` (name -> Value), built by the engine's ops.
 
-    Numbers alone are allowed (`evaluate("2*3", {})` is a Value of 6.0, a constant).
+    The text is parsed by `ast`, never run by `eval`: only the inputs' names, numbers,
+    `+ - * / **`, unary minus and plus, the methods in `METHODS` and the functions in `FUNCTIONS`
+    (on lists) are accepted, anything else is an `ExpressionError`; an op's own errors (`log` of
+    a negative number) come through as the engine raises them. Numbers alone make a constant.
 
     >>> x = Value(0.5, label="x")
     >>> evaluate("-x**2 + sum([x, 1, x.exp()])", {"x": x})

@@ -1,15 +1,7 @@
-"""Function transforms, as `torch.func` and JAX: a derivative is a function of a function.
-
-`f` takes numbers or Values positionally (a list of numbers for a vector argument) and returns
-a Value (a list or tuple of them for the Jacobians). At the top level the results are floats,
-nested lists for Jacobians and Hessians. The transforms compose:
-
-- given Values (from an outer reverse transform), a transform differentiates with
-  `create_graph=True` and returns Values, which the outer one differentiates again;
-- forward mode runs `f` on `Dual`s (`autodiff.tangents`), whose parts may be Values (reverse
-  over forward); a reverse transform given Duals records the graph of its result at their
-  primal values and pushes their tangents forward through it (forward over reverse, as
-  `jacfwd(jacrev(f))`).
+"""Function transforms, as `torch.func` and JAX: a derivative is a function of a function. `f`
+takes numbers or Values positionally (a list for a vector argument) and returns a Value (a
+list or tuple of them for the Jacobians); the results are floats, or Values when nested, so
+the transforms compose (the guide "Function transforms").
 
 >>> from autodiff.func import grad, hessian
 >>> f = lambda x, y: x**3 * y
@@ -220,8 +212,7 @@ def hvp(f: Function, primals: Any, tangents: Any) -> tuple[Any, Any]:
 
 @contextlib.contextmanager
 def _inside() -> Iterator[None]:
-    """Mark f running under a transform: a transform called in there (on numbers closed over, say)
-    then returns Values that the outer one can differentiate, not floats."""
+    # A transform called inside f (on numbers closed over, say) then returns Values, not floats.
     _depth[0] += 1
     try:
         with enable_grad():
@@ -238,8 +229,6 @@ def _nested(tree: Any) -> bool:
 
 
 def _lifted(name: str, run: Callable[[tuple[Any, ...], bool], Any], args: tuple[Any, ...]) -> Any:
-    """A reverse transform's `run` on `args`: floats at the top level, Values when nested, and
-    Duals (forward over reverse) when `args` hold Duals."""
     if any(type(x) is Dual for x in leaves(args)):
         return _over_duals(name, run, args)
     nested = _nested(args)
@@ -249,8 +238,8 @@ def _lifted(name: str, run: Callable[[tuple[Any, ...], bool], Any], args: tuple[
 
 
 def _over_duals(name: str, run: Callable[[tuple[Any, ...], bool], Any], args: tuple[Any, ...]) -> Any:
-    """`run` at the Duals' primal values, recording its result's graph, then their tangents
-    pushed forward through that graph (each op's tangent from its one definition)."""
+    # Forward over reverse: `run` at the Duals' primals records a graph, then their tangents go
+    # forward through it.
     seeds: dict[Value, Any] = {}
 
     def leaf(x: Any) -> Any:
@@ -268,7 +257,6 @@ def _over_duals(name: str, run: Callable[[tuple[Any, ...], bool], Any], args: tu
 
 
 def _push_tangents(roots: list[Value], seeds: dict[Value, Any]) -> dict[Value, Any]:
-    """The tangent of every node from `roots` back to the seeded leaves, computed forward."""
     tangents = dict(seeds)
     done: set[Value] = set()
     for root in roots:
@@ -299,7 +287,6 @@ def _tangent_of(y: Any) -> Any:
 
 
 def _finish(result: Any, nested: bool) -> Any:
-    """Values (numbers as constants) for an outer transform; floats at the top level."""
     if nested:
         return tree_map(lambda y: constant(y) if type(y) is float or type(y) is int else y, result)
     return _numbers(result)

@@ -79,7 +79,6 @@ def gradgradcheck(
 
 
 def _point(inputs: Any, function: str) -> list[float]:
-    """The inputs as floats (a Value as its data); an error names the function, and says what it wants."""
     if not isinstance(inputs, Iterable):
         raise TypeError(
             f"{function}: inputs must be a list of numbers, one per argument of fn, "
@@ -119,7 +118,6 @@ def _partial_derivative(fn: Function, i: int, point: list[float]) -> float:
 
 
 def _forward_gradient(fn: Function, point: list[float]) -> list[float]:
-    """The gradient by forward mode: one pass of Duals per input."""
     from . import func  # here: `import autodiff` leaves the transforms until they are used
 
     checked = functools.partial(_checked, fn)
@@ -127,7 +125,6 @@ def _forward_gradient(fn: Function, point: list[float]) -> list[float]:
 
 
 def _forward_hessian_row(fn: Function, point: list[float], i: int) -> list[float]:
-    """Row i of the Hessian by forward over reverse: the tangents of d fn / dx_i."""
     from . import func
 
     first = func.grad(functools.partial(_checked, fn), argnums=i)
@@ -173,7 +170,6 @@ def _compare(
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[int]) -> str:
-    """A header and rows of cells, each cell but the last padded to its column's width; also the
-    table of `autodiff.testing`'s reports."""
+    # Also the table of autodiff.testing's reports.
     lines = [header, *rows]
     return "\n".join("  " + " ".join([*(c.ljust(w) for c, w in zip(line, widths)), line[-1]]) for line in lines)

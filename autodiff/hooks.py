@@ -1,11 +1,7 @@
 """Gradient hooks: `Value.register_hook(fn)`, as `torch.Tensor.register_hook`.
 
-The hooks live in one module-level registry, weakly keyed by Value: a Value keeps no slot for
-them, and a sweep looks at the registry once, so a graph without hooks pays nothing. When some
-Value has a hook, the sweep goes through `sweep` below: each hooked node's gradient, once
-complete, passes through its hooks in the order they were registered; each hook may return a
-replacement. A leaf's hooks see the sum of what this pass brings it, before it is added into
-its `.grad` (as PyTorch's AccumulateGrad): so a leaf's `.grad` gets old + hooks(new).
+The hooks live in one registry weakly keyed by Value, which a sweep looks at once: a Value
+keeps no slot for them, and a graph without hooks pays nothing.
 """
 
 from __future__ import annotations
@@ -33,8 +29,8 @@ _state = _State()
 
 
 class RemovableHandle:
-    """What `register_hook` returns: `.remove()` takes the hook away (as torch.utils.hooks's);
-    also a context manager that removes it on leaving the block.
+    """What `register_hook` returns: `.remove()` takes the hook away; also a context manager that
+    removes it on leaving the block.
 
     >>> x = Value(2.0)
     >>> handle = x.register_hook(lambda g: g * 10)
@@ -73,8 +69,7 @@ class RemovableHandle:
 
 
 def register_hook(value: Value, hook: Hook) -> RemovableHandle:
-    """Call `hook(grad)` each time `value`'s gradient is complete in a backward pass (see
-    `Value.register_hook`).
+    """`value.register_hook(hook)`, as a function.
 
     >>> x = Value(3.0)
     >>> _ = register_hook(x, lambda g: print("x gets", g))
@@ -139,12 +134,10 @@ def sweep(
     push: Callable[..., None],
     record: Callable[..., None] | None = None,
 ) -> None:
-    """`push(order, create_graph, (), nodes, record)` (backward's sweep) with the hooks run on its way.
-
-    Each hooked leaf's `.grad` is set aside, so that the pass collects its new gradient alone;
-    then the hooks see it and the result is added to what was set aside. If the pass fails, the
-    leaves get back what they had: no None is left in a `.grad`. With `towards` (grad()'s
-    inputs), only the nodes on a path to them run hooks: as PyTorch, which computes no other.
+    """`push(order, create_graph, (), nodes, record)` (backward's sweep) with the hooks run on its
+    way. A leaf's hooks see what this pass brings it, before it is added into its `.grad` (as
+    PyTorch's AccumulateGrad); if the pass fails, each leaf gets back its `.grad`. With `towards`
+    (grad()'s inputs), only the nodes on a path to them run hooks, as PyTorch.
 
     >>> from autodiff.backward import _sweep
     >>> x = Value(2.0)
@@ -177,7 +170,6 @@ def sweep(
 
 
 def _on_the_way(order: list[Value], towards: Iterable[Value]) -> Container[Value]:
-    """The nodes of `order` from which one of `towards` can be reached (all, without `towards`)."""
     wanted = set(towards)
     if not wanted:
         return _Everything()
@@ -193,8 +185,7 @@ class _Everything:
 
 
 def _hooked(order: list[Value], create_graph: bool, wanted: Container[Value]) -> Iterator[Value]:
-    """The nodes of `order` for the sweep (last first), each interior node's complete gradient
-    passed through its hooks just before the sweep pushes it on to the node's parents."""
+    # Last first: an interior node's gradient is complete, and its hooks run, before it is pushed.
     for node in reversed(order):
         if node._grad_fn is not None and node.grad is not None and node in _registry and node in wanted:
             node.grad = run(node, node.grad, create_graph)

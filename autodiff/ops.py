@@ -1,12 +1,4 @@
-"""The op table: each primitive op's forward and local derivative, defined once.
-
-Every op is an `Op(name, forward, derivative)`. Both functions take a math namespace `m`
-first (`autodiff.worlds`: floats, Values or numpy arrays), so one definition serves the eager
-forward, first-order and higher-order backward, and the compiled replay.
-`derivative(m, g, out, *inputs)` gets the upstream gradient `g`, the op's output and its
-inputs, and returns one gradient per input. Ordinary arithmetic (`+ - * / **`) works in every
-world; anything else comes from `m` (`autodiff.worlds.Math` lists it).
-"""
+"""The op table: each primitive op's forward and local derivative, defined once."""
 
 from __future__ import annotations
 
@@ -25,6 +17,10 @@ scalar = floats  # the float world, by its former name (autodiff.ops.scalar)
 
 class Op:
     """A differentiable primitive; calling it on Values or numbers records a node.
+    `forward(m, *inputs)` and `derivative(m, g, out, *inputs)` (the upstream gradient `g` and
+    the op's output; one gradient per input) take a math world `m` first (`autodiff.worlds`), so
+    one definition serves the eager forward, every order of backward and the compiled replay.
+    Arithmetic (`+ - * / **`) works in every world; anything else comes from `m` (`Math`).
 
     >>> from autodiff import Value
     >>> cube = Op("cube", lambda m, x: x**3, lambda m, g, out, x: (g * 3 * x**2,))

@@ -1,18 +1,5 @@
-"""`draw_backward`: the backward pass as a step-through of the graph, one frame per step.
-
-Every frame is drawn by `draw_dot` from the record of `trace_backward`: the grads as they
-stand after that step (blank where the sweep has not reached yet), the node being processed
-and the edges through its op highlighted, the step's chain rule as the caption. The player is
-one self-contained HTML document (inline SVG frames, a little JavaScript, no network), shown
-inline in a notebook; `.save("x.gif")` writes the frames as an animated GIF (Pillow).
-Graphviz and Pillow are imported only when a player is drawn.
-
->>> from autodiff import Value
->>> a = Value(2.0, label="a")
->>> b = a * a; b.label = "b"
->>> player = draw_backward(b)
->>> len(player.frames), player.frames[1].caption.splitlines()[0]
-(2, 'a.grad += a.data * b.grad = 2.0000 * 1.0000 = 2.0000')
+"""`draw_backward`: the backward pass as a step-through of the graph, one frame per step (the
+guide "Stepping through backprop"). Graphviz and Pillow are imported only when a player is drawn.
 """
 
 from __future__ import annotations
@@ -51,7 +38,8 @@ class Frame:
 
 
 class BackwardPlayer:
-    """The frames of one backward pass; displays inline in a notebook (`_repr_html_`).
+    """The frames of one backward pass: one self-contained HTML document (inline SVG, a little
+    JavaScript, no network), shown inline in a notebook.
 
     >>> from autodiff import Value
     >>> x = Value(3.0, label="x")
@@ -148,8 +136,9 @@ class BackwardPlayer:
 
 def draw_backward(root: Value, rankdir: str = "LR", **options: Any) -> BackwardPlayer:
     """A step-through player of `root.backward()`: the seed, then one frame per step of
-    `trace_backward(root)`. `options` go to `draw_dot` (params, clusters, legend, max_nodes);
-    a graph over `max_nodes` raises as `draw_dot` does. No `.grad` is changed.
+    `trace_backward(root)`, drawn by `draw_dot` (the grads as they stand, the node being
+    processed highlighted, the chain rule as the caption). `options` go to `draw_dot` (params,
+    clusters, legend, max_nodes). No `.grad` is changed.
 
     >>> from autodiff import Value
     >>> o = (Value(2.0, label="x") * Value(0.5, label="w")).tanh()

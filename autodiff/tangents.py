@@ -1,17 +1,7 @@
 """Forward mode: dual numbers, a value and its tangent carried together through one pass.
 
-No op has a tangent rule of its own. A derivative in the op table is linear in its upstream
-gradient `g`, so `op.derivative(m, 1.0, out, *inputs)` gives each local partial, and the
-output's tangent is the sum of partial times input tangent. Nothing is recorded: a chain of a
-million ops holds two numbers at a time. A user-defined `Op` works here with no extra code.
-
-The primal part of a `Dual` is a float, or a Value (then the pass builds a graph that reverse
-mode can go back through: reverse over forward). Its tangent is a number or a Value.
-
->>> x = Dual(0.5, 1.0)
->>> y = (x * x).sin()
->>> round(y.primal, 6), round(y.tangent, 6)   # sin(x^2) and 2x cos(x^2)
-(0.247404, 0.968912)
+No op has a tangent rule of its own (see `tangent`), so a user-defined `Op` works here with no
+extra code; nothing is recorded, so a chain of a million ops holds two numbers at a time.
 """
 
 from __future__ import annotations
@@ -27,11 +17,13 @@ from .worlds import floats
 
 
 class Dual:
-    """A number and its tangent (the derivative along one direction), as in `torch.func.jvp`.
+    """A number and its tangent (the derivative along one direction), as in `torch.func.jvp`. The
+    primal is a float, or a Value (the pass then builds a graph: reverse over forward); the
+    tangent a number or a Value.
 
-    >>> y = Dual(2.0, 1.0) ** 3
-    >>> y.primal, y.tangent
-    (8.0, 12.0)
+    >>> y = (Dual(0.5, 1.0) ** 2).sin()
+    >>> round(y.primal, 6), round(y.tangent, 6)   # sin(x^2) and 2x cos(x^2)
+    (0.247404, 0.968912)
     """
 
     __slots__ = ("primal", "tangent")
@@ -191,8 +183,8 @@ def apply(op: ops.Op, *inputs: Any) -> Dual:
 
 
 def tangent(op: ops.Op, m: Any, out: Any, inputs: Sequence[Any], tangents: Sequence[Any]) -> Any:
-    """The tangent of `op`'s output: its partials (its derivative at g = 1, in the world `m`)
-    times the inputs' tangents, summed. A tangent of None stands for a constant input.
+    """The tangent of `op`'s output: its partials (its derivative, linear in g, at g = 1 in the
+    world `m`) times the inputs' tangents, summed. A tangent of None stands for a constant input.
 
     >>> tangent(ops.MUL, floats, 6.0, [3.0, 2.0], [1.0, None])
     2.0

@@ -1,18 +1,6 @@
-"""Backprop step by step: `trace_backward` records the sweep that `backward()` runs, `explain`
+"""Backprop step by step: `trace_backward` records the sweep that `backward()` runs (the sweep
+itself, with a recorder, so what it shows is exactly what `backward()` computes), `explain`
 says how one gradient was made.
-
-The record is the sweep itself (`backward._sweep` with a recorder), so the steps, `explain`
-and the player (`autodiff.draw_backward`) show exactly what `backward()` computes.
-
->>> from autodiff import Value
->>> x1, w1 = Value(2.0, label="x1"), Value(0.25, label="w1")
->>> n = x1 * w1; n.label = "n"
->>> o = n.tanh(); o.label = "o"
->>> for step in trace_backward(o):
-...     print(step)
-n.grad += do/dn * o.grad = 0.7864 * 1.0000 = 0.7864
-x1.grad += w1.data * n.grad = 0.2500 * 0.7864 = 0.1966
-w1.grad += x1.data * n.grad = 2.0000 * 0.7864 = 1.5729
 """
 
 from __future__ import annotations
@@ -115,16 +103,12 @@ def trace_backward(root: Value) -> list[Step]:
 
 
 def _name(v: Value, i: int) -> str:
-    """A Value's label, in parentheses where it is an expression (`(x1*w1).grad`); `op#i` for a
-    node without a label, its number for a constant."""
     if not v.label:
         return f"({v.op}#{i})" if v.parents else _shown(v.data)
     return v.label if v.label.replace(".", "_").isidentifier() else f"({v.label})"
 
 
 def _local_name(node: Value, i: int, names: dict[Value, str]) -> str:
-    """The local derivative d(node)/d(parent i) in words: the other factor of a product, 1 for a
-    sum, d<node>/d<parent> otherwise."""
     op, parents = node.op, node.parents
     if op == "*":
         return f"{names[parents[1 - i]]}.data"

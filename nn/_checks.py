@@ -1,8 +1,5 @@
-"""Argument checks for nn's public functions: an error that names the function and the value.
-
-A wrong type is a `TypeError`; the right type outside its domain (a size of 0, a negative rate,
-an unknown name) is a `ValueError`. Each check returns the value as the caller goes on to use it.
-"""
+"""Argument checks for nn's public functions: an error that names the function and the value (a
+`TypeError` or a `ValueError`); each returns the value as the caller goes on to use it."""
 
 from __future__ import annotations
 
@@ -13,7 +10,6 @@ from typing import Any
 
 
 def positive_int(who: str, what: str, x: Any) -> int:
-    """`x` as an int >= 1 (numpy integers too; a bool or a float is a TypeError)."""
     if not isinstance(x, numbers.Integral) or isinstance(x, bool):
         raise TypeError(f"{who}: {what} should be a positive int, got {type(x).__name__} ({x!r})")
     if x < 1:
@@ -22,14 +18,12 @@ def positive_int(who: str, what: str, x: Any) -> int:
 
 
 def number(who: str, what: str, x: Any) -> float:
-    """`x` as a float, for any real number but a bool (numpy scalars too)."""
     if not isinstance(x, numbers.Real) or isinstance(x, bool):
         raise TypeError(f"{who}: {what} should be a number, got {type(x).__name__} ({x!r})")
     return float(x)
 
 
 def non_negative(who: str, what: str, x: Any) -> float:
-    """`x` as a float >= 0 (nan is not)."""
     value = number(who, what, x)
     if not value >= 0:
         raise ValueError(f"{who}: {what} should be a number >= 0, got {x!r}")
@@ -37,7 +31,6 @@ def non_negative(who: str, what: str, x: Any) -> float:
 
 
 def positive(who: str, what: str, x: Any) -> float:
-    """`x` as a float > 0."""
     value = number(who, what, x)
     if not value > 0:
         raise ValueError(f"{who}: {what} should be a positive number, got {x!r}")
@@ -45,15 +38,12 @@ def positive(who: str, what: str, x: Any) -> float:
 
 
 def flag(who: str, what: str, x: Any) -> bool:
-    """`x`, which should be True or False (1, None or a numpy bool is a TypeError)."""
     if not isinstance(x, bool):
         raise TypeError(f"{who}: {what} should be a bool, got {type(x).__name__} ({x!r})")
     return x
 
 
 def keys(who: str, expected_what: str, x: Any, expected: Collection[str]) -> dict[Any, Any]:
-    """`x`, a dict with exactly the keys `expected`; else an error saying it expected `expected_what`,
-    or naming every key missing or unexpected."""
     if not isinstance(x, dict):
         raise TypeError(f"{who}: expected {expected_what}, got {type(x).__name__}")
     missing = sorted(set(expected) - x.keys(), key=str)
@@ -64,7 +54,6 @@ def keys(who: str, expected_what: str, x: Any, expected: Collection[str]) -> dic
 
 
 def choice(who: str, what: str, x: Any, choices: Sequence[str]) -> str:
-    """`x`, one of the names in `choices`."""
     if not isinstance(x, str):
         raise TypeError(f"{who}: {what} should be a str, one of {_listed(choices)}; got {type(x).__name__} ({x!r})")
     if x not in choices:
@@ -73,7 +62,6 @@ def choice(who: str, what: str, x: Any, choices: Sequence[str]) -> str:
 
 
 def items(who: str, expected: str, x: Any) -> list[Any]:
-    """The items of `x`, any iterable but a string; `expected` says what was wanted, for the error."""
     try:
         iterator = iter(x) if not isinstance(x, (str, bytes)) else None
     except TypeError:  # not iterable (a number, a Value, a 0-d numpy array)
@@ -84,7 +72,7 @@ def items(who: str, expected: str, x: Any) -> list[Any]:
 
 
 def path(who: str, x: Any) -> str | os.PathLike[str]:
-    """`x`, a file's path: a str or a path object (an int would be taken as a file descriptor)."""
+    # Not an int, which open() would take as a file descriptor.
     if not isinstance(x, (str, os.PathLike)):
         raise TypeError(f"{who}: the path should be a str or a pathlib.Path, got {type(x).__name__} ({x!r})")
     return x

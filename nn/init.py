@@ -1,8 +1,6 @@
-"""Initialisers, in `torch.nn.init`'s words, and the seed that makes them reproducible.
-
-Every random number in `nn` comes from one generator, which `manual_seed(n)` resets. An
-initialiser fills Values in place (hence the trailing `_`); a weight matrix is a list of rows,
-one per neuron, as `Layer.weight` (PyTorch's layout): fan_in is a row's length, fan_out the row count.
+"""Initialisers, in `torch.nn.init`'s words, filling Values in place, and the seed behind every
+random number of `nn`. A weight matrix is a list of rows, one per neuron, as `Layer.weight`:
+fan_in is a row's length, fan_out the row count.
 """
 
 from __future__ import annotations
@@ -119,7 +117,6 @@ def kaiming_normal_(weight: Sequence[Sequence[Value]], nonlinearity: str = "relu
 
 
 def _fans(where: str, weight: Sequence[Sequence[Value]]) -> tuple[int, int]:
-    """(fan_in, fan_out): a row's length and the number of rows, once `weight` is a matrix of Values."""
     matrix = "a weight matrix (a non-empty list of equal, non-empty rows of Values)"
     rows = checks.items(where, matrix, weight)
     if not rows or any(isinstance(row, Value) for row in rows):
@@ -132,7 +129,6 @@ def _fans(where: str, weight: Sequence[Sequence[Value]]) -> tuple[int, int]:
 
 
 def _flat(where: str, values: Sequence[Any]) -> list[Value]:
-    """The Values of a list of Values, or of a list of rows of Values (a TypeError for anything else)."""
     flat: list[Value] = []
     for item in checks.items(where, "a list of Values, or of rows of Values", values):
         flat.extend([item] if isinstance(item, Value) else checks.items(where, "a Value or a row of Values", item))
@@ -140,7 +136,6 @@ def _flat(where: str, values: Sequence[Any]) -> list[Value]:
 
 
 def _only_values(where: str, values: list[Any]) -> list[Value]:
-    """`values`, once each is a Value (a TypeError for anything else)."""
     for v in values:
         if not isinstance(v, Value):
             raise TypeError(f"{where}: can only fill Values, got {type(v).__name__} ({v!r})")

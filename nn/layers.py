@@ -1,21 +1,9 @@
-"""`Neuron`, `Layer` and `MLP`: fully connected networks, in PyTorch's words.
+"""`Neuron`, `Layer` and `MLP`: fully connected networks, in PyTorch's words (the guide "The nn
+library"). Activations: "relu", "tanh", "sigmoid" and "linear" (none).
 
-Activations: "relu", "tanh", "sigmoid" and "linear" (none). A Layer is PyTorch's `nn.Linear`
-and its activation; an MLP's hidden layers use `activation`, its last `output_activation`. A
-model takes a list of numbers or Values and returns a Value if its last layer has one neuron,
-else a list of Values. Initialisation is `nn.Linear`'s: uniform in +-1/sqrt(nin), from the
-generator that `nn.manual_seed` seeds; `weight_init` (e.g. `nn.init.xavier_uniform_`) then
-redraws each layer's weight matrix, as calling it on `linear.weight` does in PyTorch.
-
-Parameter order (`parameters()`, `state_dict()`): layer by layer, neuron by neuron, each
-neuron's weights then its bias, under keys "layers.0.neurons.0.w", "layers.0.neurons.0.b", ...
-
-Labels, for graph pictures (which cluster by the part before the last dot): inside an MLP the
-parameters are "L{layer}.N{neuron}.w{i}" and "L{layer}.N{neuron}.b", a neuron's weighted sum
-plus bias "L{layer}.N{neuron}.z" and its activation's output "L{layer}.N{neuron}.relu" (.tanh,
-.sigmoid; nothing for "linear"), counting from 0. A Layer alone drops "L{layer}.", a Neuron alone
-uses "w{i}", "b" and "z". Numbers given as inputs become constants "x0", "x1", ... (Values keep
-their labels), and the bias rides on one shared constant 1 labelled "1 (bias input)".
+Labels, for pictures (which cluster by the part before the last dot): inside an MLP a neuron's
+Values are "L{layer}.N{neuron}." followed by "w{i}", "b", "z" (the weighted sum plus bias) and
+its activation's name; a Layer alone drops "L{layer}.", a Neuron alone keeps the last part.
 """
 
 from __future__ import annotations
@@ -39,7 +27,8 @@ WeightInit = Callable[[list[list[Value]]], None]
 
 
 class Neuron(Module):
-    """activation(w . x + b) for `nin` inputs; `label` prefixes its Values' labels.
+    """activation(w . x + b) for `nin` inputs; `label` prefixes its Values' labels. Initialised as
+    `nn.Linear`: uniform in +-1/sqrt(nin), from the generator that `nn.manual_seed` seeds.
 
     >>> n = Neuron(2, activation="tanh")
     >>> n([1.0, 2.0]).label, [p.label for p in n.parameters()]
@@ -68,7 +57,6 @@ class Neuron(Module):
         return self._fire(_with_bias_input(_check_inputs(self, x)))
 
     def _fire(self, x: list[Value]) -> Value:
-        """`x`: the inputs as Values, then the bias's input 1 (see `_with_bias_input`)."""
         # One node for the weighted sum: the bias rides on the constant input 1.
         z = autodiff.dot([*self.w, self.b], x)
         z.label = self._label("z")
@@ -84,6 +72,7 @@ class Neuron(Module):
 
 class Layer(Module):
     """`nout` neurons on the same `nin` inputs: PyTorch's `nn.Linear` plus an activation.
+    `weight_init` (e.g. `nn.init.xavier_uniform_`) redraws `weight`, as on `linear.weight`.
 
     >>> len(Layer(3, 2, activation="relu")([1.0, 2.0, 3.0]))
     2
@@ -139,7 +128,8 @@ class Layer(Module):
 
 
 class MLP(Module):
-    """A multilayer perceptron: `nin` inputs, then one Layer per entry of `nouts`.
+    """A multilayer perceptron: `nin` inputs, then one Layer per entry of `nouts`, the hidden ones
+    with `activation`, the last with `output_activation`.
 
     >>> model = MLP(3, [4, 4, 1])   # 4*(3+1) + 4*(4+1) + 1*(4+1) parameters
     >>> len(model.parameters()), model([1.0, -2.0, 0.5]).label
@@ -207,16 +197,11 @@ _ONE.label = "1 (bias input)"  # what the picture shows for it
 
 
 def _with_bias_input(x: list[Any]) -> list[Value]:
-    """The inputs as Values, then the constant 1 for the bias: each number becomes a constant
-    labelled by its place ("x0", "x1", ...); a Value is taken as it is, with its own label."""
     # Value(..., requires_grad=False) is autodiff.constant with its label, made in the same one step.
     return [xi if isinstance(xi, Value) else Value(xi, f"x{i}", False) for i, xi in enumerate(x)] + [_ONE]
 
 
 def _check_inputs(module: Any, x: Any) -> list[Any]:
-    """`x` as a list of `module.nin` numbers or Values: a TypeError for anything else, a
-    ValueError for a wrong count, each naming the module.
-    """
     who = type(module).__name__
     inputs = checks.items(who, f"a list of {module.nin} numbers or Values", x)
     if len(inputs) != module.nin:

@@ -1,10 +1,6 @@
-"""Losses, in `torch.nn.functional`'s words, built from the engine's ops and two of their own
-(`softplus`, and the largest logit that the softmax family takes out), each defined once here.
-
-Each loss takes Values or numbers, one example or a list of examples, and returns a Value. For
-lists, `reduction` says what to return, as in PyTorch: "mean" (the default) or "sum" over the
-examples, or "none" for the list of their losses. The stable forms never overflow for finite
-input, in eager and in compiled mode: their exponentials only ever see numbers <= 0.
+"""Losses, in `torch.nn.functional`'s words (the guide "The nn library"). Each takes Values or
+numbers, one example or a list of them, and returns a Value; for lists, `reduction` is "mean"
+(the default), "sum", or "none" (the list of losses), as in PyTorch.
 """
 
 from __future__ import annotations
@@ -59,11 +55,8 @@ def binary_cross_entropy_with_logits(logit: Any, target: Any, reduction: Literal
 @overload
 def binary_cross_entropy_with_logits(logit: Any, target: Any, reduction: str) -> Losses: ...
 def binary_cross_entropy_with_logits(logit: Any, target: Any, reduction: str = "mean") -> Losses:
-    """binary_cross_entropy(sigmoid(x), t), to rounding for any finite logit x, reduced by `reduction`.
-
-    Written as a sum of terms >= 0, so nothing cancels: the loss and its gradient sigmoid(x) - t
-    keep their relative precision even where they are tiny (x = -40, t = 0 gives 0 in PyTorch,
-    4.25e-18 here; its gradient at x = 20, t = 1 is good to 8 digits there).
+    """binary_cross_entropy(sigmoid(x), t), to rounding for any finite logit x, reduced by
+    `reduction`; nothing cancels, so a tiny loss or gradient keeps its digits.
 
     >>> binary_cross_entropy_with_logits(-800.0, 1.0).data, binary_cross_entropy_with_logits(40.0, 1.0).data
     (800.0, 4.248354255291589e-18)
@@ -163,7 +156,6 @@ def _binary_cross_entropy(p: Value, t: Value) -> Value:
 
 
 def _xlogy(m: Any, x: Any, log_y: Callable[[], Any]) -> Any:
-    """x * log_y(), and 0 where x is 0 even if the log is -inf, as torch.xlogy."""
     return m.where(m.is_zero(x), lambda: 0.0 * x, lambda: x * log_y())
 
 
@@ -200,7 +192,6 @@ def _hinge(s: Value, y: Value) -> Value:
 
 
 def _elementwise(name: str, loss: Callable[[Value, Value], Value], pred: Any, target: Any, reduction: str) -> Losses:
-    """loss(pred, target) for one example; for lists, loss over their pairs, reduced."""
     reduction = checks.choice(name, "reduction", reduction, REDUCTIONS)
     pred, target = _examples(pred), _examples(target)
     if not _is_sequence(pred) and not _is_sequence(target):
@@ -230,7 +221,6 @@ _MAX_NO_GRAD = autodiff.Op(
 
 
 def _shifted(name: str, logits: Sequence[Any]) -> list[Value]:
-    """logits - max(logits): softmax ignores the shift, and exp then never overflows."""
     values = [_value(name, x) for x in checks.items(name, "a list of logits", logits)]
     if not values:
         raise ValueError(f"{name}: expected a non-empty list of logits, got an empty one")
@@ -247,7 +237,6 @@ def _value(name: str, x: Any) -> Value:
 
 
 def _examples(x: Any) -> Any:
-    """Any iterable of examples (a generator too) as a list; one example as itself."""
     iterable = isinstance(x, Iterable) and not isinstance(x, (str, bytes)) and getattr(x, "ndim", 1) != 0
     return x if not iterable or _is_sequence(x) else list(x)
 

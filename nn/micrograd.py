@@ -1,11 +1,5 @@
-"""micrograd's package on our engine: change the import lines of a micrograd program (the table:
-README, "Coming from micrograd"), keep the rest.
-
-`Neuron`, `Layer` and `MLP` take micrograd's arguments, draw their weights with Python's
-`random.uniform(-1, 1)` in micrograd's order (biases 0), compute in micrograd's order of
-operations (a neuron is `b + w0*x0 + w1*x1 + ...`, added left to right) and print micrograd's
-reprs, so a program seeded as micrograd's gives micrograd's numbers. `Value` is
-`autodiff.Value`, which also has micrograd's `_prev`, `_op` and `_backward()`.
+"""micrograd's package on our engine: change the import lines of a micrograd program, keep the
+rest; seeded as micrograd's, it gives micrograd's numbers (the guide "Coming from micrograd").
 
 >>> import random
 >>> from nn.micrograd import MLP, Value
@@ -62,11 +56,9 @@ class Module(module.Module):
     def zero_grad(self, set_to_none: bool = False) -> None:
         """Each parameter's grad to 0 (to None with `set_to_none=True`), as micrograd's.
 
-        >>> n = Neuron(1)
-        >>> n([2.0]).backward()
-        >>> n.zero_grad()
+        >>> (n := Neuron(1)).zero_grad(set_to_none=True)
         >>> [p.grad for p in n.parameters()]
-        [0.0, 0.0]
+        [None, None]
         """
         for p in self.parameters():
             p.grad = None if set_to_none else 0.0

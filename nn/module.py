@@ -1,11 +1,4 @@
-"""`Module`: the base of every model, holding its parameters, their gradients, and saving them.
-
-Parameters and submodules are found from a module's attributes, in the order of assignment, as
-in PyTorch: a Value that requires grad is a parameter, a non-empty list or tuple of them one
-parameter tensor, a Module (or a list or tuple of them) a submodule whose parameters come under
-its name ("layers.0.neurons.3.w"). `parameters()`, `state_dict()` (plain floats, for
-`json.dumps`), `save` and `load` follow `named_parameters()`, which a subclass may override.
-"""
+"""`Module`: the base of every model, holding its parameters, their gradients, and saving them."""
 
 from __future__ import annotations
 
@@ -24,9 +17,10 @@ M = TypeVar("M", bound="Module")
 
 
 class Module:
-    """Subclasses define `forward` and assign their parameters and submodules as attributes;
-    calling a module runs `forward`. `training` is True until `eval()`, here and in every
-    submodule; no layer of nn acts on it (none has dropout or batch statistics), yours may.
+    """Subclasses define `forward` and assign their parameters and submodules as attributes, found
+    in the order of assignment, as in PyTorch: a Value that requires grad is a parameter, a
+    non-empty list or tuple of them one parameter tensor, a Module (or a list or tuple of them) a
+    submodule. `training` is True until `eval()`; no layer of nn acts on it, yours may.
 
     >>> class Scale(Module):
     ...     def __init__(self):
@@ -52,7 +46,8 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} defines no forward()")
 
     def named_parameters(self) -> list[tuple[str, Tensor]]:
-        """(name, Value or list of Values) pairs, in the order `parameters()` follows.
+        """(name, Value or list of Values) pairs, which `parameters()`, `state_dict()`, `save` and
+        `load` follow; a subclass may override it.
 
         >>> from nn import Layer
         >>> [name for name, _ in Layer(1, 2).named_parameters()]
@@ -106,10 +101,9 @@ class Module:
         return self.train(False)
 
     def zero_grad(self, set_to_none: bool = False) -> None:
-        """Reset every parameter's gradient before the next backward (which adds into it): to 0.0, or
-        to None with `set_to_none=True`. Backward counts None as zero, and an optimizer's step skips
-        a parameter whose gradient is None (momentum and weight decay too), as PyTorch's do. PyTorch's
-        default is True; ours keeps micrograd's 0.0, so that `.grad` is always a number.
+        """Reset every parameter's gradient before the next backward (which adds into it): to 0.0, as
+        micrograd, or to None with `set_to_none=True` (PyTorch's default), which backward counts as
+        zero and an optimizer's step skips.
 
         >>> from nn import Neuron
         >>> (neuron := Neuron(1)).zero_grad(set_to_none=True)
@@ -158,8 +152,7 @@ class Module:
             json.dump(self.state_dict(), file, indent=1)
 
     def load(self: M, path: str | os.PathLike[str]) -> M:
-        """Read a JSON state written by `save` into this model and return the model, so that
-        `model = MLP(2, [4, 1]).load(path)` makes and loads it in one line.
+        """Read a JSON state written by `save` into this model, and return the model.
 
         >>> import pathlib, tempfile
         >>> from nn import Perceptron
@@ -179,7 +172,6 @@ class Module:
 
 
 def _held(module: Module) -> Iterator[tuple[str, Module | Tensor]]:
-    """(name, submodule or parameter tensor) for what the module's attributes hold, in order."""
     for name, attribute in vars(module).items():
         if isinstance(attribute, Module) or (isinstance(attribute, Value) and attribute.requires_grad):
             yield name, attribute
@@ -191,7 +183,6 @@ def _held(module: Module) -> Iterator[tuple[str, Module | Tensor]]:
 
 
 def _zero_grads(where: str, params: Iterable[Value], set_to_none: bool) -> None:
-    """Each `.grad` to 0.0, or None (see `Module.zero_grad`); `where` names the caller in the error."""
     zero = None if checks.flag(where, "set_to_none", set_to_none) else 0.0
     for p in params:
         p.grad = zero
@@ -202,7 +193,6 @@ def _as_list(tensor: Tensor) -> list[Value]:
 
 
 def _checked_numbers(where: str, name: str, tensor: Tensor, saved: Any) -> list[float]:
-    """`saved` as a list of floats, after checking that it has the shape of `tensor`."""
     if isinstance(tensor, list):
         if not isinstance(saved, (list, tuple)) or len(saved) != len(tensor):
             got = f"a list of {len(saved)}" if isinstance(saved, (list, tuple)) else repr(saved)

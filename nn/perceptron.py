@@ -1,9 +1,4 @@
-"""`Perceptron`: Rosenblatt's unit (1958), a neuron with a hard threshold, taught by its mistakes.
-
-No gradients here: on each misclassified example (x, y), with y in {-1, +1}, the rule moves the
-boundary towards it, w <- w + lr*y*x and b <- b + lr*y. On linearly separable data (AND, OR) an
-epoch without mistakes comes, and `fit` stops there; on XOR it never comes, and `fit` warns.
-"""
+"""`Perceptron`: Rosenblatt's unit (1958), a neuron with a hard threshold, taught by its mistakes."""
 
 from __future__ import annotations
 
@@ -45,8 +40,9 @@ class Perceptron(Neuron):
             return 1 if self(x).data >= 0 else -1
 
     def fit(self, X: Sequence[Sequence[Any]], y: Sequence[int], lr: float = 1.0, epochs: int = 100) -> list[int]:
-        """Sweep the examples in order, updating on each mistake; return the mistakes per epoch.
-        Stops after the first epoch without a mistake; warns if none came within `epochs`.
+        """Sweep the examples in order, and on each mistake (x, y), y in {-1, +1}, move the boundary
+        towards it: w <- w + lr*y*x, b <- b + lr*y (no gradients). Return the mistakes per epoch;
+        stop after the first epoch without one, or warn if none came (XOR) within `epochs`.
 
         >>> p = Perceptron(1)
         >>> p.fit([[-2.0], [1.0], [3.0]], [-1, 1, 1], lr=0.5), p.state_dict()
@@ -80,7 +76,6 @@ class Perceptron(Neuron):
 
 
 def _label(y: Any) -> int:
-    """A label, -1 or +1 (as a number of any kind), as an int."""
     if not isinstance(y, numbers.Real) or isinstance(y, bool):
         raise TypeError(f"Perceptron.fit: labels should be -1 or +1, got {type(y).__name__} ({y!r})")
     if y not in (-1, 1):

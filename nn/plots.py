@@ -1,7 +1,5 @@
-"""Training plots: the loss curve and a 2-D decision boundary, saved as PNG files.
-
-matplotlib is an optional extra (`pip install 'autodiff[plot]'`), imported only here,
-and drawn off-screen with the Agg canvas: no display, no pyplot state touched.
+"""Training plots: the loss curve and a 2-D decision boundary, saved as PNG files. matplotlib is
+an optional extra (`pip install 'autodiff[plot]'`); it draws off-screen, touching no pyplot state.
 """
 
 from __future__ import annotations
@@ -94,7 +92,6 @@ def plot_decision_boundary(
 def _score_grid(
     model: Callable[[list[Value]], Any], xy: np.ndarray, resolution: int, margin: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The grid's coordinates (meshgrid order) and the model's score at each grid point."""
     if resolution < 2:
         raise ValueError(f"plot_decision_boundary: resolution must be at least 2, got {resolution!r}")
     lo, hi = xy.min(axis=0) - margin, xy.max(axis=0) + margin

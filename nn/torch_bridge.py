@@ -1,9 +1,5 @@
-"""The bridge to PyTorch: an `MLP` to a float64 `torch.nn.Sequential` and back.
-
-torch is imported only when a bridge function runs, so `nn` works without it. A Layer becomes
-a `Linear` followed by `ReLU`, `Tanh` or `Sigmoid` (nothing for "linear"); back the other way,
-`Identity` also counts as "linear".
-"""
+"""The bridge to PyTorch: an `MLP` to a float64 `torch.nn.Sequential` and back; torch is
+imported only when a bridge function runs."""
 
 from __future__ import annotations
 
@@ -18,12 +14,12 @@ OUR_ACTIVATIONS = {"ReLU": "relu", "Tanh": "tanh", "Sigmoid": "sigmoid", "Identi
 
 
 def _import_torch() -> Any:
-    """torch, or an ImportError that says how to install it."""
     return require_torch("nn's torch bridge")
 
 
 def to_torch(mlp: MLP) -> Any:
-    """A float64 `torch.nn.Sequential` computing the same function, with copies of the weights.
+    """A float64 `torch.nn.Sequential` computing the same function, with copies of the weights: a
+    `Linear` per layer, followed by `ReLU`, `Tanh` or `Sigmoid` (nothing for "linear").
 
     >>> import nn
     >>> to_torch(nn.MLP(2, [3, 1]))[1]
@@ -46,7 +42,8 @@ def to_torch(mlp: MLP) -> Any:
 
 def from_torch(sequential: Any) -> MLP:
     """An MLP with the weights of a Sequential of `Linear` layers, each followed by at most one
-    supported activation; the hidden layers must share one. Anything else: a ValueError naming it.
+    supported activation (`Identity` is "linear"); the hidden layers must share one. Anything
+    else: a ValueError naming it.
 
     >>> import torch
     >>> from_torch(torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Tanh(), torch.nn.Linear(2, 1)))

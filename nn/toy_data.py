@@ -85,7 +85,7 @@ def _rng(function: str, n: int, noise: float, seed: int) -> random.Random:
 
 
 def _angles(count: int, stop: float, closed: bool = True) -> list[float]:
-    """`count` evenly spaced angles from 0 to `stop` (included when `closed`), as numpy's linspace."""
+    # As numpy's linspace, which the browser (Pyodide, without numpy) does not have.
     steps = count - 1 if closed else count
     return [stop * i / steps if steps else 0.0 for i in range(count)]
 

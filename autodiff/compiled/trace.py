@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from ..backward import topological_order
+from ..checkpoint import traced_through
 from ..grad_mode import enable_grad
 from ..value import Value, constant
 
@@ -43,8 +44,12 @@ def trace(fn: Callable[..., Any], n_inputs: int, example: Sequence[float] | None
         raise ValueError(f"compile: example must hold n_inputs = {n_inputs} numbers, got {len(example)}")
     inputs = [Value(x, label=f"x{i}") for i, x in enumerate(example)]
     _check_arguments(fn, inputs)
-    with enable_grad():
-        result = fn(*inputs)
+    previous, traced_through.active = traced_through.active, True  # a checkpoint records fn's graph
+    try:
+        with enable_grad():
+            result = fn(*inputs)
+    finally:
+        traced_through.active = previous
     single = not isinstance(result, (list, tuple))
     outputs = [result] if single else list(result)
     if not outputs:

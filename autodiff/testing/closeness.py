@@ -1,15 +1,4 @@
-"""The one rule by which `autodiff.testing` calls two numbers equal, and `assert_close`.
-
-A number `ours` matches torch's `theirs` when
-`|ours - theirs| <= max(atol, rtol * max(|theirs|, TINY))`: relative to torch's number (the
-reference), so that a tiny number is held to its own digits, with `atol` as a floor where a
-caller knows the terms cancel. torch.testing and numpy.testing add the two
-(`atol + rtol * |expected|`); taking the larger instead never allows more than either. Below
-`TINY`, the smallest normal float (2.2e-308), numbers carry fewer digits than rtol asks, so the
-tolerance never goes below rtol times it: where torch gives 0, ours must be 0 or a subnormal.
-An infinity only equals the same infinity, and nan equals nan (as numpy.testing's default,
-`equal_nan=True`): where torch gives nan, so must we.
-"""
+"""The one rule by which `autodiff.testing` calls two numbers equal (`is_close`), and `assert_close`."""
 
 from __future__ import annotations
 
@@ -26,7 +15,12 @@ TINY = sys.float_info.min
 
 
 def is_close(ours: float, theirs: float, rtol: float = 1e-12, atol: float = 0.0, equal_nan: bool = True) -> bool:
-    """Whether `ours` matches the reference `theirs` by the rule above.
+    """Whether `ours` matches the reference `theirs`: `|ours - theirs| <= max(atol, rtol *
+    max(|theirs|, TINY))`, relative to the reference so that a tiny number is held to its own
+    digits; the larger of the two bounds, not their sum (torch.testing's), never looser than either.
+    Below `TINY`, the smallest normal float, numbers carry fewer digits than rtol asks: where
+    torch gives 0, ours must be 0 or a subnormal. An infinity equals only itself; nan equals
+    nan unless `equal_nan=False`.
 
     >>> is_close(1.0 + 1e-13, 1.0), is_close(1e-20, 2e-20), is_close(1e-20, 2e-20, atol=1e-15)
     (True, False, True)
@@ -69,8 +63,7 @@ def assert_close(
 
 
 def _mismatch_table(keys: Sequence[str], rows: Iterable[tuple[Any, ...]], reference: str = "torch") -> str:
-    """The table of a report: the columns `keys`, then ours, the reference's number and the error;
-    each row is the key cells followed by the two numbers (gradcheck's table layout)."""
+    # Each row: the key cells, then ours and the reference's number.
     cells = [(*(str(k) for k in row[:-2]), repr(row[-2]), repr(row[-1]), _error(row[-2], row[-1])) for row in rows]
     widths = [max(len(keys[i]), *(len(c[i]) for c in cells)) for i in range(len(keys))] + [24, 24]
     return _table((*keys, "ours", reference, "error"), cells, widths)

@@ -65,7 +65,6 @@ def _check_arguments(fn: Any, torch_fn: Any, order: Any) -> None:
 
 
 def _name(index: Index) -> str:
-    """`f` for the value, `d2/dx0dx1` for a second derivative, and so on."""
     if not index:
         return "f"
     return f"d{len(index) if len(index) > 1 else ''}/" + "".join(f"dx{i}" for i in index)
@@ -93,8 +92,6 @@ def _torch_derivatives(torch: Any, fn: Callable[..., Any], point: list[float], o
 def _derivatives(
     out: Any, gradients: Callable[[Any, bool], list[Any]], number: Callable[[Any], float], order: int
 ) -> dict[Index, float]:
-    """The value and every derivative up to `order`, each one differentiated once more for the
-    next (keeping its graph while a next order is to come), by `gradients(y, create_graph)`."""
     level: dict[Index, Any] = {(): out}
     found: dict[Index, float] = {(): number(out)}
     for k in range(order):

@@ -77,7 +77,6 @@ def _data(data: Any) -> tuple[list[Any], list[Any]]:
 
 
 def _torch_loss(torch: Any, loss_fn: Any, torch_loss_fn: Any) -> Callable[..., Any]:
-    """`torch_loss_fn`, else the `torch.nn.functional` function named as `loss_fn`."""
     if not callable(loss_fn):
         raise TypeError(f"assert_module_matches_torch: loss_fn must be callable, got {loss_fn!r}")
     if torch_loss_fn is not None:

@@ -1,12 +1,5 @@
 """Small programs over the op table that run on Values and on torch tensors alike: the random
-expressions of `autodiff.testing.strategies`, and a way to write one by hand.
-
-A `Program` is a list of steps; each step applies an `OpTwin` to earlier results (the inputs
-first, then each step's output), so a result used twice is a shared node of the graph. An
-`OpTwin` is an op with its torch twin, and a map that takes any finite numbers into the op's
-domain, written with the operations Values and tensors share, so that the same program runs in
-both worlds.
-"""
+expressions of `autodiff.testing.strategies`, and a way to write one by hand."""
 
 from __future__ import annotations
 
@@ -22,7 +15,8 @@ from .. import ops
 @dataclass(frozen=True)
 class OpTwin:
     """An op for programs: `ours` on Values, `torch` on tensors, and `into_domain`, which maps
-    the op's arguments to where it is defined (None: anywhere).
+    any finite arguments to where the op is defined (None: anywhere), with the operations
+    Values and tensors share.
 
     >>> from autodiff import Op, Value
     >>> softsign = Op("softsign", lambda m, x: x / (1.0 + m.abs(x)), lambda m, g, out, x: (g / (1.0 + m.abs(x)) ** 2,))
@@ -40,7 +34,8 @@ class OpTwin:
 
 @dataclass(frozen=True)
 class Program:
-    """Steps `(op, argument indices)` over `n_inputs` inputs; calling it on Values (or numbers)
+    """Steps `(op, argument indices)` over `n_inputs` inputs, the indices counting the inputs then
+    each step's output (a result used twice is a shared node); calling it on Values (or numbers)
     runs the `ours` side, on torch tensors the `torch` side. Its output is the sum of the last
     four results, so that several branches reach it.
 
@@ -94,7 +89,6 @@ def _stacked(xs: Sequence[Any]) -> Any:
 
 
 def _method(name: str) -> Callable[[Any], Any]:
-    """The tensor method `name`, as torch's twin of our op."""
     return operator.methodcaller(name)
 
 

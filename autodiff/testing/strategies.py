@@ -1,7 +1,5 @@
-"""Hypothesis strategies for property tests: random programs over the op table (see
-`autodiff.testing.programs`), and points to run them at.
-
-hypothesis is imported when a strategy is made, so this module imports without it.
+"""Hypothesis strategies for property tests: random `Program`s over the op table, and points to
+run them at. hypothesis is imported when a strategy is made.
 
 >>> from autodiff.testing import assert_matches_torch
 >>> from hypothesis import given, settings

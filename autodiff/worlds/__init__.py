@@ -1,12 +1,4 @@
-"""The math worlds: what `m` means in a rule of the op table.
-
-A rule is written once, against a namespace `m` (`autodiff.ops`); each world gives `m` its
-meaning, and `Math` lists what a world provides:
-
-- `floats`: Python floats, for the eager forward and first-order backward;
-- `values`: Values, so that a derivative builds a graph of its own (higher order);
-- `arrays`: numpy arrays, for the compiled replay over a batch (numpy is imported with it).
-
+"""The math worlds (`floats`, `values`, `arrays`): what `m` means in a rule of the op table.
 A new world implements `Math` and adds itself to the check at the end of this file.
 """
 

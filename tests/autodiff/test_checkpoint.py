@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 import torch
 import torch.utils.checkpoint as tc
 
+import autodiff as ad
 from autodiff import Value, checkpoint, grad, no_grad
 from autodiff.testing import is_close
 
@@ -166,3 +168,22 @@ def test_a_function_that_returns_no_value_is_a_type_error_naming_it(returned):
 
     with pytest.raises(TypeError, match=r"checkpoint: fn .*no_value must return a Value or a tuple of Values, got"):
         checkpoint(no_value, Value(1.0))
+
+
+def test_compile_traces_through_a_checkpoint_to_the_plain_graphs_values_and_gradients():
+    w = Value(0.7)
+
+    def step(x, u):
+        return (w * x + u).tanh() * x
+
+    batch = np.array([[0.3, -1.2], [1.5, 0.4], [-0.8, 2.0]])
+    plain, checkpointed = ad.compile(step, n_inputs=2), ad.compile(lambda x, u: checkpoint(step, x, u), n_inputs=2)
+    assert repr(checkpointed) == repr(plain)  # the same nodes, groups and parameters
+    assert np.array_equal(checkpointed(batch), plain(batch))
+    w.grad = 0.0
+    from_plain = plain.backward(reduction="sum")
+    w_plain, w.grad = w.grad, 0.0
+    assert np.array_equal(checkpointed.backward(reduction="sum"), from_plain)
+    assert w.grad == w_plain
+    x = Value(0.5)
+    assert checkpoint(step, x, 0.25).op == "checkpoint"  # outside compile, a checkpoint node as before
