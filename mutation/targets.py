@@ -36,7 +36,11 @@ TARGETS: dict[str, list[str]] = {
     "autodiff/compiled/graph.py": COMPILED,
     "autodiff/compiled/plan.py": COMPILED,
     "autodiff/compiled/replay.py": COMPILED,
-    "autodiff/compiled/trace.py": COMPILED,
+    # A compile through a checkpoint: the one test of it imports torch (a few seconds a mutant).
+    "autodiff/compiled/trace.py": [
+        *COMPILED,
+        "tests/autodiff/test_checkpoint.py::test_compile_traces_through_a_checkpoint_to_the_plain_graphs_values_and_gradients",
+    ],
     "nn/losses.py": [LOSSES],
     "nn/optim.py": ["tests/nn/test_optim_steps.py"],
 }
