@@ -61,7 +61,13 @@ def main() -> None:
     minutes = (time.monotonic() - start) / 60
     results = {f: results_of(f) for f in TARGETS if (_session(f)).exists()}
     print(table(results))
-    write_report(results, minutes if not args.files and not args.survivors and not args.report else None)
+    if args.report:
+        how = "the sessions in .mutation/ as they stand"
+    elif args.survivors or args.files:
+        how = "sessions resumed: the last run's survivors (and the files changed since) run again"
+    else:
+        how = f"one run of every file, {minutes:.0f} minutes on two cores"
+    write_report(results, how)
     print(f"{minutes:.1f} min; the report: {REPORT.relative_to(ROOT)}")
 
 
@@ -254,13 +260,12 @@ def table(results: dict[str, dict[str, list[dict[str, str]]]]) -> str:
     return "\n".join(lines)
 
 
-def write_report(results: dict[str, dict[str, list[dict[str, str]]]], minutes: float | None) -> None:
+def write_report(results: dict[str, dict[str, list[dict[str, str]]]], how: str) -> None:
     today = datetime.date.today().isoformat()
-    timing = f", in {minutes:.0f} minutes on two cores" if minutes is not None else ""
     parts = [
         "# Mutation testing",
         "",
-        f"Written by `make mutation` (cosmic-ray 8.7.0) on {today}{timing}. Each mutant changes one",
+        f"Written by `make mutation` (cosmic-ray 8.7.0) on {today}, from {how}. Each mutant changes one",
         "node of a file's syntax tree; the tests of `mutation/targets.py` then run against it. The kill rate",
         "is killed / (mutants - equivalent); a mutant listed as equivalent cannot change any result,",
         "for the reason given. Mutants that are not valid Python are not counted.",
