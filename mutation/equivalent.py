@@ -409,4 +409,5 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         )
         for after in ("if x >= -1:", "if x >= 1:")
     },
+    (_PLAN, "_leaves_by_first_use", "for group in groups:", "for group in []:"): _ORDER,
 }

@@ -138,7 +138,7 @@ def _shapes(rng):
 
     def f(x, y):
         layer = [autodiff.dot(w, [b, x, y]) for w in ws]  # b: a parameter read example by example, here only
-        layer += [autodiff.dot([b2, y, x], w) for w in ws]  # the same, the inputs shared in the first half
+        layer += [autodiff.dot([y, x, b2], w) for w in ws]  # the same, the inputs shared in the first half
         crossed = autodiff.dot(vs[0], [x, y]) * autodiff.dot(vs[1], [y, x])  # dots of one depth, other inputs
         crossed += autodiff.dot(ws[0], [x, y, y]) * autodiff.dot(ws[1], [y, y, y])  # the same but in the first
         constant_terms = autodiff.sum([c * c, c * c, c * c])  # three nodes of one op, on no input
