@@ -410,4 +410,7 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         for after in ("if x >= -1:", "if x >= 1:")
     },
     (_PLAN, "_leaves_by_first_use", "for group in groups:", "for group in []:"): _ORDER,
+    (_FLOATS, "return -math.inf if x == -1 else math.log1p(x)", "return -math.inf if x <= -1 else math.log1p(x)"): (
+        "an x below -1 has raised above"
+    ),
 }
