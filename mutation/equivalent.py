@@ -409,6 +409,7 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         )
         for after in ("if x >= -1:", "if x >= 1:")
     },
+    (_FLOATS, "if x >= 0:", "if x > 0:"): "at x = 0 both branches give 1 / 2",
     (_PLAN, "_leaves_by_first_use", "for group in groups:", "for group in []:"): _ORDER,
     (_FLOATS, "return -math.inf if x == -1 else math.log1p(x)", "return -math.inf if x <= -1 else math.log1p(x)"): (
         "an x below -1 has raised above"

@@ -270,7 +270,7 @@ def test_the_n_ary_ops_refuse_a_number():
 
 def test_a_zero_base_has_a_zero_gradient_in_the_exponent():
     # d/db a**b = a**b * log(a) is 0 at a = 0 (PyTorch's convention), not 0 * -inf.
-    for upstream in (1.0, -2.0):
+    for upstream in (1.0, -2.0, 0.0):
         a, b = Value(0.0), Value(2.5)
         assert grad(upstream * a**b, [a, b]) == [0.0, 0.0]
         assert [d.data for d in grad(upstream * a**b, [a, b], create_graph=True)] == [0.0, 0.0]
