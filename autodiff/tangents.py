@@ -173,7 +173,7 @@ def apply(op: ops.Op, *inputs: Any) -> Dual:
         else:
             primals.append(_as_primal(x, op))
             tangents.append(None)  # a constant here: no tangent, not even 0 * an infinite partial
-    if any(type(p) is Value for p in primals):
+    if any(isinstance(p, Value) for p in primals):  # a subclass of Value too, as _as_primal takes it
         from .worlds import values  # here: value.py imports this module, and the Value world imports value.py
 
         out = _apply_on_values(op, *primals)

@@ -159,11 +159,6 @@ def _xlogy(m: Any, x: Any, log_y: Callable[[], Any]) -> Any:
     return m.where(m.is_zero(x), lambda: 0.0 * x, lambda: x * log_y())
 
 
-def _ratio(m: Any, a: Any, b: Any) -> Any:
-    # An infinity where b is 0, where Python's division would raise.
-    return m.where(m.is_zero(b), lambda: a * m.recip(b), lambda: a / b)
-
-
 # -(t*log(p) + (1-t)*log(1-p)) as one op: no branch on the numbers, so a compiled graph is right
 # for every example; log1p(-p) keeps the digits of a small p, as PyTorch. The slopes are
 # PyTorch's, (p - t) / (p(1 - p)) (0 where p == t) and log(1-p) - log(p), without its clamps.
@@ -171,7 +166,11 @@ _BCE = autodiff.Op(
     "binary_cross_entropy",
     lambda m, p, t: -(_xlogy(m, t, lambda: m.log(p)) + _xlogy(m, 1.0 - t, lambda: m.log1p(-p))),
     lambda m, g, out, p, t: (
-        m.where(m.is_zero(p - t), lambda: 0.0 * g, lambda: g * _ratio(m, p - t, p * (1.0 - p))),
+        m.where(
+            m.is_zero(p * (1.0 - p)),  # at the ends: 0 where p == t (no 0 / 0), else an infinity
+            lambda: m.where(m.is_zero(p - t), lambda: 0.0 * g, lambda: g * (p - t) * m.recip(p * (1.0 - p))),
+            lambda: g * (p - t) / (p * (1.0 - p)),
+        ),
         g * (m.log1p(-p) - m.log(p)),
     ),
 )

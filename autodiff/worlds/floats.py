@@ -33,13 +33,13 @@ def exp(x: float) -> float:
 def log(x: float) -> float:
     if x < 0:
         raise ValueError(domain.LOG.format(x))
-    return math.log(x) if x > 0 else -math.inf
+    return -math.inf if x == 0 else math.log(x)  # nan stays nan
 
 
 def log1p(x: float) -> float:
     if x < -1:
         raise ValueError(domain.LOG1P.format(x))
-    return math.log1p(x) if x > -1 else -math.inf
+    return -math.inf if x == -1 else math.log1p(x)
 
 
 def sqrt(x: float) -> float:

@@ -7,7 +7,6 @@ import sys
 import tracemalloc
 
 import pytest
-import torch
 
 from autodiff import Value, backward, constant, detect_anomaly, draw_dot, grad, no_grad, topological_order
 from autodiff.testing import assert_matches_torch
@@ -44,6 +43,8 @@ def test_diamond_adds_both_paths():
 
 
 def test_second_backward_adds_exactly_the_same_again():
+    import torch  # only here: the rest of the file runs without it, quick for make mutation
+
     a, b = Value(0.3), Value(-1.2)
     shared = a * b
     out = (shared + shared.tanh()) * shared
@@ -171,6 +172,8 @@ def _made_under_no_grad():
     "make", [_made_under_no_grad, lambda: Value(2.0, requires_grad=False), lambda: constant(2.0) * 3.0 + 1.0]
 )
 def test_backward_on_a_root_that_needs_no_grad_is_an_error(make):
+    import torch  # only here: the rest of the file runs without it, quick for make mutation
+
     root = make()
     with pytest.raises(RuntimeError, match=r"backward: .* does not require grad.*no_grad\(\).*constants"):
         root.backward()
@@ -183,6 +186,8 @@ def test_backward_on_a_root_that_needs_no_grad_is_an_error(make):
 
 
 def test_grad_with_respect_to_a_constant_is_an_error():
+    import torch  # only here: the rest of the file runs without it, quick for make mutation
+
     x = Value(2.0)
     with no_grad():
         frozen = x * 3.0
@@ -201,6 +206,8 @@ def test_grad_accepts_one_value_as_torch_accepts_one_tensor_and_any_iterable():
 
 @pytest.mark.parametrize("create_graph", [False, True])
 def test_a_value_as_the_gradient_of_backward(create_graph):
+    import torch  # only here: the rest of the file runs without it, quick for make mutation
+
     x, seed = Value(1.5), Value(2.0)
     y = x * x
     y.backward(seed, create_graph=create_graph)

@@ -13,14 +13,12 @@ from autodiff.compiled.plan import Elementwise, Matmul
 from benchmarks import mlp_wide
 from tests.autodiff.test_compiled import assert_close, assert_compiled_equals_eager
 
-rng = np.random.default_rng(18)
-
 
 def group_kinds(graph: autodiff.CompiledGraph) -> list[str]:
     return [type(g).__name__ if isinstance(g, Matmul) else g.op.name for g in graph._plan.groups]
 
 
-def test_an_mlp_traced_as_today_replays_each_layer_as_one_matrix_product():
+def test_an_mlp_traced_as_today_replays_each_layer_as_one_matrix_product(rng):
     model = nn.MLP(2, [8, 8, 1], activation="tanh")
     graph = autodiff.compile(lambda a, b: model([a, b]), n_inputs=2)
     assert group_kinds(graph) == ["Matmul", "tanh", "Matmul", "tanh", "Matmul"]
@@ -40,7 +38,7 @@ def test_an_mlp_traced_as_today_replays_each_layer_as_one_matrix_product():
         lambda w, x, y: [dot([w[0], x], [x, y])],  # neither half uniform: elementwise, as before
     ],
 )
-def test_dot_groups_of_every_shape_equal_eager(fn):
+def test_dot_groups_of_every_shape_equal_eager(fn, rng):
     w = [Value(float(v)) for v in rng.normal(size=4)]
     assert_compiled_equals_eager(lambda x, y: fn(w, x, y), rng.normal(size=(25, 2)), w)
 
@@ -94,7 +92,7 @@ def test_the_mlp_wide_models_compiled_equal_eager_and_pytorch(model):
     assert_close([losses.mean()], [want.item()], rel=1e-10)
 
 
-def test_a_batch_wider_than_a_block_gives_the_same_as_one_example_at_a_time():
+def test_a_batch_wider_than_a_block_gives_the_same_as_one_example_at_a_time(rng):
     # Elementwise groups run in blocks of columns: a batch of several blocks, its edges included.
     model = nn.MLP(3, [300, 1], activation="tanh")
     x = rng.normal(size=(130, 3))

@@ -17,9 +17,9 @@ from autodiff import Value, func
 from autodiff.testing.strategies import expressions, points
 from tests.autodiff.test_func import assert_close, t64
 
-rng = np.random.default_rng(16)
-X = rng.uniform(-1, 1, (5, 3)).tolist()
-Y = rng.uniform(-1, 1, 5).tolist()
+DRAWS = np.random.default_rng(16)  # for the module's constants; each test has its own (the rng fixture)
+X = DRAWS.uniform(-1, 1, (5, 3)).tolist()
+Y = DRAWS.uniform(-1, 1, 5).tolist()
 SIZES = [(3, 4), (4, 1)]
 N_WEIGHTS = sum((n_in + 1) * n_out for n_in, n_out in SIZES)
 
@@ -48,10 +48,10 @@ def torch_outputs(w):
     return torch.stack(mlp_outputs(list(w.unbind(0))))
 
 
-WEIGHTS = rng.uniform(-1, 1, N_WEIGHTS).tolist()
+WEIGHTS = DRAWS.uniform(-1, 1, N_WEIGHTS).tolist()
 
 
-def test_mlp_loss_gradient_and_hessian_as_a_function_of_its_weights():
+def test_mlp_loss_gradient_and_hessian_as_a_function_of_its_weights(rng):
     w = t64(WEIGHTS)
     assert_close(func.grad(mlp_loss)(WEIGHTS), tf.grad(mlp_loss)(w), 1e-12, 1e-15, "grad")
     value, _gradient = func.value_and_grad(mlp_loss)(WEIGHTS)
@@ -65,7 +65,7 @@ def test_mlp_loss_gradient_and_hessian_as_a_function_of_its_weights():
     assert_close(product[0], taf.hvp(mlp_loss, w, t64(tangent))[1], 1e-10, 1e-13, "hvp")
 
 
-def test_mlp_jacobian_of_its_outputs_both_ways_and_vjp_jvp():
+def test_mlp_jacobian_of_its_outputs_both_ways_and_vjp_jvp(rng):
     w = t64(WEIGHTS)
     jacobian = taf.jacobian(torch_outputs, w)
     assert_close(func.jacrev(mlp_outputs)(WEIGHTS), jacobian, 1e-12, 1e-15, "jacrev")

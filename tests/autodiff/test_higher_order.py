@@ -9,10 +9,8 @@ import torch
 from autodiff import Value, grad, gradgradcheck
 from autodiff.testing import assert_matches_torch, is_close
 
-rng = np.random.default_rng(7)
-
 # Functions of one input that work on Values and on tensors alike, with a sampler each.
-moderate = [float(x) for x in rng.uniform(-2, 2, 12)] + [0.5, -1.0]
+moderate = [float(x) for x in np.random.default_rng(7).uniform(-2, 2, 12)] + [0.5, -1.0]
 positive = [abs(x) + 0.1 for x in moderate]
 above_minus_one = [abs(x) - 0.95 for x in moderate]  # log1p's domain, down to 0.05 from its pole at -1
 FUNCTIONS = {
@@ -52,7 +50,7 @@ def test_gradgradcheck_every_function(name):
         assert gradgradcheck(fn, [x], atol=1e-6, rtol=1e-5)
 
 
-def test_binary_second_derivatives_match_torch():
+def test_binary_second_derivatives_match_torch(rng):
     def f(a, b):
         return (a * b).tanh() + a / (b * b + 1.0) + (a * a + 1.0) ** b
 
@@ -107,7 +105,7 @@ class _ours:
     tanh = staticmethod(lambda v: v.tanh())
 
 
-def test_full_hessian_of_an_mlp_loss_matches_torch():
+def test_full_hessian_of_an_mlp_loss_matches_torch(rng):
     w0 = rng.normal(size=13)
     x, y = [0.3, -0.8], 0.5
     picked = [0, 4, 8, 9, 12]  # a few weights, the rest held fixed
@@ -126,7 +124,7 @@ def test_full_hessian_of_an_mlp_loss_matches_torch():
     assert np.allclose(our_hessian(), expected.numpy(), rtol=1e-10, atol=1e-13)
 
 
-def test_hessian_vector_product_matches_torch():
+def test_hessian_vector_product_matches_torch(rng):
     w0 = rng.normal(size=13)
     v0 = rng.normal(size=13)
     x, y = [-0.4, 0.9], -0.2

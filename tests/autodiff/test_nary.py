@@ -22,7 +22,7 @@ EPS = sys.float_info.epsilon
 
 OURS = (Value, Dual)  # what our functions get: Values, and Duals in gradcheck's forward mode
 
-rng = np.random.default_rng(20260214)
+
 LENGTHS = [1, 2, 3, 4, 5, 8, 13, 32, 100]
 
 
@@ -51,19 +51,19 @@ def rounding(n, terms):
     return n * EPS * math.fsum(abs(t) for t in terms)
 
 
-def sample(n):
+def sample(rng, n):
     return [float(x) for x in rng.uniform(-3, 3, n)]
 
 
 @pytest.mark.parametrize("n", LENGTHS)
-def test_sum_of_n_values_matches_torch(n):
-    for xs in (sample(n), [float(x) for x in rng.choice([-1, 1], n) * 10 ** rng.uniform(-8, 8, n)]):
+def test_sum_of_n_values_matches_torch(n, rng):
+    for xs in (sample(rng, n), [float(x) for x in rng.choice([-1, 1], n) * 10 ** rng.uniform(-8, 8, n)]):
         assert_matches_torch(lambda *vs: nsum(list(vs)), xs, atol=rounding(n, xs))
 
 
 @pytest.mark.parametrize("n", LENGTHS)
-def test_sum_with_numbers_mixed_in_matches_torch(n):
-    xs, numbers = sample(n), sample(n)
+def test_sum_with_numbers_mixed_in_matches_torch(n, rng):
+    xs, numbers = sample(rng, n), sample(rng, n)
 
     def fn(*vs):  # every third term a number: a constant leaf, which gets no gradient
         return nsum([c if i % 3 == 1 else v for i, (v, c) in enumerate(zip(vs, numbers))])
@@ -72,8 +72,8 @@ def test_sum_with_numbers_mixed_in_matches_torch(n):
 
 
 @pytest.mark.parametrize("n", LENGTHS)
-def test_dot_of_n_values_matches_torch(n):
-    a, b = sample(n), sample(n)
+def test_dot_of_n_values_matches_torch(n, rng):
+    a, b = sample(rng, n), sample(rng, n)
     scale = rounding(n, [x * y for x, y in zip(a, b)])
     assert_matches_torch(lambda *vs: ndot(list(vs[:n]), list(vs[n:])), a + b, atol=scale)
     # One side numbers: the weights of a neuron against fixed inputs, and the other way round.
@@ -82,21 +82,21 @@ def test_dot_of_n_values_matches_torch(n):
 
 
 @pytest.mark.parametrize("n", LENGTHS)
-def test_logsumexp_of_n_values_matches_torch(n):
+def test_logsumexp_of_n_values_matches_torch(n, rng):
     # Moderate, then wide apart (where one term dominates and the others' exps underflow), then
     # so large or small that exp alone would overflow or underflow.
     spread = [float(x) for x in rng.choice([-1, 1], n) * 10 ** rng.uniform(-8, 3, n)]
-    for xs in (sample(n), spread, [x + 1e4 for x in sample(n)], [x - 1e4 for x in sample(n)]):
+    for xs in (sample(rng, n), spread, [x + 1e4 for x in sample(rng, n)], [x - 1e4 for x in sample(rng, n)]):
         assert_matches_torch(lambda *vs: nlse(list(vs)), xs)
 
 
-def test_logsumexp_with_infinities_and_numbers_mixed_in_matches_torch():
+def test_logsumexp_with_infinities_and_numbers_mixed_in_matches_torch(rng):
     for xs in ([0.0, -math.inf], [-math.inf, 2.0, -math.inf], [1e300, -1e300], [709.0, 710.0, 800.0]):
         assert_matches_torch(lambda *vs: nlse(list(vs)), xs)
     assert ad.logsumexp([-math.inf, -math.inf]).data == -math.inf
     assert ad.logsumexp([Value(1.0), math.inf]).data == math.inf
-    numbers = sample(4)
-    assert_matches_torch(lambda *vs: nlse([*vs, *numbers]), sample(3))
+    numbers = sample(rng, 4)
+    assert_matches_torch(lambda *vs: nlse([*vs, *numbers]), sample(rng, 3))
 
 
 def test_logsumexp_never_overflows_and_its_gradient_is_the_softmax():
@@ -132,7 +132,7 @@ SHARED = {
     "logsumexp([x*y, 2.0, z.sin(), x])": lambda x, y, z: nlse([x * y, 2.0, z.sin(), x]),
     "logsumexp([dot([x, y], [y, z]), sum([x, z])]) * x": lambda x, y, z: nlse([ndot([x, y], [y, z]), nsum([x, z])]) * x,
 }
-POINTS = [[float(v) for v in row] for row in rng.uniform(-2, 2, (12, 3))] + [
+POINTS = [[float(v) for v in row] for row in np.random.default_rng(20260214).uniform(-2, 2, (12, 3))] + [
     [0.0, 0.0, 1.0],
     [1.0, -1.0, 0.5],
     [1e-8, 1e8, -3.0],
@@ -153,14 +153,14 @@ def test_repeated_and_shared_inputs_pass_gradcheck(name):
 
 
 @pytest.mark.parametrize("n", LENGTHS)
-def test_sum_and_dot_of_n_values_pass_gradcheck(n):
-    xs = sample(2 * n)
+def test_sum_and_dot_of_n_values_pass_gradcheck(n, rng):
+    xs = sample(rng, 2 * n)
     assert gradcheck(lambda *vs: nsum(list(vs)), xs[:n])
     assert gradcheck(lambda *vs: ndot(list(vs[:n]), list(vs[n:])), xs)
     assert gradcheck(lambda *vs: nlse(list(vs)), xs[:n])
 
 
-def test_logsumexp_compiled_equals_eager_for_any_input():
+def test_logsumexp_compiled_equals_eager_for_any_input(rng):
     # The largest term is taken out inside the op, per example: no shift fixed at trace time.
     f = ad.compile(lambda x, y, z: ad.logsumexp([x, y * 2.0, z]), n_inputs=3)
     rows = np.concatenate([rng.uniform(-3, 3, (20, 3)), rng.uniform(-1e4, 1e4, (20, 3)), [[800.0, 0.0, -800.0]]])
@@ -210,14 +210,14 @@ def test_repeated_and_shared_inputs_pass_gradgradcheck(name):
 
 
 @pytest.mark.parametrize("n", [1, 2, 5, 13])
-def test_second_derivatives_of_n_ary_ops_through_a_nonlinearity_match_torch(n):
+def test_second_derivatives_of_n_ary_ops_through_a_nonlinearity_match_torch(n, rng):
     # tanh(sum(x_i^2) + dot(x, w)): a Hessian that is full, and not constant.
-    w = sample(n)
+    w = sample(rng, n)
 
     def fn(*xs):
         return (nsum([x * x for x in xs]) * 0.1 + ndot(list(xs), w)).tanh()
 
-    point = sample(n)
+    point = sample(rng, n)
     inner = [0.2 * x + wi for x, wi in zip(point, w)]  # du/dx_i, for u the argument of tanh
     for i, (row, t_row) in enumerate(zip(our_hessian(fn, point), torch_hessian(fn, point))):
         for j, (h, t) in enumerate(zip(row, t_row)):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import sys
+
 import numpy as np
 import pytest
 
-from autodiff import DivisionByZeroError, Value, ops, set_grad_enabled
+from autodiff import DivisionByZeroError, Value, grad, ops, set_grad_enabled
+from autodiff.testing import assert_close
 from autodiff.worlds import Math, arrays, domain, floats, values
 
 MEMBERS = sorted(name for name in vars(Math) if not name.startswith("_"))
@@ -99,3 +103,105 @@ def test_set_grad_enabled_wants_a_bool():
     wanted = r"set_grad_enabled: mode must be a bool, got NoneType \(None\)"
     with pytest.raises(TypeError, match=wanted), set_grad_enabled(None):  # type: ignore[arg-type]
         pass
+
+
+# Inputs on both sides of every branch of the worlds: kinks, signed zeros, ±1, overflow, inf, nan.
+GRID = [-math.inf, -800.0, -2.5, -1.5, -1.0, -0.5, -0.0, 0.0, 0.5, 1.0, 2.5, 800.0, math.inf, math.nan]
+UNARY_MEMBERS = ["exp", "log", "log1p", "sqrt", "tanh", "sigmoid", "relu", "abs", "recip", "step", "sign", "is_zero"]
+BINARY_MEMBERS = ["div", "pow_number", "pow_value", "pow"]
+
+
+def _on_floats(name, *xs):
+    try:
+        return getattr(floats, name)(*xs)
+    except ValueError as error:
+        return error
+
+
+def _same(ours, want):
+    """One number as another (numpy's and math's may differ in the last bit), the sign of a zero and
+    nan included; an error as the same error."""
+    if isinstance(want, Exception):
+        return type(ours) is type(want) and str(ours) == str(want)
+    ours, want = float(ours), float(want)
+    if math.isnan(want) or math.isnan(ours):
+        return math.isnan(want) and math.isnan(ours)
+    if want == 0:
+        return ours == 0 and math.copysign(1, ours) == math.copysign(1, want)
+    return ours == want or math.isclose(ours, want, rel_tol=4 * sys.float_info.epsilon)
+
+
+def _on_arrays(name, *xs):
+    # Each input in the middle of a batch, the others harmless: the error names the element that fails.
+    batch = [np.array([1.0, x, 1.0]) for x in xs]
+    try:
+        with np.errstate(all="ignore"):
+            return np.broadcast_to(getattr(arrays, name)(*batch), (3,))[1]
+    except ValueError as error:
+        return error
+
+
+@pytest.mark.parametrize("name", UNARY_MEMBERS)
+def test_the_array_world_is_the_float_world_elementwise(name):
+    # numpy's sign(-0.0) is 0.0: only the sign of a zero gradient differs.
+    wrong = [(x, _on_arrays(name, x), _on_floats(name, x)) for x in GRID if (name, str(x)) != ("sign", "-0.0")]
+    assert not [w for w in wrong if not _same(w[1], w[2])]
+
+
+@pytest.mark.parametrize("name", BINARY_MEMBERS)
+def test_the_array_world_is_the_float_world_elementwise_for_two_inputs(name):
+    pairs = [(a, b) for a in GRID for b in [-3.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0, 2000.0]]
+    # No op takes a negative base to a non-integer power (its forward refuses): there, floats' nan and
+    # numpy's inf for -inf differ.
+    pairs = [(a, b) for a, b in pairs if not (a == -math.inf and not b.is_integer())]
+    wrong = [(a, b, _on_arrays(name, a, b), _on_floats(name, a, b)) for a, b in pairs]
+    assert not [w for w in wrong if not _same(w[2], w[3])]
+    if name == "pow":  # it raises for no input: the whole grid in one batch too
+        with np.errstate(all="ignore"):
+            batch = arrays.pow(np.array([a for a, _ in pairs]), np.array([b for _, b in pairs]))
+        assert not [(a, b) for (a, b), got in zip(pairs, batch.tolist()) if not _same(got, floats.pow(a, b))]
+
+
+def test_the_float_world_at_its_edges():
+    assert floats.exp(1000.0) == math.inf and floats.sigmoid(-800.0) == 0.0 and floats.sigmoid(800.0) == 1.0
+    assert floats.sigmoid(-2.0) == 1 / (1 + math.exp(2.0)) and floats.relu(-0.0) == 0.0
+    assert math.isnan(floats.log(math.nan)) and math.isnan(floats.log1p(math.nan))  # as math.log, as torch
+    assert floats.pow(2.0, 2000.0) == math.inf and floats.pow(-2.0, 2001.0) == -math.inf
+    assert floats.pow(-2.0, 2000.0) == math.inf and math.isnan(floats.pow(-2.0, 0.5))
+    assert floats.recip(-0.0) == -math.inf and floats.recip(0.0) == math.inf and floats.recip(-4.0) == -0.25
+    assert [floats.sign(x) for x in (-3.0, 3.0)] == [-1.0, 1.0] and math.copysign(1, floats.sign(-0.0)) == -1
+    assert floats.max([1.0, 3.0, -2.0]) == 3.0 and math.isnan(floats.max([1.0, math.nan, 2.0]))
+    assert floats.logsumexp([-math.inf, -math.inf]) == -math.inf and floats.logsumexp([math.inf, 0.0]) == math.inf
+    assert floats.where(True, lambda: 1, lambda: 2) == 1 and floats.where(False, lambda: 1, lambda: 2) == 2
+
+
+def test_the_array_world_s_n_ary_members_are_the_float_world_s():
+    rows = [[1.0, 3.0, -2.0], [-math.inf, -math.inf, -math.inf], [math.inf, 0.0, 1.0], [800.0, 799.0, -800.0]]
+    columns = [np.array(column) for column in zip(*rows)]
+    with np.errstate(divide="ignore"):  # log(0) for the row of -inf, as floats gives -inf without a word
+        assert_close(arrays.logsumexp(columns), [floats.logsumexp(row) for row in rows], equal_nan=False)
+    assert_close(arrays.max(columns), [floats.max(row) for row in rows])
+    np.testing.assert_array_equal(arrays.where(np.array([True, False]), lambda: 1.0, lambda: 2.0), [1.0, 2.0])
+
+
+@pytest.mark.parametrize("x", [-2.0, -1.0, -0.5, 0.5, 1.0, 2.0])
+def test_the_value_world_builds_a_graph_where_the_float_world_gives_a_number(x):
+    v = Value(x)
+    for y, dy in [(values.recip(v), -1 / x**2), (values.pow(v, -2.0), -2.0 * x**-3), (values.pow(v, 0.0), 0.0)]:
+        assert isinstance(y, Value) and grad(y, [v]) == [dy]
+    assert values.is_zero(Value(0.0)) is True and values.is_zero(v) is False
+    assert values.step(v) == floats.step(x) and values.sign(v) == floats.sign(x)
+
+
+def test_the_value_world_at_zero_gives_infinities_as_numbers():
+    zero = Value(0.0)
+    assert values.recip(zero) == math.inf and values.recip(Value(-0.0)) == -math.inf
+    assert values.pow(zero, -0.5) == math.inf and values.pow(zero, -1.0) == math.inf
+    assert values.pow(zero, 0.0).data == 1.0 and values.pow(zero, 1.0).data == 0.0
+
+
+def test_an_array_error_names_the_first_element_that_fails():
+    with pytest.raises(ValueError, match=r"^log: undefined for negative input -2.0$"):
+        arrays.log(np.array([1.0, -2.0, -3.0]))
+    with pytest.raises(ValueError, match=r"^div: cannot divide 2.0 by zero \(0.0\)$"):
+        arrays.div(np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.0, 0.0]))

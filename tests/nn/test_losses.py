@@ -1,4 +1,3 @@
-import json
 import math
 import random
 
@@ -24,9 +23,6 @@ def assert_close_at_scale(ours, theirs, scale):
         assert_close(a, b, rtol=TOL, atol=TOL * c, what=f"item {i} (scale {c!r})")
 
 
-rng = random.Random(2024)
-
-
 def compare(our_loss, torch_loss, pred, target, target_grad=False):
     """Our loss and torch's on the same data: equal values, and equal gradients for pred (and target)."""
     single = not isinstance(pred, list)
@@ -46,12 +42,12 @@ def compare(our_loss, torch_loss, pred, target, target_grad=False):
         assert_close([t.grad for t in ours_t], tt.grad)
 
 
-def randoms(n, low, high):
-    return [rng.uniform(low, high) for _ in range(n)]
+def randoms(rng, n, low, high):
+    return [float(x) for x in rng.uniform(low, high, n)]
 
 
-def labels(n):
-    return [rng.choice([-1.0, 1.0]) for _ in range(n)]
+def labels(rng, n):
+    return [float(x) for x in rng.choice([-1.0, 1.0], n)]
 
 
 def hinge_reference(scores, labels, reduction="mean"):
@@ -63,25 +59,29 @@ SIZES = [1, 2, 7, 30]
 
 
 @pytest.mark.parametrize("n", SIZES)
-def test_mse_loss(n):
+def test_mse_loss(n, rng):
     for _ in range(5):
-        compare(nn.mse_loss, F.mse_loss, randoms(n, -5, 5), randoms(n, -5, 5), target_grad=True)
-    compare(nn.mse_loss, F.mse_loss, rng.uniform(-5, 5), rng.uniform(-5, 5), target_grad=True)
+        compare(nn.mse_loss, F.mse_loss, randoms(rng, n, -5, 5), randoms(rng, n, -5, 5), target_grad=True)
+    compare(nn.mse_loss, F.mse_loss, float(rng.uniform(-5, 5)), float(rng.uniform(-5, 5)), target_grad=True)
     compare(nn.mse_loss, F.mse_loss, [1.0] * n, [1.0] * n)
 
 
 @pytest.mark.parametrize("n", SIZES)
-def test_binary_cross_entropy(n):
+def test_binary_cross_entropy(n, rng):
     for _ in range(5):
-        compare(nn.binary_cross_entropy, F.binary_cross_entropy, randoms(n, 1e-6, 1 - 1e-6), randoms(n, 0, 1))
+        compare(nn.binary_cross_entropy, F.binary_cross_entropy, randoms(rng, n, 1e-6, 1 - 1e-6), randoms(rng, n, 0, 1))
         compare(
             nn.binary_cross_entropy,
             F.binary_cross_entropy,
-            randoms(n, 0.01, 0.99),
-            [rng.choice([0.0, 1.0]) for _ in range(n)],
+            randoms(rng, n, 0.01, 0.99),
+            [float(x) for x in rng.choice([0.0, 1.0], n)],
         )
         compare(
-            nn.binary_cross_entropy, F.binary_cross_entropy, randoms(n, 0.01, 0.99), randoms(n, 0, 1), target_grad=True
+            nn.binary_cross_entropy,
+            F.binary_cross_entropy,
+            randoms(rng, n, 0.01, 0.99),
+            randoms(rng, n, 0, 1),
+            target_grad=True,
         )
     compare(nn.binary_cross_entropy, F.binary_cross_entropy, 0.3, 1.0)
     for p in [1e-11, 1 - 1e-11]:
@@ -152,12 +152,17 @@ LOGITS = [
 
 
 @pytest.mark.parametrize("n", SIZES)
-def test_binary_cross_entropy_with_logits(n):
+def test_binary_cross_entropy_with_logits(n, rng):
     loss = F.binary_cross_entropy_with_logits
     for _ in range(5):
-        compare(nn.binary_cross_entropy_with_logits, loss, randoms(n, -30, 30), randoms(n, 0, 1), target_grad=True)
         compare(
-            nn.binary_cross_entropy_with_logits, loss, randoms(n, -5, 5), [rng.choice([0.0, 1.0]) for _ in range(n)]
+            nn.binary_cross_entropy_with_logits, loss, randoms(rng, n, -30, 30), randoms(rng, n, 0, 1), target_grad=True
+        )
+        compare(
+            nn.binary_cross_entropy_with_logits,
+            loss,
+            randoms(rng, n, -5, 5),
+            [float(x) for x in rng.choice([0.0, 1.0], n)],
         )
 
 
@@ -221,9 +226,9 @@ def test_binary_cross_entropy_with_logits_slope_at_zero():
 
 
 @pytest.mark.parametrize("n", SIZES)
-def test_hinge_loss(n):
+def test_hinge_loss(n, rng):
     for _ in range(5):
-        compare(nn.hinge_loss, hinge_reference, randoms(n, -3, 3), labels(n))
+        compare(nn.hinge_loss, hinge_reference, randoms(rng, n, -3, 3), labels(rng, n))
 
 
 def test_hinge_loss_on_the_margin():
@@ -234,40 +239,40 @@ def test_hinge_loss_on_the_margin():
 
 
 REDUCED = {
-    "mse_loss": (nn.mse_loss, F.mse_loss, lambda n: (randoms(n, -5, 5), randoms(n, -5, 5)), True),
+    "mse_loss": (nn.mse_loss, F.mse_loss, lambda rng, n: (randoms(rng, n, -5, 5), randoms(rng, n, -5, 5)), True),
     "binary_cross_entropy": (
         nn.binary_cross_entropy,
         F.binary_cross_entropy,
-        lambda n: (randoms(n, 0.01, 0.99), randoms(n, 0, 1)),
+        lambda rng, n: (randoms(rng, n, 0.01, 0.99), randoms(rng, n, 0, 1)),
         True,
     ),
     "binary_cross_entropy_with_logits": (
         nn.binary_cross_entropy_with_logits,
         F.binary_cross_entropy_with_logits,
-        lambda n: (randoms(n, -10, 10), randoms(n, 0, 1)),
+        lambda rng, n: (randoms(rng, n, -10, 10), randoms(rng, n, 0, 1)),
         True,
     ),
-    "hinge_loss": (nn.hinge_loss, hinge_reference, lambda n: (randoms(n, -3, 3), labels(n)), False),
+    "hinge_loss": (nn.hinge_loss, hinge_reference, lambda rng, n: (randoms(rng, n, -3, 3), labels(rng, n)), False),
 }
 
 
-def backward_both(loss, t_loss):
+def backward_both(loss, t_loss, rng):
     """Backward through a loss or, for reduction="none", a random weighted sum of the losses."""
     if isinstance(loss, Value):
         loss.backward()
         t_loss.backward()
         return
-    weights = randoms(len(loss), -2, 2)
+    weights = randoms(rng, len(loss), -2, 2)
     autodiff.sum([w * v for w, v in zip(weights, loss)]).backward()
     (t_loss * torch.tensor(weights, dtype=torch.float64)).sum().backward()
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 @pytest.mark.parametrize("name", REDUCED)
-def test_reduction_equals_torch(name, reduction):
+def test_reduction_equals_torch(name, reduction, rng):
     ours, theirs, data, target_grad = REDUCED[name]
     for n in [1, 3, 8]:
-        pred, target = data(n)
+        pred, target = data(rng, n)
         ps, ts = [Value(p) for p in pred], [Value(t) for t in target]
         loss = ours(ps, ts, reduction=reduction)
         tp = torch.tensor(pred, dtype=torch.float64, requires_grad=True)
@@ -275,7 +280,7 @@ def test_reduction_equals_torch(name, reduction):
         t_loss = theirs(tp, tt, reduction=reduction)
         assert isinstance(loss, list if reduction == "none" else Value)
         assert_close(loss, t_loss)
-        backward_both(loss, t_loss)
+        backward_both(loss, t_loss, rng)
         assert_close([p.grad for p in ps], tp.grad)
         if target_grad:
             assert_close([t.grad for t in ts], tt.grad)
@@ -285,16 +290,16 @@ def test_reduction_equals_torch(name, reduction):
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-def test_cross_entropy_reduction_equals_torch(reduction):
+def test_cross_entropy_reduction_equals_torch(reduction, rng):
     for rows in [1, 4]:
-        logits = [randoms(3, -10, 10) for _ in range(rows)]
-        target = [rng.randrange(3) for _ in range(rows)]
+        logits = [randoms(rng, 3, -10, 10) for _ in range(rows)]
+        target = [int(i) for i in rng.integers(3, size=rows)]
         values = [[Value(x) for x in row] for row in logits]
         loss = nn.cross_entropy(values, target, reduction=reduction)
         t = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
         t_loss = F.cross_entropy(t, torch.tensor(target), reduction=reduction)
         assert_close(loss, t_loss)
-        backward_both(loss, t_loss)
+        backward_both(loss, t_loss, rng)
         # d/dx_j = softmax_j - [j is the target]: where softmax_j is near 1 the two cancel, in
         # torch as here, leaving absolute digits only (relative to the terms).
         terms = torch.softmax(t.detach(), dim=1) + F.one_hot(torch.tensor(target), 3)
@@ -303,16 +308,20 @@ def test_cross_entropy_reduction_equals_torch(reduction):
     assert_close(one, F.cross_entropy(t[0], torch.tensor(target[0]), reduction=reduction))
 
 
-def compare_vector_output(ours, theirs, logits):
+def compare_vector_output(ours, theirs, logits, rng):
     values = [Value(x) for x in logits]
     out = ours(values)
-    weights = randoms(len(logits), -1, 1)
+    weights = randoms(rng, len(logits), -1, 1)
     sum(w * o for w, o in zip(weights, out)).backward()
     t = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
     t_out = theirs(t, dim=0)
     w = torch.tensor(weights, dtype=torch.float64)
     (t_out * w).sum().backward()
-    assert_close(out, t_out)
+    if theirs is F.softmax:
+        assert_close(out, t_out)
+    else:  # x_j - logsumexp(x), after both are moved by max(x): where these nearly cancel, absolute digits
+        shifted = t.detach() - t.detach().max()
+        assert_close_at_scale(out, t_out, shifted.abs() + torch.logsumexp(shifted, dim=0).abs())
     # The gradient at x_j is a difference: s_j*(w_j - sum(w*s)) for softmax, w_j - s_j*sum(w) for
     # log_softmax (s = softmax). Where its terms nearly cancel (at the largest logit, where
     # sum(w*s) is close to w_j), torch's number and ours keep only their absolute digits.
@@ -335,17 +344,17 @@ EXTREME_LOGITS = [
 
 
 @pytest.mark.parametrize("n", [1, 2, 5, 10])
-def test_softmax_and_log_softmax(n):
+def test_softmax_and_log_softmax(n, rng):
     for _ in range(5):
-        logits = randoms(n, -10, 10)
-        compare_vector_output(nn.softmax, F.softmax, logits)
-        compare_vector_output(nn.log_softmax, F.log_softmax, logits)
+        logits = randoms(rng, n, -10, 10)
+        compare_vector_output(nn.softmax, F.softmax, logits, rng)
+        compare_vector_output(nn.log_softmax, F.log_softmax, logits, rng)
 
 
 @pytest.mark.parametrize("logits", EXTREME_LOGITS)
-def test_softmax_is_stable(logits):
-    compare_vector_output(nn.softmax, F.softmax, logits)
-    compare_vector_output(nn.log_softmax, F.log_softmax, logits)
+def test_softmax_is_stable(logits, rng):
+    compare_vector_output(nn.softmax, F.softmax, logits, rng)
+    compare_vector_output(nn.log_softmax, F.log_softmax, logits, rng)
 
 
 def compare_cross_entropy(logits, target):
@@ -357,16 +366,20 @@ def compare_cross_entropy(logits, target):
     t_loss = F.cross_entropy(t, torch.tensor(target))
     t_loss.backward()
     assert_close(loss, t_loss)
-    assert_close([[v.grad for v in row] for row in values] if batch else [v.grad for v in values], t.grad, rtol=TOL)
+    # d/dx_j = softmax_j - [j is the target]: near 1 the two cancel (see the reduction test above).
+    rows = t.detach() if batch else t.detach()[None]
+    terms = torch.softmax(rows, dim=1) + F.one_hot(torch.tensor(target if batch else [target]), rows.shape[1])
+    grads = [[v.grad for v in row] for row in values] if batch else [v.grad for v in values]
+    assert_close_at_scale(grads, t.grad, terms)
 
 
 @pytest.mark.parametrize("classes", [1, 2, 3, 10])
-def test_cross_entropy(classes):
+def test_cross_entropy(classes, rng):
     for _ in range(5):
-        compare_cross_entropy(randoms(classes, -10, 10), rng.randrange(classes))
-        batch = rng.randint(1, 6)
+        compare_cross_entropy(randoms(rng, classes, -10, 10), int(rng.integers(classes)))
+        batch = int(rng.integers(1, 6, endpoint=True))
         compare_cross_entropy(
-            [randoms(classes, -10, 10) for _ in range(batch)], [rng.randrange(classes) for _ in range(batch)]
+            [randoms(rng, classes, -10, 10) for _ in range(batch)], [int(i) for i in rng.integers(classes, size=batch)]
         )
 
 
@@ -377,87 +390,10 @@ def test_cross_entropy_is_stable(logits):
     compare_cross_entropy([logits, logits], [0, len(logits) - 1])
 
 
-def test_losses_accept_plain_numbers_and_give_values():
-    for loss in [
-        nn.mse_loss(1.0, 3),
-        nn.binary_cross_entropy(0.5, 1),
-        nn.binary_cross_entropy_with_logits(2, 0),
-        nn.hinge_loss(0.5, -1),
-    ]:
-        assert isinstance(loss, Value) and not loss.requires_grad
-    assert nn.mse_loss([1, 2], [3, 4]).data == 4.0
-    assert isinstance(nn.cross_entropy([1, 2, 3], 0), Value)
-    json.dumps([v.data for v in nn.softmax([1, 2])])
-
-
-@pytest.mark.parametrize(
-    "call, error, message",
-    [
-        (
-            lambda: nn.mse_loss([1.0, 2.0], [1.0]),
-            ValueError,
-            "mse_loss: expected two numbers or two non-empty lists of the same length",
-        ),
-        (lambda: nn.mse_loss([], []), ValueError, "mse_loss: expected two numbers or two non-empty lists"),
-        (lambda: nn.mse_loss([1.0], 1.0), ValueError, "mse_loss: expected two numbers"),
-        (lambda: nn.mse_loss("a", 1.0), TypeError, "mse_loss: expected a Value or a number, got str"),
-        (
-            lambda: nn.binary_cross_entropy(1.5, 1.0),
-            ValueError,
-            r"binary_cross_entropy: prob should be in \[0, 1\], got 1.5",
-        ),
-        (
-            lambda: nn.binary_cross_entropy(0.5, -1.0),
-            ValueError,
-            r"binary_cross_entropy: target should be in \[0, 1\], got -1.0",
-        ),
-        (lambda: nn.hinge_loss([0.5], [0.0]), ValueError, "hinge_loss: labels should be -1 or \\+1, got 0.0"),
-        (lambda: nn.softmax([]), ValueError, "softmax: expected a non-empty list of logits"),
-        (lambda: nn.log_softmax(3.0), TypeError, r"log_softmax: expected a list of logits, got float \(3.0\)"),
-        (lambda: nn.softmax(np.array(2.0)), TypeError, "softmax: expected a list of logits, got ndarray"),
-        (
-            lambda: nn.cross_entropy(3.0, 0),
-            TypeError,
-            r"cross_entropy: expected logits as a list .*, got float \(3.0\)",
-        ),
-        (lambda: nn.cross_entropy([], 0), ValueError, "cross_entropy: target index 0 is out of range for 0 classes"),
-        (lambda: nn.mse_loss(np.array(1.0), 1.0), TypeError, "mse_loss: expected a Value or a number, got ndarray"),
-        (lambda: nn.mse_loss(1.0, 2.0, reduction="avg"), ValueError, "mse_loss: unknown reduction 'avg'; expected one"),
-        (lambda: nn.hinge_loss(1.0, 1.0, reduction=None), TypeError, "hinge_loss: reduction should be a str"),
-        (
-            lambda: nn.cross_entropy([1.0, 2.0], 0, reduction="Mean"),
-            ValueError,
-            "cross_entropy: unknown reduction 'Mean'",
-        ),
-        (lambda: nn.softmax([1.0, None]), TypeError, "softmax: expected a Value or a number, got NoneType"),
-        (
-            lambda: nn.cross_entropy([1.0, 2.0], 2),
-            ValueError,
-            "cross_entropy: target index 2 is out of range for 2 classes",
-        ),
-        (lambda: nn.cross_entropy([1.0, 2.0], 1.0), TypeError, "cross_entropy: target should be a class index"),
-        (
-            lambda: nn.cross_entropy([[1.0, 2.0], [3.0, 4.0]], [1]),
-            ValueError,
-            "cross_entropy: expected 2 target indices, one per row",
-        ),
-    ],
+_POINTS = random.Random(2024)
+SOFTPLUS_POINTS = sorted(
+    {*GRID, *(_POINTS.uniform(-50, 50) for _ in range(200)), 5e-324, -5e-324, 1e-300, -1e300, 1e300}
 )
-def test_bad_input_raises_clear_errors(call, error, message):
-    with pytest.raises(error, match=message):
-        call()
-
-
-def test_losses_take_numpy_arrays():
-    pred, target = [0.2, 0.7, 0.4], [0.0, 1.0, 1.0]
-    for loss in [nn.mse_loss, nn.binary_cross_entropy, nn.binary_cross_entropy_with_logits]:
-        assert loss(np.array(pred), np.array(target)).data == loss(pred, target).data
-    assert nn.hinge_loss([0.5, -2.0], np.array([1, -1])).data == nn.hinge_loss([0.5, -2.0], [1, -1]).data
-    logits = [[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]]
-    assert nn.cross_entropy(np.array(logits), np.array([2, 0])).data == nn.cross_entropy(logits, [2, 0]).data
-
-
-SOFTPLUS_POINTS = sorted({*GRID, *(rng.uniform(-50, 50) for _ in range(200)), 5e-324, -5e-324, 1e-300, -1e300, 1e300})
 
 
 def test_softplus_and_its_slope_match_torch_everywhere():
@@ -477,11 +413,6 @@ def test_softplus_and_its_slope_match_torch_everywhere():
     assert_close([x.grad for x in xs], torch.sigmoid(tx.detach()))
     moderate = torch.tensor([x for x in points if abs(x) <= 20], dtype=torch.float64)
     assert_close([nn.softplus(x) for x in moderate.tolist()], F.softplus(moderate))
-
-
-def test_softplus_far_below_zero_is_exp():
-    for x in [-720.0, -740.0, -745.0, -800.0, -1e300]:
-        assert nn.softplus(x).data == math.exp(x)  # log1p(e) is e for so small an e
 
 
 def test_softplus_second_derivative_and_finite_differences():
@@ -506,11 +437,6 @@ def test_softplus_compiled_equals_eager():
     assert_close(f.backward(reduction="sum")[:, 0].tolist(), slopes, rtol=1e-15)
 
 
-def test_softplus_of_a_non_number_is_a_type_error():
-    with pytest.raises(TypeError, match="softplus: expected a Value or a number, got str"):
-        nn.softplus("1")
-
-
 def test_compiled_softmax_and_cross_entropy_stay_finite_beyond_the_traced_logits():
     # Traced at logits of 1.0; run at logits of a thousand, where a shift fixed at trace time
     # would leave exp(1000) to overflow.
@@ -522,31 +448,3 @@ def test_compiled_softmax_and_cross_entropy_stay_finite_beyond_the_traced_logits
         t = torch.tensor(row, dtype=torch.float64)
         assert_close(out[k], F.cross_entropy(t[None], torch.tensor([1])))
         assert_close(p[k].tolist(), torch.softmax(t, dim=0))
-
-
-@pytest.mark.parametrize("loss", [nn.binary_cross_entropy, nn.binary_cross_entropy_with_logits])
-def test_compiled_binary_cross_entropies_equal_eager_on_every_row(loss):
-    # One op each, with no branch on the numbers: a graph traced at one point is right at all
-    # of them, the ends (0*log(0) = 0) included.
-    probabilities = [[0.0, 0.0], [1.0, 1.0], [1e-11, 0.0], [0.3, 0.7], [0.999, 1.0], [0.5, 0.0]]
-    logits = [[0.0, 0.3], [40.0, 1.0], [-40.0, 0.0], [800.0, 0.0], [-3.0, 1.0]]
-    rows = probabilities if loss is nn.binary_cross_entropy else logits
-    f = autodiff.compile(lambda a, b: loss(a, b), n_inputs=2, example=[0.5, 0.5])
-    out, grads = f(np.array(rows)), f.backward(reduction="sum")
-    for k, row in enumerate(rows):
-        a, b = Value(row[0]), Value(row[1])
-        eager = loss(a, b)
-        eager.backward()
-        assert_close(out[k], eager, rtol=1e-15)
-        assert_close(grads[k].tolist(), [a.grad, b.grad], rtol=1e-15)
-
-
-def test_elementwise_losses_take_any_iterable_of_examples():
-    pred = [Value(1.0), Value(2.0)]
-    assert nn.mse_loss((p for p in pred), iter([0.0, 0.0])).data == 2.5
-    assert nn.binary_cross_entropy(np.array([0.5]), (t for t in [1.0])).data == math.log(2.0)
-
-
-def test_one_row_of_logits_with_a_list_of_targets_is_a_value_error():
-    with pytest.raises(ValueError, match=r"cross_entropy: one row of logits takes one target index, got 2: \[0, 1\]"):
-        nn.cross_entropy([1.0, 2.0, 3.0], [0, 1])

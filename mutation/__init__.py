@@ -1,0 +1,1 @@
+"""Mutation testing of the engine (`make mutation`): see `__main__.py`."""

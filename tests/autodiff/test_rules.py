@@ -1,0 +1,292 @@
+"""Every rule of the op table against its exact derivatives, written with `math`: the value, the
+gradient and the Hessian at generic points (not 0 or 1, where many wrong rules agree), in
+reverse mode, forward mode, reverse over reverse, reverse over forward and the compiled replay.
+
+No torch here (test_ops.py compares with PyTorch): these tests are quick enough to run for each
+mutant of `make mutation`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import autodiff as ad
+from autodiff import Value, grad
+from autodiff.tangents import Dual
+from autodiff.testing import assert_close
+
+RTOL = 1e-12
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def _unary(f, d1, d2):
+    """A function of one input, with its exact first and second derivatives."""
+    return lambda x: (f(x), [d1(x)], [[d2(x)]])
+
+
+# name: (the function on Values or Duals, the exact (value, gradient, Hessian), points)
+UNARY = {
+    "neg": (lambda a: -a, _unary(lambda x: -x, lambda x: -1.0, lambda x: 0.0), [0.7, -2.3]),
+    "pos": (lambda a: +a, _unary(lambda x: x, lambda x: 1.0, lambda x: 0.0), [0.7, -2.3]),
+    "exp": (lambda a: a.exp(), _unary(math.exp, math.exp, math.exp), [0.7, -2.3]),
+    "log": (lambda a: a.log(), _unary(math.log, lambda x: 1 / x, lambda x: -1 / x**2), [0.3, 2.7]),
+    "log1p": (
+        lambda a: a.log1p(),
+        _unary(math.log1p, lambda x: 1 / (1 + x), lambda x: -1 / (1 + x) ** 2),
+        [-0.6, 0.3, 2.7],
+    ),
+    "sqrt": (
+        lambda a: a.sqrt(),
+        _unary(math.sqrt, lambda x: 0.5 / math.sqrt(x), lambda x: -0.25 * x**-1.5),
+        [0.3, 2.7],
+    ),
+    "tanh": (
+        lambda a: a.tanh(),
+        _unary(math.tanh, lambda x: 1 - math.tanh(x) ** 2, lambda x: -2 * math.tanh(x) * (1 - math.tanh(x) ** 2)),
+        [0.7, -2.3],
+    ),
+    "sigmoid": (
+        lambda a: a.sigmoid(),
+        _unary(
+            _sigmoid,
+            lambda x: _sigmoid(x) * (1 - _sigmoid(x)),
+            lambda x: _sigmoid(x) * (1 - _sigmoid(x)) * (1 - 2 * _sigmoid(x)),
+        ),
+        [0.7, -2.3, 40.0, -40.0],
+    ),
+    "relu": (lambda a: a.relu(), _unary(lambda x: max(x, 0.0), lambda x: float(x > 0), lambda x: 0.0), [0.7, -2.3]),
+    "abs": (lambda a: a.abs(), _unary(abs, lambda x: math.copysign(1.0, x), lambda x: 0.0), [0.7, -2.3]),
+    "abs()": (lambda a: abs(a), _unary(abs, lambda x: math.copysign(1.0, x), lambda x: 0.0), [-1.3]),
+    "sin": (lambda a: a.sin(), _unary(math.sin, math.cos, lambda x: -math.sin(x)), [0.7, -2.3]),
+    "cos": (lambda a: a.cos(), _unary(math.cos, lambda x: -math.sin(x), lambda x: -math.cos(x)), [0.7, -2.3]),
+}
+for p in [3, 2.5, 0.5, -2, -1.5, 1]:
+    UNARY[f"x**{p}"] = (
+        lambda a, p=p: a**p,
+        _unary(lambda x, p=p: x**p, lambda x, p=p: p * x ** (p - 1), lambda x, p=p: p * (p - 1) * x ** (p - 2)),
+        [0.7, 2.3] if p != int(p) else [0.7, -2.3, 1.0, -1.0],
+    )
+for c in [2.5, -0.75]:
+    UNARY[f"x+{c}"] = (lambda a, c=c: a + c, _unary(lambda x, c=c: x + c, lambda x: 1.0, lambda x: 0.0), [0.7])
+    UNARY[f"{c}+x"] = (lambda a, c=c: c + a, _unary(lambda x, c=c: c + x, lambda x: 1.0, lambda x: 0.0), [0.7])
+    UNARY[f"x-{c}"] = (lambda a, c=c: a - c, _unary(lambda x, c=c: x - c, lambda x: 1.0, lambda x: 0.0), [0.7])
+    UNARY[f"{c}-x"] = (lambda a, c=c: c - a, _unary(lambda x, c=c: c - x, lambda x: -1.0, lambda x: 0.0), [0.7])
+    UNARY[f"x*{c}"] = (lambda a, c=c: a * c, _unary(lambda x, c=c: x * c, lambda x, c=c: c, lambda x: 0.0), [0.7])
+    UNARY[f"{c}*x"] = (lambda a, c=c: c * a, _unary(lambda x, c=c: c * x, lambda x, c=c: c, lambda x: 0.0), [0.7])
+    UNARY[f"x/{c}"] = (lambda a, c=c: a / c, _unary(lambda x, c=c: x / c, lambda x, c=c: 1 / c, lambda x: 0.0), [0.7])
+    UNARY[f"{c}/x"] = (
+        lambda a, c=c: c / a,
+        _unary(lambda x, c=c: c / x, lambda x, c=c: -c / x**2, lambda x, c=c: 2 * c / x**3),
+        [0.7, -2.3],
+    )
+UNARY["2.5**x"] = (
+    lambda a: 2.5**a,
+    _unary(lambda x: 2.5**x, lambda x: 2.5**x * math.log(2.5), lambda x: 2.5**x * math.log(2.5) ** 2),
+    [0.7, -2.3],
+)
+
+
+def _add(a, b):
+    return a + b, [1.0, 1.0], [[0.0, 0.0], [0.0, 0.0]]
+
+
+def _sub(a, b):
+    return a - b, [1.0, -1.0], [[0.0, 0.0], [0.0, 0.0]]
+
+
+def _mul(a, b):
+    return a * b, [b, a], [[0.0, 1.0], [1.0, 0.0]]
+
+
+def _div(a, b):
+    return a / b, [1 / b, -a / b**2], [[0.0, -1 / b**2], [-1 / b**2, 2 * a / b**3]]
+
+
+def _pow(a, b):
+    ab, log = a**b, math.log(a)
+    cross = a ** (b - 1) * (1 + b * log)
+    return ab, [b * a ** (b - 1), ab * log], [[b * (b - 1) * a ** (b - 2), cross], [cross, ab * log**2]]
+
+
+def _sum(*xs):
+    n = len(xs)
+    return math.fsum(xs), [1.0] * n, [[0.0] * n for _ in xs]
+
+
+def _dot(*xs):
+    n = len(xs) // 2
+    a, b = xs[:n], xs[n:]
+    hessian = [[1.0 if abs(i - j) == n else 0.0 for j in range(2 * n)] for i in range(2 * n)]
+    return math.fsum(x * y for x, y in zip(a, b)), list(b) + list(a), hessian
+
+
+def _logsumexp(*xs):
+    out = math.log(math.fsum(math.exp(x) for x in xs))
+    s = [math.exp(x - out) for x in xs]
+    return out, s, [[(s[i] if i == j else 0.0) - s[i] * s[j] for j in range(len(xs))] for i in range(len(xs))]
+
+
+# name: (the function on Values or Duals, the exact (value, gradient, Hessian), points)
+MANY = {
+    "add": (lambda a, b: a + b, _add, [(0.7, -2.3)]),
+    "sub": (lambda a, b: a - b, _sub, [(0.7, -2.3)]),
+    "mul": (lambda a, b: a * b, _mul, [(0.7, -2.3), (-1.9, 0.4)]),
+    "div": (lambda a, b: a / b, _div, [(0.7, -2.3), (-1.9, 0.4)]),
+    "pow": (lambda a, b: a**b, _pow, [(0.7, -2.3), (2.9, 1.6), (0.7, 1.0), (1.0, 2.3), (2.9, -1.0)]),
+    "sum": (lambda *xs: ad.sum(xs), _sum, [(0.7, -2.3, 1.1), (0.4,)]),
+    "dot": (
+        lambda *xs: ad.dot(xs[: len(xs) // 2], xs[len(xs) // 2 :]),
+        _dot,
+        [(0.7, -2.3, 1.1, 0.4, 1.7, -0.6), (0.7, -2.3)],
+    ),
+    "logsumexp": (lambda *xs: ad.logsumexp(xs), _logsumexp, [(0.7, -2.3, 1.1), (0.3,)]),
+    # A shared input: both gradients of one op go into one leaf.
+    "x*x": (lambda a: a * a, lambda x: (x * x, [2 * x], [[2.0]]), [(0.7,), (-2.3,)]),
+    "x/x**2": (lambda a: a / a**2, lambda x: (1 / x, [-1 / x**2], [[2 / x**3]]), [(0.7,)]),
+}
+CASES = [(name, fn, exact, (x,)) for name, (fn, exact, points) in UNARY.items() for x in points]
+CASES += [(name, fn, exact, xs) for name, (fn, exact, points) in MANY.items() for xs in points]
+IDS = [f"{name}{list(point)}" for name, _, _, point in CASES]
+
+
+@pytest.mark.parametrize(("name", "fn", "exact", "point"), CASES, ids=IDS)
+def test_value_and_gradient_by_backward(name, fn, exact, point):
+    value, gradient, _ = exact(*point)
+    xs = [Value(x) for x in point]
+    y = fn(*xs)
+    y.backward()
+    assert_close(y, value, rtol=RTOL, what="value")
+    assert_close([x.grad for x in xs], gradient, rtol=RTOL, what="gradient")
+    y.backward()  # a second backward adds exactly one more gradient into the leaves
+    assert_close([x.grad for x in xs], [2 * g for g in gradient], rtol=RTOL, what="gradient, twice")
+
+
+@pytest.mark.parametrize(("name", "fn", "exact", "point"), CASES, ids=IDS)
+def test_hessian_by_reverse_over_reverse(name, fn, exact, point):
+    _, gradient, hessian = exact(*point)
+    xs = [Value(x) for x in point]
+    first = grad(fn(*xs), xs, create_graph=True)
+    assert_close(first, gradient, rtol=RTOL, what="gradient")
+    for i, row in enumerate(hessian):
+        assert_close(grad(first[i], xs) if first[i].requires_grad else [0.0] * len(xs), row, rtol=RTOL, atol=1e-15)
+
+
+@pytest.mark.parametrize(("name", "fn", "exact", "point"), CASES, ids=IDS)
+def test_gradient_by_forward_mode(name, fn, exact, point):
+    value, gradient, _ = exact(*point)
+    for i in range(len(point)):
+        y = fn(*[Dual(x, 1.0 if j == i else 0.0) for j, x in enumerate(point)])
+        assert_close(y.primal, value, rtol=RTOL, what="value")
+        assert_close(y.tangent, gradient[i], rtol=RTOL, atol=1e-15, what=f"tangent along x{i}")
+        # The other inputs as constants: no tangent from them at all.
+        y = fn(*[Dual(x, 2.0) if j == i else x for j, x in enumerate(point)])
+        assert_close(y.tangent, 2.0 * gradient[i], rtol=RTOL, atol=1e-15, what=f"tangent of x{i} alone")
+
+
+@pytest.mark.parametrize(("name", "fn", "exact", "point"), CASES, ids=IDS)
+def test_hessian_by_reverse_over_forward(name, fn, exact, point):
+    _, gradient, hessian = exact(*point)
+    xs = [Value(x) for x in point]
+    for i, row in enumerate(hessian):
+        y = fn(*[Dual(x, 1.0 if j == i else 0.0) for j, x in enumerate(xs)])
+        assert isinstance(y.primal, Value)
+        assert_close(y.tangent, gradient[i], rtol=RTOL, atol=1e-15, what=f"tangent along x{i}")
+        tangent = y.tangent
+        got = grad(tangent, xs) if isinstance(tangent, Value) and tangent.requires_grad else [0.0] * len(xs)
+        assert_close(got, row, rtol=RTOL, atol=1e-15, what=f"row {i} of the Hessian")
+
+
+@pytest.mark.parametrize(("name", "fn", "exact", "point"), CASES, ids=IDS)
+def test_compiled_replay_on_a_batch(name, fn, exact, point):
+    # Each example moved a little, so that the rows differ; the same branch of every kink.
+    batch = np.array([[x * s for x in point] for s in (1.0, 1.05, 0.9)])
+    f = ad.compile(fn, n_inputs=len(point), example=list(batch[1]))
+    out = f(batch)
+    wanted = [exact(*row) for row in batch.tolist()]
+    assert_close(out, [w[0] for w in wanted], rtol=RTOL, what="values")
+    assert_close(f.backward(reduction="sum"), [w[1] for w in wanted], rtol=RTOL, what="gradients")
+    assert_close(f.backward(reduction="mean"), [[g / 3 for g in w[1]] for w in wanted], rtol=RTOL, what="mean")
+
+
+def test_a_zero_exponent_passes_on_a_zero_gradient():
+    # x ** 0 and a ** b at b = 0 have zero gradient (PyTorch's convention), for an upstream
+    # gradient of 0 too.
+    for upstream in (0.0, -2.0):
+        x, a, b = Value(0.7), Value(0.7), Value(0.0)
+        y = upstream * x**0 + upstream * a**b
+        assert grad(y, [x, a]) == [0.0, 0.0]
+        first = grad(y, [x, a], create_graph=True)
+        assert [d.data for d in first] == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("make", [list, tuple, iter], ids=["list", "tuple", "generator"])
+def test_the_n_ary_ops_take_any_iterable(make):
+    xs = [Value(0.7), Value(-2.3), 1.1]
+    assert ad.sum(make(xs)).data == 0.7 - 2.3 + 1.1
+    assert ad.dot(make(xs), make([2.0, 3.0, 4.0])).data == 0.7 * 2.0 - 2.3 * 3.0 + 1.1 * 4.0
+    assert_close(ad.logsumexp(make(xs)), math.log(math.exp(0.7) + math.exp(-2.3) + math.exp(1.1)), rtol=RTOL)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: ad.sum([]), "sum: needs at least one value, got an empty sequence"),
+        (lambda: ad.logsumexp(()), "logsumexp: needs at least one value, got an empty sequence"),
+        (lambda: ad.dot([], []), "dot: needs two sequences of the same non-zero length, got 0 and 0"),
+        (lambda: ad.dot([1.0], [2.0, 3.0]), "dot: needs two sequences of the same non-zero length, got 1 and 2"),
+        (lambda: ad.dot([1.0, 2.0], [3.0]), "dot: needs two sequences of the same non-zero length, got 2 and 1"),
+    ],
+)
+def test_the_n_ary_ops_refuse_empty_or_unequal_sequences(call, message):
+    with pytest.raises(ValueError) as error:
+        call()
+    assert str(error.value) == message
+
+
+def test_the_n_ary_ops_on_many_values():
+    xs = [Value(float(i)) for i in range(300)]  # lengths past Python's small ints are compared by value
+    y = ad.dot(xs, xs)
+    y.backward()
+    assert y.data == sum(i * i for i in range(300)) and [x.grad for x in xs] == [2.0 * i for i in range(300)]
+
+
+def test_a_power_s_op_is_made_once_per_exponent():
+    square, cube = ad.power(2.5), ad.power(3.5)
+    assert ad.power(2.5) is square and ad.power(3.5) is cube and ad.power(np.float64(2.5)) is square
+    assert (square.name, ad.power(-1).name, ad.power(0.5).name) == ("**2.5", "**-1", "**0.5")
+
+
+def test_the_n_ary_ops_refuse_a_number():
+    with pytest.raises(TypeError) as error:
+        ad.sum(3.0)
+    assert str(error.value) == "sum: expected an iterable (a list, say), got float (3.0)"
+
+
+def test_a_zero_base_has_a_zero_gradient_in_the_exponent():
+    # d/db a**b = a**b * log(a) is 0 at a = 0 (PyTorch's convention), not 0 * -inf.
+    for upstream in (1.0, -2.0, 0.0):
+        a, b = Value(0.0), Value(2.5)
+        assert grad(upstream * a**b, [a, b]) == [0.0, 0.0]
+        assert [d.data for d in grad(upstream * a**b, [a, b], create_graph=True)] == [0.0, 0.0]
+    f = ad.compile(lambda a, b: a**b, n_inputs=2)
+    f(np.array([[0.0, 2.5], [2.0, 1.5]]))
+    want = [[0.0, 0.0], [1.5 * 2.0**0.5, 2.0**1.5 * math.log(2.0)]]
+    assert_close(f.backward(reduction="sum"), want, rtol=RTOL)
+
+
+@pytest.mark.parametrize("kink", [0.0, -0.0])
+def test_relu_and_abs_have_a_zero_slope_at_their_kink(kink):
+    # As PyTorch: 0 at x = 0, in every mode.
+    for f in (lambda a: a.relu(), lambda a: a.abs()):
+        x = Value(kink)
+        assert grad(f(x), [x]) == [0.0] and grad(f(x), [x], create_graph=True)[0].data == 0.0
+        assert f(Dual(kink, 1.0)).tangent == 0.0
+        g = ad.compile(f, n_inputs=1)
+        g(np.array([[kink], [2.0]]))
+        assert g.backward(reduction="sum").tolist() == [[0.0], [1.0]]
