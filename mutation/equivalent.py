@@ -33,6 +33,11 @@ _FLOATS_STEP = "stacked[:, 0] = group.op.derivative(ops.scalar, float(g[0, 0]), 
 _NARROW = "narrow: list[float] = work.grads[n_in + n_wide : n_in + n_params, 0].tolist()"
 _ONE_ROW = "plan.append((_as_slice(unique[chosen]), _as_slice(occurrences[0]) if m == 1 else occurrences))"
 _LEAVES = "return weights + list(group.nodes[0].parents[k:] if group.shared_half else group.nodes[0].parents[:k])"
+_SCAN = "if g is not None and type(g) is not float:"
+_CHECK = "if type(g) is not float and g is not None:"
+_CHECKED = 'g if type(g) is float else checks.number(step, f"the gradient of parameter {i} ({params[i]!r})", g)'
+_IN_PLACE = "in_place = rows_in_place if type(rows_in_place) is slice and not uniform else None"
+_WHOLE_P = "if type(p) is float and p >= 0.0 and p.is_integer():  # (x ** 2, say): every x is in the domain"
 _BACKWARD = "autodiff/backward.py"
 _LOSSES = "nn/losses.py"
 _ARRAYS = "autodiff/worlds/arrays.py"
@@ -159,11 +164,21 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         ]
     },
     (_OPTIM, "if len(set(ids)) != len(ids):", "if len(set(ids)) < len(ids):"): "a set of the ids is never longer",
-    (
-        _OPTIM,
-        "if type(g) is not float and g is not None:  # the check costs more than a step; a float needs none",
-        "if type(g) != float and g is not None:  # the check costs more than a step; a float needs none",
-    ): "== and `is` agree on classes",
+    (_OPTIM, _SCAN, _SCAN.replace("g is not None", "g != None")): "None is only equal to itself",
+    (_OPTIM, _SCAN, _SCAN.replace("is not float", "!= float")): "== and `is` agree on classes",
+    (_OPTIM, _SCAN, _SCAN.replace(" and ", " or ")): (
+        "the scan only decides whether the checking loop runs, which gives floats and None back as they are"
+    ),
+    (_OPTIM, _CHECK, _CHECK.replace("is not float", "!= float")): "== and `is` agree on classes",
+    (_OPTIM, _CHECKED, _CHECKED.replace("type(g) is float", "type(g) == float")): "== and `is` agree on classes",
+    (_PLAN, _IN_PLACE, _IN_PLACE.replace("is slice", "== slice")): "== and `is` agree on classes",
+    (_ARRAYS, _WHOLE_P, _WHOLE_P.replace("type(p) is float", "type(p) == float")): "== and `is` agree on classes",
+    **{
+        (_ARRAYS, _WHOLE_P, _WHOLE_P.replace("p >= 0.0", changed)): (
+            "a shortcut only: for a whole p >= 0 that it leaves out, the general path gives the same powers"
+        )
+        for changed in ["p == 0.0", "p > 0.0", "p >= 1.0"]
+    },
     (
         _OPTIM,
         "if first.setdefault(p, i) != i:  # stepped twice a step: wrong (PyTorch warns, and will refuse)",

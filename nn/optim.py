@@ -258,7 +258,7 @@ def _gradients(step: str, params: list[Value]) -> list[float | None]:
     """Each gradient as a float or None, all read (and checked) before `step` moves anything."""
     grads: list[Any] = [p.grad for p in params]
     for g in grads:  # floats and None need no check (the check costs more than a step)
-        if type(g) is not float and g is not None:
+        if g is not None and type(g) is not float:
             break
     else:
         return grads

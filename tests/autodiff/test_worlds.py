@@ -80,6 +80,17 @@ def test_the_float_and_array_worlds_raise_one_error_with_one_message(name, args)
     assert isinstance(on_floats.value, DivisionByZeroError) == (name == "div")
 
 
+@pytest.mark.parametrize("p", [-1.0, -2.0, -3.0])
+def test_the_array_world_refuses_zero_to_a_whole_negative_power_of_a_float_exponent(p):
+    # As the compiled mode calls it (x ** -2: the exponent a float, the base a column of the batch).
+    with pytest.raises(ValueError) as on_floats:
+        floats.pow_number(0.0, p)
+    with pytest.raises(ValueError) as on_arrays:
+        arrays.pow_number(np.array([1.5, -2.0, 0.0]), p)
+    assert str(on_arrays.value) == str(on_floats.value)
+    np.testing.assert_array_equal(arrays.pow_number(np.array([1.5, -2.0]), p), [1.5**p, (-2.0) ** p])
+
+
 def test_each_domain_message_is_one_template():
     templates = [v for k, v in vars(domain).items() if k.isupper()]
     assert len(templates) == 7 and len(set(templates)) == 7

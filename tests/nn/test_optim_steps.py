@@ -201,6 +201,19 @@ def test_sgd_step_with_a_value_gradient():
     assert x.data == 2.4 and type(x.data) is float
 
 
+@pytest.mark.parametrize("name", ["SGD", "Adam"])
+def test_a_gradient_of_none_is_skipped_beside_a_value_gradient(name):
+    # A Value gradient (after create_graph=True) sends the step through its checks: None stays skipped.
+    x, y, z = Value(3.0), Value(1.0), Value(2.0)
+    (x * x + z).backward(create_graph=True)
+    y.grad = None
+    opt = nn.SGD([x, y, z], lr=0.1) if name == "SGD" else nn.Adam([x, y, z], lr=0.1)
+    opt.step()
+    first = 0.1 * 6.0 / (6.0 + 1e-8) if name == "Adam" else 0.1 * 6.0  # Adam's first: lr * g / (|g| + eps)
+    assert math.isclose(x.data, 3.0 - first, rel_tol=1e-12) and type(x.data) is float
+    assert y.data == 1.0 and y not in opt.state
+
+
 @pytest.mark.parametrize("make", [lambda ps: nn.SGD(ps, lr=0.1), lambda ps: nn.Adam(ps)])
 def test_a_parameter_given_twice_is_refused(make):
     # torch warns that this "will cause an error"; stepping z twice a step would be wrong.
