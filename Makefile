@@ -1,5 +1,6 @@
 # `make test`, `make demo` and `make bench` do all the set-up: a virtual environment in .venv,
-# the Python packages, Graphviz's `dot` program and (for the tests) Chromium where they are missing.
+# the Python packages, Graphviz's `dot` program and (for the tests) npm and Chromium where they are
+# missing (apt-get, as root); what they cannot install, they name in one line and stop.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -49,6 +50,7 @@ playground: $(STAMP) $(PLAYGROUND_NPM)
 	$(PY) playground/build.py site/playground
 
 $(PLAYGROUND_NPM): playground/package.json playground/package-lock.json
+	$(call require,npm,npm,Node.js and npm are missing (the playground's Pyodide and Graphviz come from the npm registry): install them (Debian/Ubuntu: sudo apt-get install npm; elsewhere: https://nodejs.org))
 	cd playground && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -56,6 +58,9 @@ playground-serve: playground
 	$(PY) -m http.server --bind 127.0.0.1 --directory site/playground 8000
 
 $(STAMP): pyproject.toml Makefile
+	@$(PYTHON) -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
+	  echo "Python 3.10 or newer with its venv module is needed; '$(PYTHON)' is $$($(PYTHON) --version 2>/dev/null || echo missing): install one (Debian/Ubuntu: sudo apt-get install python3 python3-venv), or name it: make PYTHON=python3.12 test" >&2; \
+	  exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,plot,demo,lint,bench,docs,dist,mutation]"
 	touch $@

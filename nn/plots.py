@@ -1,5 +1,5 @@
 """Training plots: the loss curve and a 2-D decision boundary, saved as PNG files. matplotlib is
-an optional extra (`pip install 'autodiff[plot]'`); it draws off-screen, touching no pyplot state.
+an optional extra (`pip install 'scalar-autodiff[plot]'`); it draws off-screen, touching no pyplot state.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def _figure() -> Any:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError as error:
-        raise ImportError("nn.plots needs matplotlib: pip install 'autodiff[plot]'") from error
+        raise ImportError("nn.plots needs matplotlib: pip install 'scalar-autodiff[plot]'") from error
     fig = Figure(figsize=(6, 4.5), dpi=100)
     FigureCanvasAgg(fig)  # Agg: renders without a display
     return fig

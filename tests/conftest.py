@@ -7,14 +7,14 @@ import numpy as np
 import pytest
 
 import nn
-
 from tests.browser import browser, page  # noqa: F401 - fixtures, found by pytest here
 
 
 def _seed_of(request) -> int:
     """A number of the test's own, from its name and parameters."""
     callspec = getattr(request.node, "callspec", None)
-    key = f"{getattr(request.node, 'originalname', request.node.name)}{sorted(callspec.indices.items()) if callspec else ''}"
+    name = getattr(request.node, "originalname", request.node.name)  # a doctest has no originalname
+    key = f"{name}{sorted(callspec.indices.items()) if callspec else ''}"
     return zlib.crc32(key.encode())
 
 

@@ -20,6 +20,9 @@ from autodiff import Value
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 VERSION = re.search(r'^version = "(.+)"$', (ROOT / "pyproject.toml").read_text(), flags=re.M).group(1)
+# Ours on PyPI is free: `autodiff` and `nn` name other projects there. The import names stay.
+DISTRIBUTION = "scalar-autodiff"
+FILE_NAME = DISTRIBUTION.replace("-", "_")  # as wheels and sdists spell it
 PACKAGES = ("autodiff", "nn")
 # Imported only by the parts that need them, from the extras (`plot`, `test`, ...), not dependencies.
 OPTIONAL = {"matplotlib", "torch", "hypothesis", "tqdm"}
@@ -63,21 +66,22 @@ def venv(dist, tmp_path_factory) -> Path:
 
 
 def test_the_sdist_and_the_wheel_carry_every_module_and_the_type_markers(dist):
-    (wheel,) = dist.glob(f"autodiff-{VERSION}-py3-none-any.whl")
-    (sdist,) = dist.glob(f"autodiff-{VERSION}.tar.gz")
+    (wheel,) = dist.glob(f"{FILE_NAME}-{VERSION}-py3-none-any.whl")
+    (sdist,) = dist.glob(f"{FILE_NAME}-{VERSION}.tar.gz")
     names = set(zipfile.ZipFile(wheel).namelist())
     wanted = {"autodiff/py.typed", "nn/py.typed"} | {
         path.relative_to(ROOT).as_posix() for package in PACKAGES for path in (ROOT / package).rglob("*.py")
     }
     assert wanted <= names, sorted(wanted - names)
-    metadata = zipfile.ZipFile(wheel).read(f"autodiff-{VERSION}.dist-info/METADATA").decode()
+    metadata = zipfile.ZipFile(wheel).read(f"{FILE_NAME}-{VERSION}.dist-info/METADATA").decode()
+    assert f"Name: {DISTRIBUTION}\n" in metadata
     assert "Requires-Dist: numpy" in metadata and "Requires-Dist: graphviz" in metadata
     assert sdist.stat().st_size > 0
 
 
 INSTALLED = textwrap.dedent(
     """
-    import importlib, json, sys
+    import importlib, importlib.metadata, json, sys
     from pathlib import Path
 
     import numpy as np
@@ -124,6 +128,7 @@ INSTALLED = textwrap.dedent(
         "files": [ad.__file__, nn.__file__],
         "typed": [(Path(p.__file__).parent / "py.typed").exists() for p in (ad, nn)],
         "skipped": skipped,
+        "distributions": {p: importlib.metadata.packages_distributions().get(p) for p in ("autodiff", "nn")},
     }))
     """
 )
@@ -152,5 +157,7 @@ def test_the_installed_wheel_runs_the_quick_start_a_picture_and_a_compiled_step(
     assert report["version"] == VERSION
     assert all(Path(f).is_relative_to(venv.parent.parent) for f in report["files"]), report["files"]
     assert report["typed"] == [True, True]
+    # the two import names come from our distribution
+    assert report["distributions"] == {"autodiff": [DISTRIBUTION], "nn": [DISTRIBUTION]}
     # a module may wait for an extra (matplotlib, torch: not installed here), never the core
     assert not {"autodiff", "nn", "autodiff.value", "nn.layers"} & set(report["skipped"]), report["skipped"]

@@ -10,6 +10,8 @@ process differ by an ulp). Everything that does not depend on that order is comp
 from __future__ import annotations
 
 import random
+import re
+from pathlib import Path
 
 import micrograd.engine
 import micrograd.nn
@@ -96,3 +98,18 @@ def test_parameters_and_state() -> None:
     assert len(state) == 13
     model.zero_grad(set_to_none=True)
     assert all(p.grad is None for p in model.parameters())
+
+
+def test_readme_says_how_a_values_repr_differs_from_micrograds() -> None:
+    # README's claim about the drop-in's repr, checked against both engines as they print.
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("## Coming from micrograd") :]
+    ours_shown, theirs_shown = re.findall(r"\(`(Value\(data=[^`]*)`\)", " ".join(section.split()))[:2]
+    assert ours_shown == repr(ours.Value(1 / 3))
+    assert theirs_shown == repr(micrograd.engine.Value(1 / 3))
+    assert ours_shown != theirs_shown
+    assert "the reprs of its modules" in " ".join(section.split())
+    random.seed(0)
+    theirs_model = micrograd.nn.MLP(2, [3, 1])
+    random.seed(0)
+    assert repr(ours.MLP(2, [3, 1])) == repr(theirs_model)
