@@ -1,5 +1,6 @@
-"""The bridge to PyTorch: an `MLP` to a float64 `torch.nn.Sequential` and back; torch is
-imported only when a bridge function runs."""
+"""The bridge to PyTorch: an `MLP` to a float64 `torch.nn.Sequential` and back (the GPT's blocks:
+`nn.torch_blocks`, which `to_torch` calls for them); torch is imported only when a bridge
+function runs."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from autodiff._optional import require_torch
 
-from .layers import MLP
+from .layers import MLP, Layer, Neuron
 
 TORCH_ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
 OUR_ACTIVATIONS = {"ReLU": "relu", "Tanh": "tanh", "Sigmoid": "sigmoid", "Identity": "linear"}
@@ -26,6 +27,11 @@ def to_torch(mlp: MLP) -> Any:
     ReLU()
     """
     if not isinstance(mlp, MLP):
+        from .module import Module
+        from .torch_blocks import to_torch as block_to_torch
+
+        if isinstance(mlp, Module) and not isinstance(mlp, (Neuron, Layer)):
+            return block_to_torch(mlp)  # a TypeError there for a module without a counterpart
         raise TypeError(f"to_torch: expected an nn.MLP, got {type(mlp).__name__}")
     torch = _import_torch()
     modules = []
