@@ -220,7 +220,7 @@ class Adam(Optimizer):
         >>> round(x.data, 6)
         2.9
         """
-        grads = _gradients("Adam.step", self.params)
+        grads = _gradients(f"{type(self).__name__}.step", self.params)  # AdamW's too
         group = self.param_groups[0]
         lr, (beta1, beta2), eps, weight_decay = group["lr"], group["betas"], group["eps"], group["weight_decay"]
         for p, g in zip(self.params, grads):
