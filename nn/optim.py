@@ -244,7 +244,7 @@ class AdamW(Adam):
     step first shrinks p by lr * weight_decay * p, then takes Adam's step on the gradient alone.
 
     >>> (x := Value(2.0)).grad = 0.0
-    >>> AdamW([x], lr=0.1, weight_decay=0.5).step()   # no gradient: only the decay, 2 * (1 - 0.05)
+    >>> AdamW([x], lr=0.1, weight_decay=0.5).step()   # a zero gradient: only the decay, 2 * (1 - 0.05)
     >>> x.data
     1.9
     """

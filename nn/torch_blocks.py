@@ -18,6 +18,7 @@ from .linear import Linear
 from .module import Module
 from .norm import LayerNorm, RMSNorm
 
+BLOCKS = (Linear, Embedding, RMSNorm, LayerNorm, CausalSelfAttention, GPT)  # the modules with a counterpart
 Pairs = list[tuple[list[Value], Any]]  # our Values (flat, row by row) and the torch tensor they fill
 
 
