@@ -15,6 +15,7 @@ from autodiff import Value
 
 from . import _checks as checks
 from . import init
+from .layers import _ONE
 from .module import Module, Tensor
 
 Matrix = list[list[Value]]
@@ -80,7 +81,8 @@ class Linear(Module):
         return self._apply(x)
 
     def _apply(self, x: list[Any]) -> list[Value]:  # x checked already (inside a model)
+        x = [xi if isinstance(xi, Value) else autodiff.constant(xi) for xi in x]  # once for every row
         if self.bias is None:
             return [autodiff.dot(row, x) for row in self.weight]
-        with_one = [*x, 1.0]  # the bias rides on a constant input 1, as a Neuron's
+        with_one = [*x, _ONE]  # the bias rides on a constant input 1, as a Neuron's
         return [autodiff.dot([*row, b], with_one) for row, b in zip(self.weight, self.bias)]
