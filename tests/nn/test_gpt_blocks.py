@@ -18,14 +18,27 @@ def weighted_loss(outs, weights):
     return sum((w * v for w, v in zip(weights, flat)), Value(0.0)), len(flat)
 
 
+def within_scale(ours, theirs):
+    """1e-12 relative, or 1e-12 of the tensor's largest entry: an entry near 0 is a sum that
+    cancels (a LayerNorm output near the mean, an exactly-zero gradient), whose rounding noise
+    is that of its terms."""
+    theirs = theirs.detach()
+    assert_close(ours, theirs, atol=max(1e-12 * theirs.abs().max().item(), 1e-300))
+
+
 def compare(module, theirs_out, inputs, t_inputs, outs, rng):
     """Our outputs and torch's, then the gradients of one random weighting of them."""
-    assert_close(outs, theirs_out)
+    within_scale(outs, theirs_out)
     loss, n = weighted_loss(outs, weights := rng.uniform(-1, 1, 10_000).tolist())
     loss.backward()
     (theirs_out.reshape(-1) * torch.tensor(weights[:n], dtype=torch.float64)).sum().backward()
     if inputs is not None:
-        assert_close([[v.grad for v in row] for row in inputs], t_inputs.grad, atol=1e-15)
+        within_scale([[v.grad for v in row] for row in inputs], t_inputs.grad)
+
+
+@pytest.fixture(autouse=True)
+def _seeded(rng):
+    nn.manual_seed(int(rng.integers(2**31)))  # nn's generator, for the initial weights: per test
 
 
 def values(rng, rows, cols):
@@ -37,16 +50,20 @@ def as_tensor(rows):
 
 
 def assert_same_grads(module, theirs):
+    """Each parameter tensor's data and gradients (the key bias's gradient is zero in exact
+    arithmetic: softmax ignores a score added to every key; it comes out as rounding noise)."""
     from nn.torch_blocks import _pairs
 
     for ours, tensor in _pairs(module, theirs):
         assert_close([v.data for v in ours], tensor.detach().reshape(-1))
-        assert_close([v.grad for v in ours], tensor.grad.reshape(-1), atol=1e-15)
+        if tensor.grad is None or not tensor.grad.abs().max().item():
+            assert all(v.grad == 0.0 for v in ours)
+        else:
+            within_scale([v.grad for v in ours], tensor.grad.reshape(-1))
 
 
 @pytest.mark.parametrize("bias", [True, False])
 def test_linear_is_torch_linear(rng, bias):
-    nn.manual_seed(int(rng.integers(1000)))
     layer = nn.Linear(5, 3, bias=bias)
     theirs = to_torch(layer)
     x = values(rng, 4, 5)
