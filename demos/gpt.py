@@ -61,18 +61,18 @@ def batches(names: list[str], steps: int, block_size: int, seed: int = SEED) -> 
     return [encode(order[k % len(order)])[: block_size + 1] for k in range(steps)]
 
 
-def train(model: nn.GPT, names: list[str], steps: int, show: bool = True) -> list[float]:
+def train(model: nn.GPT, names: list[str], steps: int) -> list[float]:
     """`steps` steps of AdamW on one name each; the loss of each step."""
     opt, schedule = make_optimizer(model, steps)
     losses = []
-    for k, tokens in zip(progress(steps, "gpt") if show else range(steps), batches(names, steps, model.block_size)):
+    for k, tokens in zip(progress(steps, "gpt"), batches(names, steps, model.block_size)):
         loss = model.loss(tokens)
         opt.zero_grad()
         loss.backward()
         opt.step()
         schedule.step()
         losses.append(loss.data)
-        if show and (k % 100 == 0 or k == steps - 1):
+        if k % 100 == 0 or k == steps - 1:
             recent = losses[-100:]
             print(f"step {k + 1:4d}/{steps}: loss {loss.data:.4f} (mean of the last {len(recent)}: {mean(recent):.4f})")
     return losses
