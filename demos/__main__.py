@@ -11,7 +11,19 @@ import sys
 
 from demos.report import table
 
-DEMOS = ["coffee", "perceptron", "single_neuron", "xor", "celsius", "moons", "graph", "modes", "hooks", "backprop"]
+DEMOS = [
+    "coffee",
+    "perceptron",
+    "single_neuron",
+    "xor",
+    "celsius",
+    "moons",
+    "graph",
+    "modes",
+    "hooks",
+    "backprop",
+    "gpt",
+]
 
 
 def main() -> int:

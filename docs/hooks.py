@@ -104,7 +104,8 @@ def _executed_tour(build: Path) -> Path:
 
 
 def _pictures() -> dict[str, bytes]:
-    """The demos' pictures (demos/graph.py), and a model's graph in clusters, shaded by |grad|."""
+    """The demos' pictures (demos/graph.py), a model's graph in clusters, shaded by |grad|, and
+    the graph of one attention score (the guide "From micrograd to a GPT")."""
     from demos.graph import expression, neuron
 
     a, b, c = expression()
@@ -113,10 +114,17 @@ def _pictures() -> dict[str, bytes]:
     model = nn.MLP(2, [3, 1])
     out = model([0.5, -1.0])
     out.backward()
+    nn.manual_seed(0)
+    attn = nn.CausalSelfAttention(4, 2)
+    x_query = [autodiff.Value(v, f"xq[{i}]", requires_grad=False) for i, v in enumerate([0.5, -1.0, 0.2, 0.8])]
+    x_key = [autodiff.Value(v, f"xk[{i}]", requires_grad=False) for i, v in enumerate([1.0, 0.3, -0.4, 0.1])]
+    score = attn.score(x_query, x_key, head=0)
+    score.backward()
     return {
         "expression": autodiff.draw_dot(c, params=[a, b]).pipe("svg"),
         "neuron": autodiff.draw_dot(o, params=[*w, bias]).pipe("svg"),
         "model": autodiff.draw_dot(out, params=model.parameters(), clusters=True, color_by_grad=True).pipe("svg"),
+        "attention_score": autodiff.draw_dot(score, params=attn.parameters()).pipe("svg"),
     }
 
 

@@ -17,8 +17,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from . import init
+from .attention import CausalSelfAttention, KVCache
+from .embedding import Embedding
+from .gpt import GPT, Block
 from .init import manual_seed
 from .layers import MLP, Layer, Neuron
+from .linear import Linear
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -30,8 +34,10 @@ from .losses import (
     softplus,
 )
 from .module import Module
-from .optim import SGD, Adam, Optimizer
+from .norm import LayerNorm, RMSNorm
+from .optim import SGD, Adam, AdamW, Optimizer
 from .perceptron import Perceptron
+from .schedule import LinearLR
 
 if TYPE_CHECKING:
     from . import datasets, plots  # noqa: F401 - for the type checker; loaded by __getattr__
@@ -46,14 +52,24 @@ def __getattr__(name: str) -> Any:  # PEP 562: called for a name the module does
 
 
 __all__ = [
+    "GPT",
     "MLP",
     "SGD",
     "Adam",
+    "AdamW",
+    "Block",
+    "CausalSelfAttention",
+    "Embedding",
+    "KVCache",
     "Layer",
+    "LayerNorm",
+    "Linear",
+    "LinearLR",
     "Module",
     "Neuron",
     "Optimizer",
     "Perceptron",
+    "RMSNorm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",

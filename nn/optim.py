@@ -1,4 +1,4 @@
-"""Optimizers, as `torch.optim`: `SGD` (with momentum) and `Adam`, step for step as PyTorch.
+"""Optimizers, as `torch.optim`: `SGD` (with momentum), `Adam` and `AdamW`, step for step as PyTorch.
 
 Each keeps what torch.optim keeps: `defaults`, `param_groups` (one group; `opt.lr` reads and sets
 the group's) and `state`, each parameter's plain floats, made at its first step. A step reads each
@@ -190,6 +190,8 @@ class Adam(Optimizer):
     (0.5, 0.5)
     """
 
+    _decoupled: ClassVar[bool] = False  # AdamW's weight decay, apart from the gradient
+
     _checks: ClassVar[dict[str, Check]] = {
         "lr": checks.non_negative,
         "betas": _betas,
@@ -218,13 +220,15 @@ class Adam(Optimizer):
         >>> round(x.data, 6)
         2.9
         """
-        grads = _gradients("Adam.step", self.params)
+        grads = _gradients(f"{type(self).__name__}.step", self.params)  # AdamW's too
         group = self.param_groups[0]
         lr, (beta1, beta2), eps, weight_decay = group["lr"], group["betas"], group["eps"], group["weight_decay"]
         for p, g in zip(self.params, grads):
             if g is None:
                 continue
-            if weight_decay:  # as torch.optim.Adam
+            if weight_decay and self._decoupled:  # as torch.optim.AdamW: shrink p, then step
+                p.data *= 1.0 - lr * weight_decay
+            elif weight_decay:  # as torch.optim.Adam
                 g += weight_decay * p.data
             state = self.state.get(p) or self.state.setdefault(p, {"step": 0, "exp_avg": 0.0, "exp_avg_sq": 0.0})
             t = state["step"] = state["step"] + 1
@@ -233,6 +237,29 @@ class Adam(Optimizer):
             step_size = lr / (1.0 - beta1**t)
             root_correction = math.sqrt(1.0 - beta2**t)
             p.data -= step_size * mean / (math.sqrt(mean_square) / root_correction + eps)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019), as torch.optim.AdamW: each
+    step first shrinks p by lr * weight_decay * p, then takes Adam's step on the gradient alone.
+
+    >>> (x := Value(2.0)).grad = 0.0
+    >>> AdamW([x], lr=0.1, weight_decay=0.5).step()   # a zero gradient: only the decay, 2 * (1 - 0.05)
+    >>> x.data
+    1.9
+    """
+
+    _decoupled: ClassVar[bool] = True
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay)
 
 
 def _listed(who: str, expected: str, x: Any) -> list[Any] | tuple[Any, ...]:

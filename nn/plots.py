@@ -138,3 +138,38 @@ def _save(fig: Any, path: str | os.PathLike[str]) -> pathlib.Path:
     path = pathlib.Path(path)
     fig.savefig(path)
     return path
+
+
+def plot_attention(
+    weights: Sequence[Sequence[Sequence[float]]],
+    tokens: Sequence[str],
+    path: str | os.PathLike[str] = "attention.png",
+    *,
+    title: str = "Attention weights",
+) -> pathlib.Path:
+    """Save one heatmap per head: row t is what position t attends to (`KVCache.weights`, taken
+    head by head: `weights[head][t]` holds t + 1 weights); `tokens` label the axes.
+
+    >>> import tempfile, pathlib
+    >>> plot_attention([[[1.0], [0.3, 0.7]]], [".", "a"], pathlib.Path(tempfile.mkdtemp()) / "a.png").name
+    'a.png'
+    """
+    heads = [checks.items("plot_attention", "a list of rows of weights per head", head) for head in weights]
+    labels = checks.items("plot_attention", "a list of token labels", tokens)
+    if not heads or any(len(rows) != len(labels) or any(len(r) != t + 1 for t, r in enumerate(rows)) for rows in heads):
+        raise ValueError(f"plot_attention: expected per head {len(labels)} rows of 1, 2, ... weights, one per token")
+    path = checks.path("plot_attention", path)
+    fig = _figure()
+    fig.set_size_inches(3.2 * len(heads), 4.0)
+    n = len(labels)
+    for h, (ax, rows) in enumerate(zip(np.atleast_1d(fig.subplots(1, len(heads))), heads)):
+        grid = np.full((n, n), np.nan)  # above the diagonal: the future, never attended to
+        for t, row in enumerate(rows):
+            grid[t, : t + 1] = [_number("plot_attention", w) for w in row]
+        ax.imshow(grid, cmap="Blues", vmin=0.0, vmax=1.0)
+        ax.set(title=f"head {h}", xticks=range(n), yticks=range(n), xlabel="key", ylabel="query" if h == 0 else "")
+        ax.set_xticklabels(labels)
+        ax.set_yticklabels(labels)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return _save(fig, path)

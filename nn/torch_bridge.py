@@ -1,5 +1,6 @@
-"""The bridge to PyTorch: an `MLP` to a float64 `torch.nn.Sequential` and back; torch is
-imported only when a bridge function runs."""
+"""The bridge to PyTorch: an `MLP` to a float64 `torch.nn.Sequential` and back (the GPT's blocks:
+`nn.torch_blocks`, which `to_torch` calls for them); torch is imported only when a bridge
+function runs."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from autodiff._optional import require_torch
 
 from .layers import MLP
+from .module import Module
 
 TORCH_ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
 OUR_ACTIVATIONS = {"ReLU": "relu", "Tanh": "tanh", "Sigmoid": "sigmoid", "Identity": "linear"}
@@ -17,15 +19,20 @@ def _import_torch() -> Any:
     return require_torch("nn's torch bridge")
 
 
-def to_torch(mlp: MLP) -> Any:
+def to_torch(mlp: Module) -> Any:
     """A float64 `torch.nn.Sequential` computing the same function, with copies of the weights: a
-    `Linear` per layer, followed by `ReLU`, `Tanh` or `Sigmoid` (nothing for "linear").
+    `Linear` per layer, followed by `ReLU`, `Tanh` or `Sigmoid` (nothing for "linear"). One of
+    the GPT's blocks (`nn.torch_blocks.BLOCKS`) goes to `nn.torch_blocks.to_torch`.
 
     >>> import nn
-    >>> to_torch(nn.MLP(2, [3, 1]))[1]
-    ReLU()
+    >>> to_torch(nn.MLP(2, [3, 1]))[1], type(to_torch(nn.Embedding(3, 2))).__name__
+    (ReLU(), 'Embedding')
     """
     if not isinstance(mlp, MLP):
+        from . import torch_blocks
+
+        if isinstance(mlp, torch_blocks.BLOCKS):
+            return torch_blocks.to_torch(mlp)
         raise TypeError(f"to_torch: expected an nn.MLP, got {type(mlp).__name__}")
     torch = _import_torch()
     modules = []

@@ -104,3 +104,12 @@ def test_single_neuron_prints_each_gradient_alike_by_hand_and_by_the_engine(caps
     assert len(rows) == 5 * single_neuron.EPOCHS
     assert [(name, hand) for name, hand, _ in rows if name == "dL/dw1"] == [("dL/dw1", "0.00000000")] * 5
     assert all(hand == engine for _, hand, engine in rows)
+
+
+def test_gpt_takes_its_step_count_and_refuses_one_below_one():
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "demos.gpt", "--steps", "0"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent.parent)
+    assert done.returncode == 2 and "--steps should be a positive int, got 0" in done.stderr

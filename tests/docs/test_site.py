@@ -96,6 +96,10 @@ def test_the_pictures_are_the_demos_rendered(site):
     for name in ("expression", "neuron", "model"):
         assert f"img/{name}.svg" in pictures
         assert "<svg" in (site / "img" / f"{name}.svg").read_text()[:2000]
+    gpt = _page(site, "gpt")
+    assert "img/attention_score.svg" in gpt and "img/gpt_attention.png" in gpt
+    assert "score" in _texts((site / "img" / "attention_score.svg").read_text())
+    assert (site / "img" / "gpt_attention.png").read_bytes()[:4] == b"\x89PNG"
 
 
 def _texts(svg: str) -> list[str]:

@@ -55,9 +55,24 @@ def test_adam_matches_torch_step_for_step(settings, start):
     run_both(lambda ps: nn.Adam(ps, **settings), lambda ps: torch.optim.Adam(ps, **settings), start)
 
 
+ADAMW_SETTINGS = [
+    {},
+    {"lr": 0.05, "weight_decay": 0.1},
+    {"lr": 0.1, "betas": (0.85, 0.99), "eps": 1e-6, "weight_decay": 0.0},
+    {"lr": 0.2, "betas": (0.0, 0.5), "eps": 0.0, "weight_decay": 1.0},
+]
+
+
+@pytest.mark.parametrize("start", STARTS)
+@pytest.mark.parametrize("settings", ADAMW_SETTINGS, ids=str)
+def test_adamw_matches_torch_step_for_step(settings, start):
+    run_both(lambda ps: nn.AdamW(ps, **settings), lambda ps: torch.optim.AdamW(ps, **settings), start)
+
+
 OPTIMIZERS = {
     "SGD": (OURS["SGD"], lambda ps: torch.optim.SGD(ps, lr=0.03, momentum=0.5, weight_decay=0.1)),
     "Adam": (OURS["Adam"], lambda ps: torch.optim.Adam(ps, lr=0.05, weight_decay=0.1)),
+    "AdamW": (OURS["AdamW"], lambda ps: torch.optim.AdamW(ps, lr=0.05, weight_decay=0.1)),
 }
 
 
@@ -89,6 +104,7 @@ def test_a_step_after_create_graph_uses_the_gradient_s_number(name):
 REPR_SETTINGS = {
     "SGD": {"lr": 0.05, "momentum": 0.9, "weight_decay": 0.01},
     "Adam": {"lr": 0.002, "betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.0},
+    "AdamW": {"lr": 0.002, "betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.01},
 }
 
 
@@ -107,6 +123,7 @@ TORCH_MAKERS = {
     "SGD": lambda ps: torch.optim.SGD(ps, lr=0.03, momentum=0.8, weight_decay=0.1),
     "SGD without momentum": lambda ps: torch.optim.SGD(ps, lr=0.03, weight_decay=0.1),
     "Adam": lambda ps: torch.optim.Adam(ps, lr=0.05, betas=(0.8, 0.95), weight_decay=0.1),
+    "AdamW": lambda ps: torch.optim.AdamW(ps, lr=0.05, betas=(0.8, 0.95), weight_decay=0.1),
 }
 
 

@@ -30,6 +30,7 @@ STARTS = [[random.Random(seed).uniform(-2, 2) for _ in range(5)] for seed in ran
 OURS = {
     "SGD": lambda ps: nn.SGD(ps, lr=0.03, momentum=0.5, weight_decay=0.1),
     "Adam": lambda ps: nn.Adam(ps, lr=0.05, weight_decay=0.1),
+    "AdamW": lambda ps: nn.AdamW(ps, lr=0.05, weight_decay=0.1),
 }
 
 
@@ -287,6 +288,7 @@ MAKERS = {
     "SGD": lambda ps: nn.SGD(ps, lr=0.03, momentum=0.8, weight_decay=0.1),
     "SGD without momentum": lambda ps: nn.SGD(ps, lr=0.03, weight_decay=0.1),
     "Adam": lambda ps: nn.Adam(ps, lr=0.05, betas=(0.8, 0.95), weight_decay=0.1),
+    "AdamW": lambda ps: nn.AdamW(ps, lr=0.05, betas=(0.8, 0.95), weight_decay=0.1),
 }
 
 
