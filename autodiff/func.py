@@ -218,20 +218,26 @@ def linearize(f: Function, *primals: Any) -> tuple[Any, Function]:
     """
     check_callable("linearize", f)
     nested = _nested(primals)
+    subs: dict[Value, Any] = {}  # Duals (and numbers) among the primals, as in vjp
     with _inside():
-        inputs, args = fresh_inputs("linearize", primals, tuple(range(len(primals))))
+        recorded = tree_map(lambda x: record_leaf(x, subs, not nested), primals)
+        inputs, args = fresh_inputs("linearize", recorded, tuple(range(len(primals))))
         out = f(*args)
     check_outputs("linearize", out)
+    with _inside():
+        at = [_plain(x) for x in replay(leaves(inputs), subs)]  # each input as given: a number, Value or Dual
 
     def jvp_fn(*tangents: Any) -> Any:
         tag = new_tag()
         given = matching("linearize", "tangents", inputs, tangents)
-        subs = {x: Dual(x if nested else x.data, t, tag) for x, t in zip(leaves(inputs), given)}
+        moved = {**subs, **{x: Dual(a, t, tag) for x, a, t in zip(leaves(inputs), at, given)}}
         with _inside():
-            moved = replay(out, subs)
-        return _finish(tree_map(lambda y: _tangent_of(y, tag), moved), nested or _nested(tangents))
+            result = tree_map(lambda y: _tangent_of(y, tag), replay(out, moved))
+        return _finish(result, nested or _nested(tangents))
 
-    return _finish(out, nested), jvp_fn
+    with _inside():
+        shown = replay(out, subs) if any(type(x) is Dual for x in subs.values()) else out
+    return _finish(shown, nested), jvp_fn
 
 
 def hessian(f: Function, argnums: Argnums = 0) -> Function:
@@ -303,7 +309,7 @@ def _gradients(out: Any, inputs: list[Value], create_graph: bool) -> list[Any]:
     # An output made from constants alone (or a number) depends on no input: zero, as torch.func.
     if not isinstance(out, Value) or not out.requires_grad:
         return [constant(0.0) if create_graph else 0.0] * len(inputs)
-    return _backward_grad(out, inputs, create_graph)
+    return _backward_grad(out, inputs, create_graph=create_graph)
 
 
 def _primal_of(y: Any, tag: int) -> Any:
@@ -313,6 +319,10 @@ def _primal_of(y: Any, tag: int) -> Any:
 def _tangent_of(y: Any, tag: int) -> Any:
     # Anything else (a Value, a number, an outer transform's Dual) does not depend on this one's.
     return y.tangent if type(y) is Dual and y.tag == tag else 0.0
+
+
+def _plain(x: Any) -> Any:
+    return x.data if isinstance(x, Value) and not x.requires_grad else x
 
 
 def _finish(result: Any, nested: bool) -> Any:
