@@ -138,12 +138,12 @@ def backward(root: Value, gradient: float | Value = 1.0, create_graph: bool = Fa
 
 
 def grad(
-    output: Value | Iterable[Value],
+    outputs: Value | Iterable[Value],
     inputs: Iterable[Value] | Value,
     grad_outputs: Any = None,
     create_graph: bool = False,
 ) -> list[Any]:
-    """The gradients of `output` with respect to `inputs`, leaving every `.grad` as it was.
+    """The gradients of `outputs` with respect to `inputs`, leaving every `.grad` as it was.
 
     Floats by default; with `create_graph=True`, Values that can be differentiated again. An
     output or an input that does not require grad is a `RuntimeError`, as in PyTorch; an input
@@ -157,8 +157,9 @@ def grad(
     >>> dx.data, grad(dx, [x])[0], grad([x * x, x + 1], x, grad_outputs=[1.0, 10.0])
     (12.0, 12.0, [14.0])
     """
-    if not isinstance(output, Value) or grad_outputs is not None:
-        output = _seeded(output, grad_outputs, create_graph)
+    output = (
+        outputs if isinstance(outputs, Value) and grad_outputs is None else _seeded(outputs, grad_outputs, create_graph)
+    )
     _check_output("grad", output)
     inputs = [inputs] if isinstance(inputs, Value) else ops._as_sequence(inputs, "grad")  # as torch: one or many
     for i, x in enumerate(inputs):
@@ -183,7 +184,7 @@ def grad(
             node.grad = g
 
 
-def _seeded(outputs: Any, grad_outputs: Any, create_graph: bool) -> Any:
+def _seeded(outputs: Any, grad_outputs: Any, create_graph: bool) -> Value:
     """One root for several outputs: the sum of each output times its seed (a number or Value)."""
     outputs = list(outputs) if type(outputs) in (list, tuple) else [outputs]
     seeds = [1.0] * len(outputs) if grad_outputs is None else grad_outputs
@@ -193,12 +194,14 @@ def _seeded(outputs: Any, grad_outputs: Any, create_graph: bool) -> Any:
     for seed in seeds:
         if type(seed) is bool or not (isinstance(seed, Value) or _is_number(seed)):
             raise TypeError(f"grad: grad_outputs must be numbers or Values, got {type(seed).__name__} ({seed!r})")
+    checked: list[Value] = []
     for output in outputs:
         _check_output("grad", output)
-    if len(outputs) == 1 and type(seeds[0]) in (float, int) and seeds[0] == 1:
-        return outputs[0]
+        checked.append(output)
+    if len(checked) == 1 and type(seeds[0]) in (float, int) and seeds[0] == 1:
+        return checked[0]
     with enable_grad():
-        return ops.dot(outputs, [s if create_graph or not isinstance(s, Value) else s.data for s in seeds])
+        return ops.dot(checked, [s if create_graph or not isinstance(s, Value) else s.data for s in seeds])
 
 
 def _check_output(function: str, output: Any) -> None:
