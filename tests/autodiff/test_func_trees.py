@@ -59,7 +59,7 @@ def test_has_aux_jacobians_and_hessians_of_trees_as_torch_func():
     f = lambda p, x: ({"out": loss(p, x), "twice": [loss(p, x) * 2.0]}, {"seen": x})
     mine, aux = func.jacrev(f, has_aux=True)(PARAMS, 1.5)
     theirs, t_aux = tf.jacrev(f, has_aux=True)(_torch_params(), t64(1.5))
-    assert _close(mine, theirs) and aux == {"seen": 1.5}
+    assert _close(mine, theirs) and _close(aux, t_aux) and aux == {"seen": 1.5}
     assert _close(func.jacfwd(f, has_aux=True)(PARAMS, 1.5)[0], theirs)
     # A list of numbers is a container here (JAX's pytrees), not a tensor: scalar entries compare with torch.
     g = lambda p: (p["a"] * p["b"]).sin() + p["a"] ** 3
@@ -163,6 +163,7 @@ def test_nn_losses_work_under_every_transform(transform):
 
 def test_forward_mode_division_keeps_a_tangent_its_partial_would_underflow():
     out, tangent = func.jvp(lambda a, b: a / b, (-1.0, 4.55e213), (0.0, 1e215))
+    assert out == -1.0 / 4.55e213
     # 1e215 / 4.55e213**2 = 4.83e-213 is representable; the partial alone, 4.8e-428, is not
     assert math.isclose(tangent, 1e215 / 4.55e213 / 4.55e213, rel_tol=1e-15) and tangent > 4.8e-213
     assert math.isclose(
