@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -269,20 +270,22 @@ def hvp(f: Function, primals: Any, tangents: Any) -> tuple[Any, Any]:
 @contextlib.contextmanager
 def _inside() -> Iterator[None]:
     # A transform called inside f (on numbers closed over, say) then returns Values, not floats.
-    _depth[0] += 1
+    _state.depth = getattr(_state, "depth", 0) + 1
     try:
         with enable_grad():
             yield
     finally:
-        _depth[0] -= 1
+        _state.depth -= 1
 
 
-_depth = [0]
+_state = threading.local()  # per thread, as grad mode: how deep inside transforms this thread is
 
 
 def _nested(tree: Any) -> bool:
     # Inside another transform, or given (or giving) what an outer one differentiates.
-    return _depth[0] > 0 or any(type(x) is Dual or (isinstance(x, Value) and x.requires_grad) for x in leaves(tree))
+    return getattr(_state, "depth", 0) > 0 or any(
+        type(x) is Dual or (isinstance(x, Value) and x.requires_grad) for x in leaves(tree)
+    )
 
 
 Run = Callable[[tuple[Any, ...], dict[str, Any], bool], Any]

@@ -284,8 +284,9 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
     data = [x.data for x in inputs if type(x) is Value]
     if len(data) != len(inputs):  # numbers among the inputs become constants
         for x in inputs:  # another world's number (a Dual: forward mode) runs the op in its world
-            if type(x) is not float and type(x) is not int and hasattr(type(x), "__autodiff_apply__"):
-                return type(x).__autodiff_apply__(op, *inputs)  # type: ignore[no-any-return]
+            kind = type(x)
+            if kind is not float and kind is not Value and kind is not int and hasattr(kind, "__autodiff_apply__"):
+                return kind.__autodiff_apply__(op, *inputs)  # type: ignore[no-any-return]
         inputs = tuple([x if isinstance(x, Value) else constant(x, op) for x in inputs])
         data = [x.data for x in inputs]
     return _recorded(op, op.forward(floats, *data), inputs, any(x.requires_grad for x in inputs))
