@@ -283,7 +283,7 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
     """
     data = [x.data for x in inputs if type(x) is Value]
     if len(data) != len(inputs):  # numbers among the inputs become constants
-        for x in inputs:  # another world's number (a Dual: forward mode) runs the op in its world
+        for x in inputs:  # another world's number (_numbers.WorldNumber, a Dual) runs the op there
             kind = type(x)
             if kind is not float and kind is not Value and kind is not int and hasattr(kind, "__autodiff_apply__"):
                 return kind.__autodiff_apply__(op, *inputs)  # type: ignore[no-any-return]
