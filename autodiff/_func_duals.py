@@ -31,21 +31,33 @@ def record_leaf(x: Any, subs: dict[Value, Any], numbers: bool = False) -> Any:
 def replay(result: Tree, subs: dict[Value, Any]) -> Tree:
     """`result` with every Value recomputed from `subs` (leaf -> what takes its place)."""
     done: dict[Value, Any] = dict(subs)
+    hub = Value(0.0)  # a node over every Value of the result: one walk of the graph serves them all
+    hub.parents = tuple(_values(leaves(result)))
+    for node in topological_order(hub)[:-1]:
+        op = node._grad_fn
+        if node not in done and op is not None:
+            parents = [done.get(p, p) for p in node.parents]
+            changed = any(a is not b for a, b in zip(parents, node.parents))
+            done[node] = apply(op, *parents) if changed else node
 
     def again(y: Any) -> Any:
         if type(y) is Dual:  # from a Dual closed over by f: its parts may hold the leaves
             return dual(again(y.primal), again(y.tangent), y.tag)
-        if not isinstance(y, Value):
-            return y
-        for node in topological_order(y):
-            if node in done:
-                continue
-            parents = [done.get(p, p) for p in node.parents]
-            changed = node._grad_fn is not None and any(a is not b for a, b in zip(parents, node.parents))
-            done[node] = apply(node._grad_fn, *parents) if changed else node  # type: ignore[arg-type]
-        return done[y]
+        return done.get(y, y) if isinstance(y, Value) else y
 
     return tree_map(again, result)
+
+
+def _values(ys: list[Any]) -> list[Value]:
+    # The Values among `ys`, and inside their Duals.
+    found: list[Value] = []
+    while ys:
+        y = ys.pop()
+        if type(y) is Dual:
+            ys += [y.primal, y.tangent]
+        elif isinstance(y, Value):
+            found.append(y)
+    return found
 
 
 def dual(primal: Any, tangent: Any, tag: int) -> Any:
