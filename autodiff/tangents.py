@@ -13,6 +13,8 @@ or a tangent may itself be a Dual (forward over forward), and nested perturbatio
 from __future__ import annotations
 
 import itertools
+import math
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -199,43 +201,54 @@ def apply(op: ops.Op, *inputs: Any) -> Dual:
     >>> apply(ops.MUL, Dual(3.0, 1.0), 2.0)
     Dual(primal=6.0, tangent=2.0)
     """
-    tag = max([x.tag for x in inputs if type(x) is Dual], default=0)
+    tag = 0
+    for x in inputs:
+        if type(x) is Dual and x.tag > tag:
+            tag = x.tag
     primals: list[Any] = []
     tangents: list[Any] = []
+    numbers = plain = True  # every primal a float; every tangent a float (or None)
     for x in inputs:
         if type(x) is Dual and x.tag == tag:
-            primals.append(x.primal)
-            tangents.append(x.tangent)
+            p, t = x.primal, x.tangent
+            plain = plain and type(t) is float
         else:
-            primals.append(_as_primal(x, op))
-            tangents.append(None)  # a constant here: no tangent, not even 0 * an infinite partial
-    if all(type(p) is float for p in primals):
+            p, t = _as_primal(x, op), None  # a constant here: no tangent, not even 0 * an infinite partial
+        numbers = numbers and type(p) is float
+        primals.append(p)
+        tangents.append(t)
+    if numbers:
         number = _to_float(op.forward(floats, *primals), op.name)
-        plain = all(t is None or type(t) is float for t in tangents)
         return Dual(number, tangent(op, floats if plain else values, number, primals, tangents), tag)
     out = _apply_on_values(op, *primals)  # a Value, or a Dual of an outer transform
     return Dual(out, tangent(op, values, out, primals, tangents), tag)
 
 
 def tangent(op: ops.Op, m: Any, out: Any, inputs: Sequence[Any], tangents: Sequence[Any]) -> Any:
-    """The tangent of `op`'s output: the sum over the inputs of partial times tangent, each term
-    the op's derivative (linear in g) called with g = that tangent, in the world `m`: a tangent
-    is never rounded to a partial first (a partial that underflows times a huge tangent would
-    lose a representable product). A tangent of None stands for a constant input.
+    """The tangent of `op`'s output: the sum over the inputs of partial times tangent. The rule
+    is linear in g: with one input's tangent, it is the rule at g = that tangent; with several,
+    the partials are the rule at g = 1, and a product that comes out 0, subnormal or not finite
+    is taken again at g = the tangent (a partial that underflows, times a huge tangent, may have
+    a representable product). A tangent of None stands for a constant input.
 
     >>> tangent(ops.MUL, floats, 6.0, [3.0, 2.0], [1.0, None])
     2.0
     """
+    live = [(i, t) for i, t in enumerate(tangents) if t is not None]
+    if len(live) == 1:
+        i, t = live[0]
+        return op.derivative(m, t, out, *inputs)[i]
+    partials = op.derivative(m, 1.0, out, *inputs) if live else ()
     total: Any = None  # not 0.0: 0.0 + -0.0 would lose the sign of a tangent
-    done: dict[int, tuple[Any, ...]] = {}  # one call per distinct tangent (a seed shared by inputs)
-    for i, t in enumerate(tangents):
-        if t is None:
-            continue
-        if id(t) not in done:
-            done[id(t)] = op.derivative(m, t, out, *inputs)
-        term = done[id(t)][i]
+    for i, t in live:
+        term = partials[i] * t
+        if type(term) is float and not _TINY <= abs(term) < math.inf and t != 0:
+            term = op.derivative(m, t, out, *inputs)[i]
         total = term if total is None else total + term
     return 0.0 if total is None else total
+
+
+_TINY = sys.float_info.min  # the smallest normal float
 
 
 def _as_primal(x: Any, op: ops.Op) -> Any:
