@@ -121,29 +121,24 @@ class Value(MicrogradViews):
 
     @property
     def is_leaf(self) -> bool:
-        """True for a Value no op made (a leaf: made by the user, a constant, or recorded under
-        `no_grad()`), as `torch.Tensor.is_leaf`.
+        """True for a Value no op made (user-made, a constant, or made under `no_grad()`), as PyTorch's.
 
         >>> x = Value(2.0)
-        >>> x.is_leaf, (x * 3).is_leaf, (x * 3).detach().is_leaf
-        (True, False, True)
+        >>> x.is_leaf, (x * 3).is_leaf
+        (True, False)
         """
         return self._grad_fn is None
 
     def retain_grad(self) -> None:
-        """As `torch.Tensor.retain_grad`, for PyTorch code: here every node already keeps its
-        `.grad` after `backward()` (an interior node's from the latest pass: unlike PyTorch's
-        retained gradients, it does not add up over passes), so nothing needs switching on. A
-        Value that does not require grad has none to keep: a RuntimeError, as in PyTorch.
+        """A no-op kept for PyTorch code: every node keeps its `.grad` after `backward()` already
+        (an interior node's from the latest pass; PyTorch's retained ones add up over passes).
 
         >>> x = Value(2.0)
         >>> y = x * x
-        >>> y.retain_grad()
-        >>> (y * 3).backward()
-        >>> y.grad
+        >>> y.retain_grad(); (y * 3).backward(); y.grad
         3.0
         """
-        if not self.requires_grad:
+        if not self.requires_grad:  # as PyTorch
             raise RuntimeError(f"retain_grad: {self!r} does not require grad, so it has no gradient to keep")
 
     # Arithmetic with a Value or a number on either side; anything else is a TypeError naming the op.
