@@ -1,5 +1,5 @@
-"""The arguments and results of `autodiff.func`: trees (nested lists and tuples) of numbers, Values
-and Duals, and their checks."""
+"""The arguments and results of `autodiff.func`: trees (nested lists, tuples and dicts) of numbers,
+Values and Duals, and their checks."""
 
 from __future__ import annotations
 
@@ -11,16 +11,18 @@ from ._numbers import _is_number, _to_float
 from .tangents import Dual
 from .value import Value
 
-Tree = Any  # a number, a Value or a Dual, or a list or tuple of trees
+Tree = Any  # a number, a Value or a Dual, or a list, tuple or dict of trees
 
 
 def leaves(tree: Tree) -> list[Any]:
-    # A stack, not recursion: a tree may be deeper than the recursion limit.
+    # A stack, not recursion: a tree may be deeper than the recursion limit. A dict's in its order.
     out, stack = [], [tree]
     while stack:
         node = stack.pop()
         if type(node) is list or type(node) is tuple:
             stack.extend(reversed(node))
+        elif type(node) is dict:
+            stack.extend(reversed(node.values()))
         else:
             out.append(node)
     return out
@@ -36,6 +38,8 @@ def tree_map(fn: Callable[[Any], Any], tree: Tree) -> Tree:
         return [tree_map(fn, x) for x in tree]
     if type(tree) is tuple:
         return tuple([tree_map(fn, x) for x in tree])
+    if type(tree) is dict:
+        return {key: tree_map(fn, x) for key, x in tree.items()}
     return fn(tree)
 
 
@@ -62,15 +66,12 @@ def pick(argnums: Any, per_argnum: tuple[Any, ...]) -> Any:
 
 
 def primal(name: str, what: str, x: Any) -> Any:
-    if isinstance(x, Value):
+    if isinstance(x, (Value, Dual)):  # a Dual: an outer forward-mode transform's
         return x
-    if isinstance(x, Dual):
-        raise TypeError(
-            f"{name}: {what} is a Dual: forward mode over forward mode is not supported "
-            "(use jacfwd(jacrev(f)) for second derivatives)"
-        )
     if not _is_number(x):
-        raise TypeError(f"{name}: {what} must be a number, a Value or a list of them, got {type(x).__name__} ({x!r})")
+        raise TypeError(
+            f"{name}: {what} must be a number, a Value or a list, tuple or dict of them, got {type(x).__name__} ({x!r})"
+        )
     return _to_float(x, name)
 
 
@@ -100,29 +101,36 @@ def split_aux(name: str, out: Any, has_aux: bool) -> tuple[Any, Any]:
     return out[0], out[1]
 
 
-def check_outputs(name: str, out: Any, scalar: bool = False, forward: bool = False) -> list[Any]:
-    allowed = (Value, Dual) if forward else (Value,)
+def check_outputs(name: str, out: Any, scalar: bool = False) -> list[Any]:
+    """The outputs' leaves: Values, Duals or numbers (a number depends on nothing: its derivative
+    is 0, as in JAX); one of them for `scalar` (grad)."""
     flat = [out] if scalar else leaves(out)
-    if not flat or not all(isinstance(y, allowed) for y in flat):
-        wanted = "a Value" if scalar else "a Value or a list or tuple of Values"
-        hint = "; a Dual closed over (forward mode) must be passed as an argument" if any(map(_is_dual, flat)) else ""
-        raise TypeError(
-            f"{name}: f must return {wanted} (made from its arguments), got {type(out).__name__} ({out!r}){hint}"
-        )
+    if not flat or not all(isinstance(y, (Value, Dual)) or _is_number(y) for y in flat):
+        wanted = "a scalar (a Value or a number)" if scalar else "a Value or a list, tuple or dict of Values"
+        raise TypeError(f"{name}: f must return {wanted}, got {type(out).__name__} ({out!r})")
     return flat
-
-
-def _is_dual(x: Any) -> bool:
-    return isinstance(x, Dual)
 
 
 def matching(name: str, what: str, reference: Tree, given: Tree) -> list[Any]:
     if not _same_structure(reference, given):
         raise ValueError(f"{name}: {what} must have the structure of {_structure(reference)}, got {given!r}")
-    return [primal(name, what, x) for x in leaves(given)]
+    return [primal(name, what, x) for x in leaves(_aligned(reference, given))]
+
+
+def _aligned(reference: Tree, given: Tree) -> Tree:
+    # A dict's entries in the reference's order of keys, so that the leaves pair up.
+    if type(given) is dict:
+        return {key: _aligned(reference[key], given[key]) for key in reference}
+    if type(given) in (list, tuple):
+        return [_aligned(r, g) for r, g in zip(reference, given)]
+    return given
 
 
 def _same_structure(a: Tree, b: Tree) -> bool:
+    if type(a) is dict or type(b) is dict:
+        if type(a) is not dict or type(b) is not dict or a.keys() != b.keys():
+            return False
+        return all(_same_structure(a[key], b[key]) for key in a)
     if type(a) in (list, tuple) or type(b) in (list, tuple):
         return (
             type(a) in (list, tuple)

@@ -4,7 +4,22 @@ from __future__ import annotations
 
 import numbers
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from .ops import Op
+
+
+class WorldNumber(Protocol):
+    """What `autodiff.apply` needs from a number of another world (forward mode's `Dual`): an op
+    given one runs in that world, and `data` is the float that branches and checks read.
+    Only the types that are neither Values nor numbers are asked, so the eager path stays short."""
+
+    @property
+    def data(self) -> float: ...
+
+    @classmethod
+    def __autodiff_apply__(cls, op: Op, *inputs: Any) -> Any: ...
 
 
 def _shown(x: float) -> str:

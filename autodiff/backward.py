@@ -137,18 +137,29 @@ def backward(root: Value, gradient: float | Value = 1.0, create_graph: bool = Fa
         raise
 
 
-def grad(output: Value, inputs: Iterable[Value] | Value, create_graph: bool = False) -> list[Any]:
-    """The gradients of `output` with respect to `inputs`, leaving every `.grad` as it was.
+def grad(
+    outputs: Value | Iterable[Value],
+    inputs: Iterable[Value] | Value,
+    grad_outputs: Any = None,
+    create_graph: bool = False,
+) -> list[Any]:
+    """The gradients of `outputs` with respect to `inputs`, leaving every `.grad` as it was.
 
     Floats by default; with `create_graph=True`, Values that can be differentiated again. An
     output or an input that does not require grad is a `RuntimeError`, as in PyTorch; an input
     that the output does not depend on gets 0 (as torch.autograd.grad with materialize_grads).
+    Several outputs, each with its seed in `grad_outputs` (numbers or Values, 1 if None), give
+    the gradients of the sum of seed times output, as `torch.autograd.grad`; a Value seed is
+    part of the new graph under `create_graph=True`.
 
     >>> x = Value(2.0)
     >>> (dx,) = grad(x**3, [x], create_graph=True)
-    >>> dx.data, grad(dx, [x])[0]
-    (12.0, 12.0)
+    >>> dx.data, grad(dx, [x])[0], grad([x * x, x + 1], x, grad_outputs=[1.0, 10.0])
+    (12.0, 12.0, [14.0])
     """
+    output = (
+        outputs if isinstance(outputs, Value) and grad_outputs is None else _seeded(outputs, grad_outputs, create_graph)
+    )
     _check_output("grad", output)
     inputs = [inputs] if isinstance(inputs, Value) else ops._as_sequence(inputs, "grad")  # as torch: one or many
     for i, x in enumerate(inputs):
@@ -171,6 +182,26 @@ def grad(output: Value, inputs: Iterable[Value] | Value, create_graph: bool = Fa
     finally:
         for node, g in zip(order, saved):
             node.grad = g
+
+
+def _seeded(outputs: Any, grad_outputs: Any, create_graph: bool) -> Value:
+    """One root for several outputs: the sum of each output times its seed (a number or Value)."""
+    outputs = list(outputs) if type(outputs) in (list, tuple) else [outputs]
+    seeds = [1.0] * len(outputs) if grad_outputs is None else grad_outputs
+    seeds = [seeds] if isinstance(seeds, Value) or _is_number(seeds) else ops._as_sequence(seeds, "grad")
+    if len(seeds) != len(outputs) or not outputs:
+        raise ValueError(f"grad: expected one grad_output per output ({len(outputs)}), got {grad_outputs!r}")
+    for seed in seeds:
+        if type(seed) is bool or not (isinstance(seed, Value) or _is_number(seed)):
+            raise TypeError(f"grad: grad_outputs must be numbers or Values, got {type(seed).__name__} ({seed!r})")
+    checked: list[Value] = []
+    for output in outputs:
+        _check_output("grad", output)
+        checked.append(output)
+    if len(checked) == 1 and type(seeds[0]) in (float, int) and seeds[0] == 1:
+        return checked[0]
+    with enable_grad():
+        return ops.dot(checked, [s if create_graph or not isinstance(s, Value) else s.data for s in seeds])
 
 
 def _check_output(function: str, output: Any) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import functools
+import inspect
+from collections.abc import Callable, Generator, Iterator
+from typing import Any, TypeVar
 
 
 class _GradMode:
@@ -35,7 +38,57 @@ def set_grad_enabled(mode: bool) -> Iterator[None]:
         grad_mode.enabled = previous
 
 
-def no_grad() -> contextlib.AbstractContextManager[None]:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Switch(contextlib.ContextDecorator):
+    """`set_grad_enabled(mode)` as a context manager and a decorator; a decorated generator
+    function runs each step of its body in the mode (not only the call that makes the generator),
+    as PyTorch's."""
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = mode
+        self.entered: list[contextlib.AbstractContextManager[None]] = []
+
+    def __enter__(self) -> None:
+        switch = set_grad_enabled(self.mode)
+        switch.__enter__()
+        self.entered.append(switch)
+
+    def __exit__(self, *exc: Any) -> None:
+        self.entered.pop().__exit__(*exc)
+
+    def __call__(self, fn: F) -> F:
+        if not inspect.isgeneratorfunction(fn):
+            return super().__call__(fn)
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def generator(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
+            steps = fn(*args, **kwargs)
+            try:
+                with set_grad_enabled(mode):
+                    response = steps.send(None)
+                while True:
+                    try:
+                        request = yield response
+                    except GeneratorExit:
+                        with set_grad_enabled(mode):
+                            steps.close()
+                        raise
+                    except BaseException as error:
+                        with set_grad_enabled(mode):
+                            response = steps.throw(error)
+                    else:
+                        with set_grad_enabled(mode):
+                            response = steps.send(request)
+            except StopIteration as stop:
+                return stop.value
+
+        return generator  # type: ignore[return-value]
+
+
+def no_grad() -> _Switch:
     """`set_grad_enabled(False)`: Values made inside record no parents, so no graph is kept (inference).
 
     >>> from autodiff import Value
@@ -44,11 +97,16 @@ def no_grad() -> contextlib.AbstractContextManager[None]:
     ...     b = a * 3
     >>> b.parents
     ()
+    >>> @no_grad()
+    ... def triples():
+    ...     yield a * 3   # the body too, not only the call, runs without recording
+    >>> [t.parents for t in triples()]
+    [()]
     """
-    return set_grad_enabled(False)
+    return _Switch(False)
 
 
-def enable_grad() -> contextlib.AbstractContextManager[None]:
+def enable_grad() -> _Switch:
     """`set_grad_enabled(True)`: record again inside a `no_grad()` block (as `create_graph=True` does).
 
     >>> from autodiff import Value
@@ -58,4 +116,4 @@ def enable_grad() -> contextlib.AbstractContextManager[None]:
     >>> b.op, len(b.parents)
     ('*', 2)
     """
-    return set_grad_enabled(True)
+    return _Switch(True)

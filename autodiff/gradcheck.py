@@ -8,7 +8,6 @@ from typing import Any
 
 from ._numbers import _to_float
 from .backward import grad
-from .tangents import Dual
 from .value import Value
 
 
@@ -62,20 +61,52 @@ def gradgradcheck(
     rtol: float = 1e-3,
     modes: Sequence[str] = MODES,
 ) -> bool:
-    """`gradcheck` one order up: every second derivative (the Hessian) against differences of
-    the first-order gradient; reverse over reverse (`"rev"`), and forward over reverse (`"fwd"`).
+    """`gradcheck` one order up, as torch.autograd.gradgradcheck: the backward pass as a function
+    F(x, v) = v * d fn/dx of the inputs and of the incoming gradient v (here `GRAD_OUTPUT`), whose
+    every derivative, in x (the Hessian times v) and in v (so a rule whose graph loses g is
+    caught), is checked against differences of F; reverse over reverse (`"rev"`), and forward
+    over reverse (`"fwd"`).
 
     >>> gradgradcheck(lambda x, y: x**3 * y, [0.5, 2.0])
     True
     """
     point, modes = _point(inputs, "gradgradcheck"), _modes(modes, "gradgradcheck")
-    for i in range(len(point)):
-        numeric = _central_difference(functools.partial(_partial_derivative, fn, i), point, eps)
+    n, extended = len(point), [*point, GRAD_OUTPUT]
+    for i in range(n):
+        numeric = _central_difference(functools.partial(_backward_component, fn, i), extended, eps)
         for mode in modes:
-            analytic = _hessian_row(fn, point, i) if mode == "rev" else _forward_hessian_row(fn, point, i)
+            analytic = _second_row(fn, point, i) if mode == "rev" else _forward_second_row(fn, point, i)
             what = "second derivative" if mode == "rev" else "forward-over-reverse second derivative"
-            _compare(f"{what} of d/dx{i}", point, analytic, numeric, atol, rtol)
+            _compare(f"{what} of d/dx{i} (x{n}: the incoming gradient)", extended, analytic, numeric, atol, rtol)
     return True
+
+
+GRAD_OUTPUT = 0.75  # the incoming gradient gradgradcheck differentiates at (not 1, which a slip of g can hide)
+
+
+def _backward_component(fn: Function, i: int, p: list[float]) -> float:
+    # F(x, v)[i]: the first-order backward (floats) at x = p[:-1] with the incoming gradient v = p[-1].
+    xs = [Value(x) for x in p[:-1]]
+    out = _output(fn, xs)
+    return float(grad(out, xs, grad_outputs=[p[-1]])[i]) if out.requires_grad else 0.0
+
+
+def _second_row(fn: Function, point: list[float], i: int) -> list[float]:
+    xs, v = [Value(x) for x in point], Value(GRAD_OUTPUT)
+    out = _output(fn, xs)
+    if not out.requires_grad:
+        return [0.0] * (len(xs) + 1)
+    first = grad(out, xs, grad_outputs=[v], create_graph=True)[i]
+    return [float(g) for g in _gradients(first, [*xs, v])]
+
+
+def _forward_second_row(fn: Function, point: list[float], i: int) -> list[float]:
+    from . import func  # here: `import autodiff` leaves the transforms until they are used
+
+    def backward_at(*p: Any) -> Any:
+        return func.vjp(functools.partial(_checked, fn), *p[:-1])[1](p[-1])[i]
+
+    return list(func.jacfwd(backward_at, argnums=tuple(range(len(point) + 1)))(*point, GRAD_OUTPUT))
 
 
 def _point(inputs: Any, function: str) -> list[float]:
@@ -105,16 +136,12 @@ def _output(fn: Function, xs: list[Value]) -> Value:
 
 def _gradients(out: Any, xs: list[Value], create_graph: bool = False) -> list[Any]:
     # An output that asks for no gradient (a constant) depends on no input: its gradient is zero.
-    return grad(out, xs, create_graph) if isinstance(out, Value) and out.requires_grad else [0.0] * len(xs)
+    return grad(out, xs, create_graph=create_graph) if isinstance(out, Value) and out.requires_grad else [0.0] * len(xs)
 
 
 def _gradient(fn: Function, point: list[float]) -> list[float]:
     xs = [Value(x) for x in point]
     return [float(g) for g in _gradients(_output(fn, xs), xs)]
-
-
-def _partial_derivative(fn: Function, i: int, point: list[float]) -> float:
-    return _gradient(fn, point)[i]
 
 
 def _forward_gradient(fn: Function, point: list[float]) -> list[float]:
@@ -124,24 +151,11 @@ def _forward_gradient(fn: Function, point: list[float]) -> list[float]:
     return list(func.jacfwd(checked, argnums=tuple(range(len(point))))(*point))
 
 
-def _forward_hessian_row(fn: Function, point: list[float], i: int) -> list[float]:
-    from . import func
-
-    first = func.grad(functools.partial(_checked, fn), argnums=i)
-    return list(func.jacfwd(first, argnums=tuple(range(len(point))))(*point))
-
-
 def _checked(fn: Function, *xs: Any) -> Any:
     out = fn(*xs)
-    if not isinstance(out, (Value, Dual)):
+    if not isinstance(out, Value) and not hasattr(type(out), "__autodiff_apply__"):  # a Dual: forward mode
         raise TypeError(f"gradcheck: fn must return a Value, got {type(out).__name__} ({out!r})")
     return out
-
-
-def _hessian_row(fn: Function, point: list[float], i: int) -> list[float]:
-    xs = [Value(x) for x in point]
-    first = _gradients(_output(fn, xs), xs, create_graph=True)[i]
-    return [float(g) for g in _gradients(first, xs)]
 
 
 def _central_difference(f: Callable[[list[float]], float], point: list[float], eps: float) -> list[float]:

@@ -119,6 +119,28 @@ class Value(MicrogradViews):
         """
         return Value(self.data, self.label, requires_grad=False)
 
+    @property
+    def is_leaf(self) -> bool:
+        """True for a Value no op made (user-made, a constant, or made under `no_grad()`), as PyTorch's.
+
+        >>> x = Value(2.0)
+        >>> x.is_leaf, (x * 3).is_leaf
+        (True, False)
+        """
+        return self._grad_fn is None
+
+    def retain_grad(self) -> None:
+        """A no-op kept for PyTorch code: every node keeps its `.grad` after `backward()` already
+        (an interior node's from the latest pass; PyTorch's retained ones add up over passes).
+
+        >>> x = Value(2.0)
+        >>> y = x * x
+        >>> y.retain_grad(); (y * 3).backward(); y.grad
+        3.0
+        """
+        if not self.requires_grad:  # as PyTorch
+            raise RuntimeError(f"retain_grad: {self!r} does not require grad, so it has no gradient to keep")
+
     # Arithmetic with a Value or a number on either side; anything else is a TypeError naming the op.
     def __add__(self, other: Any) -> Value:
         return _pair(ops.ADD, self, other) if type(other) is Value else _binary(ops.ADD, self, other)
@@ -256,8 +278,10 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
     """
     data = [x.data for x in inputs if type(x) is Value]
     if len(data) != len(inputs):  # numbers among the inputs become constants
-        if _Dual in map(type, inputs):  # forward mode: a Dual among the inputs makes the output a Dual
-            return _forward(op, *inputs)  # type: ignore[return-value]
+        for x in inputs:  # another world's number (_numbers.WorldNumber, a Dual) runs the op there
+            kind = type(x)
+            if kind is not float and kind is not Value and kind is not int and hasattr(kind, "__autodiff_apply__"):
+                return kind.__autodiff_apply__(op, *inputs)  # type: ignore[no-any-return]
         inputs = tuple([x if isinstance(x, Value) else constant(x, op) for x in inputs])
         data = [x.data for x in inputs]
     return _recorded(op, op.forward(floats, *data), inputs, any(x.requires_grad for x in inputs))
@@ -340,10 +364,5 @@ def constant(x: Any, op: ops.Op | None = None) -> Value:
     return _node(x, False)
 
 
-def _data(x: Any) -> float:  # a gradient may be a Value or a number
-    return x.data if isinstance(x, Value) else x
-
-
-# Forward mode (autodiff.tangents) builds on Value: imported last, once Value is defined.
-from .tangents import Dual as _Dual  # noqa: E402
-from .tangents import apply as _forward  # noqa: E402
+def _data(x: Any) -> float:  # a gradient may be a Value or a number (or another world's: a Dual)
+    return cast(float, x.data if isinstance(x, Value) or hasattr(type(x), "__autodiff_apply__") else x)

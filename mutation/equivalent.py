@@ -15,8 +15,7 @@ _FLOATS = "autodiff/worlds/floats.py"
 _TRACE = "autodiff/compiled/trace.py"
 _TANGENTS = "autodiff/tangents.py"
 _GRAPH = "autodiff/compiled/graph.py"
-_PRIMAL = "if type(x) is Value or type(x) is float:"
-_FAST = "a fast path: the checks below it give a Value or a float back as it is"
+_PRIMAL = "if type(x) is float or type(x) is Dual:"
 _PLAN = "autodiff/compiled/plan.py"
 _REPLAY = "autodiff/compiled/replay.py"
 _SAME_ARITY = "the nodes of a group have one arity, and a matmul group's nodes one shared half: [-1] is [0]"
@@ -358,10 +357,18 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         "_scatter(grads[:, :1], group.weight_scatter, (g @ x.T).reshape(~1, 1))",
     ): "~1 is -2, and numpy takes any negative size in reshape as the unknown one",
     # tangents.py
-    (_TANGENTS, "if type(x) is Dual:", "if type(x) == Dual:"): "== and `is` agree on classes",
-    (_TANGENTS, _PRIMAL, "if type(x) == Value or type(x) is float:"): "== and `is` agree on classes",
-    (_TANGENTS, _PRIMAL, "if type(x) is Value or type(x) == float:"): "== and `is` agree on classes",
-    (_TANGENTS, _PRIMAL, "if type(x) is Value and type(x) is float:"): _FAST,
+    (
+        _TANGENTS,
+        "if type(x) is Dual and x.tag > tag:",
+        "if type(x) == Dual and x.tag > tag:",
+    ): "== and `is` agree on classes",
+    (
+        _TANGENTS,
+        "if type(x) is Dual and x.tag == tag:",
+        "if type(x) == Dual and x.tag == tag:",
+    ): "== and `is` agree on classes",
+    (_TANGENTS, _PRIMAL, "if type(x) == float or type(x) is Dual:"): "== and `is` agree on classes",
+    (_TANGENTS, _PRIMAL, "if type(x) is float or type(x) == Dual:"): "== and `is` agree on classes",
     # compiled/graph.py
     (
         _GRAPH,

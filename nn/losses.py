@@ -11,7 +11,6 @@ from typing import Any, Literal, cast, overload
 
 import autodiff
 from autodiff import Value, constant
-from autodiff.tangents import Dual
 
 from . import _checks as checks
 
@@ -229,7 +228,7 @@ def _shifted(name: str, logits: Sequence[Any]) -> list[Value]:
 
 
 def _value(name: str, x: Any) -> Value:
-    if isinstance(x, (Value, Dual)):  # a Dual: forward mode (autodiff.func.jvp, jacfwd)
+    if isinstance(x, Value) or hasattr(type(x), "__autodiff_apply__"):  # or another world's (forward mode)
         return cast(Value, x)
     if not isinstance(x, numbers.Real):
         raise TypeError(f"{name}: expected a Value or a number, got {type(x).__name__} ({x!r})")

@@ -65,3 +65,27 @@ def test_what_is_not_a_number_is_a_type_error_naming_the_op(bad):
     with pytest.raises(TypeError) as error:
         Dual(1.0, 1.0) * bad
     assert str(error.value) == f"*: expected a Value, a Dual or a number, got {type(bad).__name__} ({bad!r})"
+
+
+def test_apply_hands_an_op_to_the_world_of_an_input_that_declares_one():
+    # The one dispatch point: the core asks an input's type for __autodiff_apply__, and knows no Dual.
+    import inspect
+
+    import autodiff.value
+    import nn.losses
+
+    seen = []
+
+    class Other:
+        data = 1.0
+
+        @classmethod
+        def __autodiff_apply__(cls, op, *inputs):
+            seen.append(op.name)
+            return "handled"
+
+    assert Value(2.0) * Other() == "handled" and ops.SUB(2.0, Other()) == "handled" and ops.EXP(Other()) == "handled"
+    assert seen == ["*", "-", "exp"]
+    for module in (autodiff.value, nn.losses):  # nothing of forward mode's among their names
+        assert not [name for name, x in vars(module).items() if getattr(x, "__module__", "") == "autodiff.tangents"]
+        assert "tangents" not in inspect.getsource(module)

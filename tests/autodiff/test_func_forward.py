@@ -92,22 +92,21 @@ def test_bad_functions_and_argnums_name_the_transform_and_the_argument(name):
     call = TRANSFORMS[name]
     with pytest.raises(TypeError, match=rf"^{name}: f must be a function, got int \(3\)"):
         call(3)
-    shown = "jacrev" if name == "hessian" else name  # hessian is jacfwd(jacrev(f)): the inner one checks f
     for argnums in [2, -3, (0, 5)]:
-        with pytest.raises(
-            ValueError, match=rf"^(jacfwd|{shown}): argnums {argnums if type(argnums) is int else 5} is"
-        ):
+        with pytest.raises(ValueError, match=rf"^{name}: argnums {argnums if type(argnums) is int else 5} is"):
             call(lambda x, y: x * y, argnums=argnums)
     with pytest.raises(TypeError, match=r"argnums must be an int or a non-empty tuple of ints, got '0'"):
         call(lambda x, y: x * y, argnums="0")
     with pytest.raises(ValueError, match=r"argnums \(0, 0\) names an argument twice"):
         call(lambda x, y: x * y, argnums=(0, 0))
-    with pytest.raises(TypeError, match=rf"^{shown}: f must return a Value.*, got float \(3.0\)"):
-        call(lambda x, y: 3.0)
+    with pytest.raises(TypeError, match=rf"^{name}: f must return a (scalar|Value).*, got str \('3'\)"):
+        call(lambda x, y: "3")
 
 
 def test_bad_arguments_and_tangents_name_the_transform_and_the_argument():
-    with pytest.raises(TypeError, match=r"^grad: argument 1 must be a number, a Value or a list of them, got str"):
+    with pytest.raises(
+        TypeError, match=r"^grad: argument 1 must be a number, a Value or a list, tuple or dict of them, got str"
+    ):
         func.grad(lambda x, y: x * y, argnums=1)(1.0, "2")
     with pytest.raises(TypeError, match=r"^jacfwd: argument 0 must be a number"):
         func.jacfwd(lambda x: x)(None)
@@ -117,22 +116,20 @@ def test_bad_arguments_and_tangents_name_the_transform_and_the_argument():
         func.jvp(lambda x, v: x * v[0], (1.0, [2.0, 3.0]), (1.0, 2.0))
     with pytest.raises(ValueError, match=r"^hvp: tangents must have the structure of \(\*,\)"):
         func.hvp(lambda x: x * x, (1.0,), (1.0, 2.0))
-    with pytest.raises(TypeError, match=r"^jvp: tangents must be a number, a Value or a list of them, got str"):
+    with pytest.raises(
+        TypeError, match=r"^jvp: tangents must be a number, a Value or a list, tuple or dict of them, got str"
+    ):
         func.jvp(lambda x: x, (1.0,), ("a",))
     with pytest.raises(TypeError, match=r"^jvp: primals must be a tuple"):
         func.jvp(lambda x: x, 1.0, (1.0,))
     with pytest.raises(ValueError, match=r"^vjp: cotangents must have the structure of \[\*, \*\], got 1.0"):
         func.vjp(lambda x: [x, x * x], 1.0)[1](1.0)
-    with pytest.raises(TypeError, match=r"^jacrev: f must return a Value or a list or tuple of Values"):
+    with pytest.raises(TypeError, match=r"^jacrev: f must return a Value or a list, tuple or dict of Values"):
         func.jacrev(lambda x: [x, "y"])(1.0)
     with pytest.raises(TypeError, match=r"^grad: with has_aux=True, f must return a pair \(output, aux\)"):
         func.grad(lambda x: x, has_aux=True)(1.0)
     with pytest.raises(ValueError, match=r"^grad: argument\(s\) \[0\] hold no number"):
         func.grad(lambda v: ad.constant(1.0))([])
-    with pytest.raises(TypeError, match=r"^jacfwd: argument 0 is a Dual: forward mode over forward mode"):
-        func.jacfwd(func.jacfwd(lambda x: x * x))(1.0)
-    with pytest.raises(TypeError, match=r"^grad: f must return a Value.*a Dual closed over"):
-        func.jacfwd(lambda x: func.grad(lambda y: x * y)(1.0))(2.0)
 
 
 def test_results_are_floats_at_the_top_level():
@@ -144,5 +141,16 @@ def test_results_are_floats_at_the_top_level():
 
 def test_every_transform_is_in_its_guide():
     page = (Path(__file__).resolve().parent.parent.parent / "docs" / "func.md").read_text()
-    assert set(func.__all__) == {"grad", "value_and_grad", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "hvp"}
+    assert set(func.__all__) == {
+        "grad",
+        "value_and_grad",
+        "vjp",
+        "jvp",
+        "jacrev",
+        "jacfwd",
+        "hessian",
+        "hvp",
+        "linearize",
+        "vmap",
+    }
     assert all(f"`func.{name}(" in page for name in func.__all__)
