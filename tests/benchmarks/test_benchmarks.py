@@ -56,7 +56,7 @@ def test_quick_run_writes_every_table(tmp_path, capsys, monkeypatch):
     out = tmp_path / "results.md"
     assert main(["--quick", "--in-process", "--output", str(out)]) == 0
     text, printed = out.read_text(), capsys.readouterr().out
-    for title in ["moons_step", "moons_train", "mlp_wide", "chain", "wide", "ops", "modes", "checkpoint"]:
+    for title in ["moons_step", "moons_train", "mlp_wide", "chain", "wide", "ops", "modes", "checkpoint", "player"]:
         assert f"## {title}" in text and f"## {title}" in printed
     for engine in moons.TRAINERS:
         assert f"| {engine} " in text
