@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from . import chart, moons, worker
-from .player import player
 from . import mlp_wide as mlp_wide_models
 from . import modes as modes_table
 from .graphs import wide_nodes
 from .measure import machine, median_of
+from .player import player
 from .recurrence import checkpoint
 from .report import Section, Target, per_node, ratio, seconds
 

@@ -99,7 +99,8 @@ def player(sizes: Any, measure: Any) -> Section:
         "`draw_backward` on a sum of squares of n nodes (Values and ops): `build` the player's object (the "
         "trace and the frames), `page` its HTML (one Graphviz layout, the frames as data), `cpu` the CPU time "
         "of the two (Python's and `dot`'s; the clock's figures grow when other programs share the cores), "
-        "`per node` that CPU time over n; in Chromium: the page `load`ed, one `step`, a `jump` from the last frame to the first.",
+        "`per node` that CPU time over n; in Chromium: the page `load`ed, one `step`, a `jump` from the "
+        "last frame to the first.",
         ["nodes", "build", "page", "cpu", "per node", "load", "step", "jump"],
         rows,
         targets,
