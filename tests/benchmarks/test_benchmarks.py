@@ -60,6 +60,6 @@ def test_quick_run_writes_every_table(tmp_path, capsys, monkeypatch):
         assert f"## {title}" in text and f"## {title}" in printed
     for engine in moons.TRAINERS:
         assert f"| {engine} " in text
-    assert text.count("- met: ") + text.count("- MISSED: ") == 17
+    assert text.count("- met: ") + text.count("- MISSED: ") == 19  # the player table adds 2
     assert out.with_suffix(".png").read_bytes().startswith(b"\x89PNG")  # the chart
     assert "micrograd 0.1.0" in text and "torch 2.13.0" in text
