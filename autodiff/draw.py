@@ -135,7 +135,7 @@ def draw_dot(
     >>> graph.format, "{b | data -3.0000 | grad -4.0000}" in graph.source, "{n1 | data -6.0000" in graph.source
     ('svg', True, True)
     """
-    check_options("draw_dot", root, format, rankdir, max_nodes)
+    _check_options("draw_dot", root, format, rankdir, max_nodes)
     if grads is None:
         text = None
     else:
@@ -144,7 +144,7 @@ def draw_dot(
     return _draw(root, format, rankdir, params, clusters, color_by_grad, legend, max_nodes, text, highlight)
 
 
-def check_options(where: str, root: Value, format: Any, rankdir: Any, max_nodes: Any) -> None:  # noqa: A002
+def _check_options(where: str, root: Value, format: Any, rankdir: Any, max_nodes: Any) -> None:  # noqa: A002
     """Refuse a bad argument of `where` (draw_dot or draw_backward) at once, naming it."""
     if not isinstance(root, Value):
         raise TypeError(f"{where}: expected a Value, got {type(root).__name__} ({root!r})")

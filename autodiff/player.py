@@ -114,7 +114,13 @@ class BackwardPlayer:
 
     def picture(self) -> Any:
         """The one picture of every frame (a `graphviz.Digraph`): each grad cell holds the widest
-        text it will show, so that the layout has room for all of them."""
+        text it will show, so that the layout has room for all of them.
+
+        >>> from autodiff import Value
+        >>> x = Value(2.0, label="x")
+        >>> "{x | data 2.0000 | grad 3.0000}" in draw_backward(x * 3).picture().source
+        True
+        """
         from .draw import _draw
 
         widest = {v: max(texts, key=_width) for v, texts in _texts(self.frames).items()}
@@ -260,7 +266,11 @@ class BackwardPlayer:
 
 
 def script() -> str:
-    """The player's JavaScript (`AutodiffPlayer.mount(element, data)`), to put in a page."""
+    """The player's JavaScript (`AutodiffPlayer.mount(element, data)`), to put in a page.
+
+    >>> "AutodiffPlayer" in script()
+    True
+    """
     return SCRIPT.read_text(encoding="utf-8")
 
 
@@ -289,10 +299,10 @@ def draw_backward(
     >>> print(player.frames[0].caption)
     o.grad = 1.0000: the seed, do/do = 1
     """
-    from .draw import MAX_NODES, _check_size, check_options
+    from .draw import MAX_NODES, _check_options, _check_size
 
     max_nodes = MAX_NODES if max_nodes is None else max_nodes
-    check_options("draw_backward", root, "svg", rankdir, max_nodes)
+    _check_options("draw_backward", root, "svg", rankdir, max_nodes)
     if order not in ORDERS:
         raise ValueError(f"draw_backward: order must be one of {', '.join(ORDERS)}, got {order!r}")
     _check_size(topological_order(root), max_nodes, "draw_backward")
@@ -331,13 +341,19 @@ def _verdict(root: Value, steps: list[Step], names: dict[Value, str]) -> Frame:
         return Frame("The naive order got every gradient right here: no node is shared.", None, ())
     lines = ["Wrong: " + ", ".join(f"{names[v]}.grad = {_shown(got[v])} (right: {_shown(right[v])})" for v in wrong)]
     for v, seen in visits.items():
-        early = [(i, g) for i, g in seen if _shown(g) != _shown(right[v])]
-        if len(seen) > 1 or early:
-            at = ", ".join(f"step {i} with {_shown(g)}" for i, g in seen)
+        early = [f"step {i} with {_shown(g)}" for i, g in seen if _shown(g) != _shown(right[v])]
+        if early:
             lines.append(
-                f"Why: {names[v]} pushed {len(seen)} time{'s' * (len(seen) > 1)} ({at}), but its gradient is "
-                f"{_shown(right[v])} only once every node it feeds has pushed: the topological order waits for that."
+                f"Why: {names[v]} pushed ({', '.join(early)}) before every node it feeds had pushed into it: "
+                f"its gradient is {_shown(right[v])} only then."
             )
+        if len(seen) > 1:
+            at = ", ".join(str(i) for i, _ in seen)
+            lines.append(
+                f"Why: {names[v]} pushed {len(seen)} times (steps {at}): "
+                f"its parents got its share {len(seen)} times over."
+            )
+    lines.append("The topological order pushes each node once, after every node it feeds has pushed into it.")
     changes = tuple((v, f"grad {_shown(got[v])} (right: {_shown(right[v])})") for v in wrong)
     return Frame("\n".join(lines), None, changes, frozenset(wrong))
 
