@@ -12,7 +12,9 @@ linear in the graph. Graphviz and Pillow are imported only when a player is draw
 - `frames`: per frame its `caption`, the `node` pushing (an id, or None for the seed) and
   `cells`, a list of `[id, text, state]`: frame 0 sets every grad cell, each later frame only the
   cells it changes (state "changed", or "wrong" where the naive order ends wrong).
-- `order` ("topological" or "naive"), `selected` (an id or None), `legend` (plain words).
+- `order` ("topological" or "naive"), `selected` (an id or None), `legend` (plain words), and
+  `dot`, the picture's DOT text (`data(render=False)` leaves `svg` None, for a page that renders
+  the DOT itself, as the playground does with Graphviz in WebAssembly).
 
 `player.js` (beside this file, self-contained, no network) plays it:
 `AutodiffPlayer.mount(element, data)`; `player.html()` puts the three together.
@@ -139,17 +141,22 @@ class BackwardPlayer:
             cells, highlight, marks, "draw_backward",
         )  # fmt: skip
 
-    def data(self) -> dict[str, Any]:
-        """Everything `player.js` needs (see the module's docstring), JSON-ready.
+    def data(self, render: bool = True) -> dict[str, Any]:
+        """Everything `player.js` needs (see the module's docstring), JSON-ready. `render=False`
+        (where no `dot` program runs, as in Pyodide): `svg` is None and `dot` holds the picture's
+        DOT text, for the page to render (Graphviz in WebAssembly) into `svg` before `mount`.
 
         >>> from autodiff import Value
         >>> data = draw_backward(Value(2.0, label="x") * 3).data()
         >>> data["nodes"]["v0"]["name"], data["frames"][1]["cells"]
         ('x', [['v0', 'grad 3.0000', 'changed']])
+        >>> draw_backward(Value(2.0) * 3).data(render=False)["dot"].startswith("digraph")
+        True
         """
-        svg = self.picture().pipe(format="svg").decode("utf-8")
+        picture = self.picture()
+        svg = picture.pipe(format="svg").decode("utf-8") if render else None
         ids = {v: f"v{i}" for i, v in enumerate(topological_order(self.root))}
-        svg = svg[svg.index("<svg") :]
+        svg = svg[svg.index("<svg") :] if svg else None
         frames = []
         for k, frame in enumerate(self.frames):
             state = "" if k == 0 else "changed"
@@ -160,6 +167,7 @@ class BackwardPlayer:
         selected = None if self.selected is None else ids[self.selected]
         return {
             "svg": svg,
+            "dot": picture.source,
             "nodes": nodes,
             "frames": frames,
             "order": self.order,
@@ -222,9 +230,12 @@ class BackwardPlayer:
         >>> [p.source.count("current") for p in draw_backward(Value(2.0) * 3).pictures()]
         [0, 5]
         """
-        from .draw import _draw
+        from .draw import DotNotFoundError, _draw
 
-        layout = json.loads(self.picture().pipe(format="json"))
+        try:  # each box as wide as in the one layout; without `dot`, each frame's own widths
+            layout = json.loads(self.picture().pipe(format="json"))
+        except DotNotFoundError:
+            layout = {}
         sizes = {o["name"]: o["width"] for o in layout.get("objects", []) if "width" in o}
         shown: dict[Value, str] = {}
         pictures = []
