@@ -151,6 +151,23 @@ def _pictures() -> dict[str, bytes]:
     }
 
 
+def _members(sub: ModuleType, package: ModuleType) -> str:
+    """The members the reference shows of a submodule: its `__all__`, or its own public functions
+    and classes; none for an internal module that the package exports under another name
+    (`autodiff.scalar` is `autodiff.worlds.floats`, the math world that rules receive as `m`):
+    its helpers are not the package's names."""
+    if not any(
+        getattr(package, name, None) is sub and sub.__name__ == f"{package.__name__}.{name}" for name in dir(package)
+    ):
+        return "false"
+    names = getattr(sub, "__all__", None) or [
+        name
+        for name, obj in vars(sub).items()
+        if not name.startswith("_") and getattr(obj, "__module__", None) == sub.__name__ and callable(obj)
+    ]
+    return json.dumps(sorted(names))
+
+
 def _reference_page(package: str) -> str:
     """The reference page of `package`: its docstring, then each public name grouped by the module
     that defines it, the most used first (`FIRST`); a submodule at the level of a module, its own
@@ -172,7 +189,6 @@ def _reference_page(package: str) -> str:
             if path != where:
                 lines += [f"::: {path}", "    options:", "      heading_level: 3", ""]
                 continue
-            members = getattr(sys.modules[path], "__all__", [])
             lines += [f"::: {path}", "    options:", "      show_root_heading: false", "      heading_level: 3"]
-            lines += [f"      members: {json.dumps(sorted(members)) if members else 'false'}", ""]
+            lines += [f"      members: {_members(sys.modules[path], module)}", ""]
     return "\n".join(lines)

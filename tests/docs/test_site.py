@@ -260,3 +260,6 @@ def test_the_api_reference_opens_with_value_and_nests_submodules(site):
         "autodiff.value.apply",
         "autodiff.backward.backward",
     ]
+    nn_reference = _page(site, "reference/nn")
+    for name in ("nn.plots.plot_loss", "nn.datasets.make_moons", "nn.init.xavier_uniform_"):
+        assert f'<h3 id="{name}"' in nn_reference, name  # a submodule's own functions, one level down
