@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -128,7 +129,15 @@ def _executed_tour(build: Path) -> Path:
 
     notebook = nbformat.read(ROOT / "demos" / "tour.ipynb", as_version=4)
     client = NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(build)}})
-    client.execute()
+    saved = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), saved]))  # this checkout's packages
+    try:
+        client.execute()
+    finally:
+        if saved is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = saved
     path = build / "tour.ipynb"
     nbformat.write(notebook, path)
     return path

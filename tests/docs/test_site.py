@@ -89,6 +89,7 @@ def test_the_tour_is_executed_with_its_pictures(site):
     tour = _page(site, "tour")
     assert "dc/da = " in tour  # the first cell's printed output
     assert "<svg" in tour and "data:image/png;base64," in tour  # the graph, and the loss plot
+    assert 'class="ad-player"' in tour and "AutodiffPlayer.mount" in tour  # this checkout's player
 
 
 def test_the_pictures_are_the_demos_rendered(site):
