@@ -154,6 +154,10 @@ def _check_options(where: str, root: Value, format: Any, rankdir: Any, max_nodes
         )
     if format not in graphviz.FORMATS:
         raise ValueError(f"{where}: unknown format {format!r}; for example 'svg', 'png', 'pdf'")
+    if not isinstance(rankdir, str):
+        raise TypeError(
+            f"{where}: rankdir must be a str, one of {', '.join(RANKDIRS)}, got {type(rankdir).__name__} ({rankdir!r})"
+        )
     if rankdir not in RANKDIRS:
         raise ValueError(f"{where}: rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     if not isinstance(max_nodes, int) or isinstance(max_nodes, bool):

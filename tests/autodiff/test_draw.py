@@ -410,6 +410,10 @@ def test_bad_options_raise_at_once_naming_the_function(tmp_path):
         draw_dot(x * 2, format="svgz2")
     with pytest.raises(TypeError, match=r"^draw_dot: max_nodes must be an int, got float \(nan\)"):
         draw_dot(x * 2, max_nodes=float("nan"))
+    with pytest.raises(TypeError, match=r"^draw_dot: rankdir must be a str, .*got int \(3\)"):
+        draw_dot(x * 2, rankdir=3)
+    with pytest.raises(TypeError, match=r"^draw_dot: max_nodes must be an int, got bool"):
+        draw_dot(x * 2, max_nodes=True)
     with pytest.raises(ValueError, match=r"^draw_dot: max_nodes must be at least 1, got 0"):
         draw_dot(x * 2, max_nodes=0)
     with pytest.raises(TypeError, match=r"^save_graph: path must be a str or a path, got NoneType"):
