@@ -9,7 +9,7 @@ import pytest
 import torch
 
 import autodiff
-from autodiff import DotNotFoundError, Value, draw, draw_dot, save_graph, topological_order
+from autodiff import DotNotFoundError, Value, draw, draw_dot, draw_style, save_graph, topological_order
 
 NODE = re.compile(r"^\t*(\S+) \[(.*)\]$")
 EDGE = re.compile(r"^\t*(\S+) -> (\S+)$")
@@ -296,14 +296,17 @@ def test_color_by_grad_shades_by_decade_and_marks_dead_nodes():
     name_everything(root)
     nodes, _, _ = parse(draw_dot(root, color_by_grad=True).source)
     records = records_by_label(nodes)
-    top = draw.GRAD_LEVELS - 1
-    assert f'fillcolor="{draw._shade(top)}"' in nodes[records["w0"]]  # |grad| = the largest
-    assert f'fillcolor="{draw._shade(top - 3)}"' in nodes[records["w1"]]  # 1e-3 of it
-    assert f'fillcolor="{draw._shade(0)}"' in nodes[records["w2"]]  # 1e-9: the palest shade
+    top = draw_style.GRAD_LEVELS - 1
+    assert f'fillcolor="{draw_style._shade(top)}"' in nodes[records["w0"]]  # |grad| = the largest
+    assert f'fillcolor="{draw_style._shade(top - 3)}"' in nodes[records["w1"]]  # 1e-3 of it
+    assert f'fillcolor="{draw_style._shade(0)}"' in nodes[records["w2"]]  # 1e-9: the palest shade
     for name in ("w3", "dead"):
         attrs = nodes[records[name]]
-        assert f'fillcolor="{draw.DEAD["fillcolor"]}"' in attrs and f'color="{draw.DEAD["color"]}"' in attrs
-    assert len({draw._shade(level) for level in range(draw.GRAD_LEVELS)} | {draw.DEAD["fillcolor"]}) == 10
+        assert f'fillcolor="{draw_style.DEAD["fillcolor"]}"' in attrs and f'color="{draw_style.DEAD["color"]}"' in attrs
+    assert (
+        len({draw_style._shade(level) for level in range(draw_style.GRAD_LEVELS)} | {draw_style.DEAD["fillcolor"]})
+        == 10
+    )
     assert "legend_grad" in nodes and "dead" in nodes["legend_grad"]
 
 
