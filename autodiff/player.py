@@ -144,7 +144,8 @@ class BackwardPlayer:
             cells = [[ids[v], text, "wrong" if v in frame.wrong else state] for v, text in frame.changes]
             node = None if frame.highlight is None else ids[frame.highlight]
             frames.append({"caption": frame.caption, "node": node, "cells": cells})
-        nodes = {ids[v]: {"name": self.names[v], "explain": self.explanations[v]} for v in ids}
+        note = "" if self.order == "topological" else "What backward() gives, in the topological order:\n"
+        nodes = {ids[v]: {"name": self.names[v], "explain": note + self.explanations[v]} for v in ids}
         selected = None if self.selected is None else ids[self.selected]
         return {
             "svg": svg,
