@@ -30,7 +30,7 @@ from typing import Any
 
 from .backward import topological_order
 from .frames import _frames, _texts, _width
-from .trace import ORDERS, Step, explanations, node_names, trace_backward
+from .trace import ORDERS, Step, _refs, explanations, trace_backward
 from .value import Value
 
 FRAME_MS = 1500  # how long play() and the GIF show each frame
@@ -68,7 +68,7 @@ class BackwardPlayer:
         self.order = order
         self.options = options
         self.selected = select
-        self.names = node_names(root)
+        self.names = _refs(root)  # as the captions write them
         self.frames = _frames(root, steps, order, self.names)
         right = trace_backward(root) if order == "naive" else steps
         self.explanations = explanations(root, right)
