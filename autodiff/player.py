@@ -180,7 +180,7 @@ class BackwardPlayer:
         )
         if not document:
             return body
-        head = '<meta charset="utf-8"><title>backprop</title>'
+        head = '<meta charset="utf-8"><title>backprop</title><link rel="icon" href="data:,">'  # no icon request
         return f'<!DOCTYPE html>\n<html lang="en"><head>{head}</head>\n<body>{body}</body></html>\n'
 
     def save(self, path: str | pathlib.Path) -> pathlib.Path:
