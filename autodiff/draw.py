@@ -4,41 +4,24 @@
 from __future__ import annotations
 
 import contextlib
-import math
-import numbers
+import os
 import pathlib
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import graphviz
 
 from ._numbers import _shown
 from .backward import topological_order
-from .value import Value, _data
+from .draw_style import CLUSTER, HIGHLIGHT, KINDS, OP_NODE, _grad, _kind, _largest_grad, _legend, _style
+from .trace import node_names
+from .value import Value
 
 MAX_NODES = 2000
 RANKDIRS = ("LR", "RL", "TB", "BT")
 SAVE_FORMATS = {".dot": "dot", ".pdf": "pdf", ".png": "png", ".svg": "svg"}
 INSTALL_HINT = "install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu) or `brew install graphviz` (macOS)"
-
-# Each kind of Value: its node attributes and its legend text. Shape and border tell the
-# kinds apart on their own, so the fill is free to show gradients (color_by_grad).
-KINDS: dict[str, tuple[dict[str, str], str]] = {
-    "parameter": ({"shape": "record", "penwidth": "2.5", "fillcolor": "#c7e9c0"}, "parameter (in params=)"),
-    "input": ({"shape": "Mrecord", "fillcolor": "#c6dbef"}, "input (needs grad, not in params=)"),
-    "leaf": ({"shape": "Mrecord", "fillcolor": "#fdd0a2"}, "leaf needing grad (params= not given)"),
-    "constant": ({"shape": "record", "style": "filled,dashed", "fillcolor": "#f0f0f0"}, "constant (no grad)"),
-    "computed": ({"shape": "record", "fillcolor": "white"}, "result of an op"),
-}
-OP_NODE = {"shape": "ellipse", "fillcolor": "#eeeeee", "fontsize": "9", "margin": "0.03,0.02"}
-CLUSTER = {"style": "rounded", "color": "#888888", "fontname": "Helvetica", "fontsize": "10"}
-
-# Gradient colours: one step per decade of |grad| below the graph's largest, pale to dark.
-GRAD_LEVELS = 9
-GRAD_STOPS = ((255, 247, 188), (254, 153, 41), (153, 0, 13))
-HIGHLIGHT = {"color": "#d62728", "penwidth": "3", "class": "current"}  # the player's current step
-DEAD = {"fillcolor": "#bdbdbd", "color": "#d62728", "fontcolor": "#444444"}  # grad exactly zero
 
 
 class DotNotFoundError(graphviz.ExecutableNotFound):
@@ -59,13 +42,18 @@ class DotNotFoundError(graphviz.ExecutableNotFound):
 
 
 class Picture(graphviz.Digraph):
-    """A `graphviz.Digraph` (inline SVG in a notebook) whose rendering names a missing `dot`.
+    """A `graphviz.Digraph` (inline SVG in a notebook) whose rendering names a missing `dot`, and
+    whose repr says what it is and how to see it.
 
     >>> from autodiff import Value
     >>> picture = draw_dot(Value(2.0) * 3)
     >>> isinstance(picture, Picture), picture.source.startswith("digraph")
     (True, True)
+    >>> repr(picture)[:51]
+    '<Picture: the graph of n3, 3 Values and 1 op (svg).'
     """
+
+    summary = "a graph"
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         with _program(self.engine):
@@ -74,6 +62,12 @@ class Picture(graphviz.Digraph):
     def render(self, *args: Any, **kwargs: Any) -> Any:
         with _program(self.engine):
             return super().render(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Picture: {self.summary} ({self.format}). In a notebook it shows inline; .view() opens it; "
+            '.render("graph") or autodiff.save_graph(root, "graph.svg") writes a file>'
+        )
 
 
 @contextlib.contextmanager
@@ -100,59 +94,119 @@ def draw_dot(
     highlight: Value | None = None,
 ) -> Picture:
     """The graph that made `root`, as a `graphviz.Digraph` (`.source` is its DOT text): one box per
-    Value (label, data and grad, as `repr` shows them), one small node per op.
+    Value (its name, data and grad, as `repr` shows them), one small node per op. A Value without
+    a label is named `n1`, `n2`, ... as `trace_backward`, `explain` and the player name it.
 
     `params`: the parameters (e.g. `model.parameters()`), to tell them from inputs.
     `clusters`: group Values by label, `L0.N3.w1` into the cluster `L0` > `L0.N3`.
     `color_by_grad`: fill by |grad|, one shade per decade; grey with a red border is zero.
     `max_nodes`: refuse a larger picture (ValueError) rather than keep `dot` busy for minutes.
     `grads` (the grad to show for each Value, blank for None) and `highlight` (a Value drawn in
-    red with its op and edges): for the backward player (`autodiff.draw_backward`).
+    red with its op and edges): one moment of a backward pass.
     The i-th Value of `topological_order(root)` is the node `v{i}`, its op the node `v{i}_op`.
 
     >>> from autodiff import Value
     >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     >>> (c := a * b + b**2).backward()
     >>> graph = draw_dot(c, rankdir="TB", legend=False)
-    >>> graph.format, "{b | data -3.0000 | grad -4.0000}" in graph.source
-    ('svg', True)
+    >>> graph.format, "{b | data -3.0000 | grad -4.0000}" in graph.source, "{n1 | data -6.0000" in graph.source
+    ('svg', True, True)
     """
+    _check_options("draw_dot", root, format, rankdir, max_nodes)
+    if grads is None:
+        text = None
+    else:
+        shown = dict(grads)
+        text = {v: "grad" if (g := shown.get(v)) is None else f"grad {_shown(g)}" for v in topological_order(root)}
+    return _draw(root, format, rankdir, params, clusters, color_by_grad, legend, max_nodes, text, highlight)
+
+
+def _check_options(where: str, root: Value, format: Any, rankdir: Any, max_nodes: Any) -> None:  # noqa: A002
+    """Refuse a bad argument of `where` (draw_dot or draw_backward) at once, naming it."""
     if not isinstance(root, Value):
-        raise TypeError(f"draw_dot: expected a Value, got {type(root).__name__} ({root!r})")
+        raise TypeError(f"{where}: expected a Value, got {type(root).__name__} ({root!r})")
+    if not isinstance(format, str):
+        raise TypeError(
+            f"{where}: format must be a str such as 'svg' or 'png', got {type(format).__name__} ({format!r})"
+        )
+    if format not in graphviz.FORMATS:
+        raise ValueError(f"{where}: unknown format {format!r}; for example 'svg', 'png', 'pdf'")
+    if not isinstance(rankdir, str):
+        raise TypeError(
+            f"{where}: rankdir must be a str, one of {', '.join(RANKDIRS)}, got {type(rankdir).__name__} ({rankdir!r})"
+        )
     if rankdir not in RANKDIRS:
-        raise ValueError(f"draw_dot: rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+        raise ValueError(f"{where}: rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+    if not isinstance(max_nodes, int) or isinstance(max_nodes, bool):
+        raise TypeError(f"{where}: max_nodes must be an int, got {type(max_nodes).__name__} ({max_nodes!r})")
+    if max_nodes < 1:
+        raise ValueError(f"{where}: max_nodes must be at least 1, got {max_nodes}")
+
+
+def _draw(
+    root: Value,
+    format: str,  # noqa: A002
+    rankdir: str,
+    params: Iterable[Value] | None,
+    clusters: bool,
+    color_by_grad: bool,
+    legend: bool,
+    max_nodes: int,
+    grad_text: Mapping[Value, str] | None,
+    highlight: Value | None,
+    marks: Callable[[int, bool], dict[str, str]] | None = None,
+    where_name: str = "draw_dot",
+) -> Picture:
+    # `grad_text`: the grad cell of each Value (default: its grad); `marks(i, is_box)`: extra
+    # attributes (the player's classes) for the i-th Value's box, and for its op and edges.
     order = topological_order(root)
-    _check_size(order, max_nodes)
+    _check_size(order, max_nodes, where_name)
     param_set = None if params is None else set(params)
     largest = _largest_grad(order) if color_by_grad else None
-    names = {v: f"v{i}" for i, v in enumerate(order)}
+    ids = {v: f"v{i}" for i, v in enumerate(order)}
+    names = node_names(root)
     graph = Picture(
         format=format,
         graph_attr={"rankdir": rankdir},
         node_attr={"fontname": "Helvetica", "fontsize": "10", "style": "filled"},
     )
+    ops = sum(1 for v in order if v.parents)
+    graph.summary = (
+        f"the graph of {names[root]}, {len(order)} Value{'s' * (len(order) != 1)} and {ops} op{'s' * (ops != 1)}"
+    )
     boxes: dict[str, graphviz.Digraph] = {"": graph}
     where = _clusters(order) if clusters else dict.fromkeys(order, "")
     kinds = set()
-    for v in order:
+    for i, v in enumerate(order):
         kind = _kind(v, param_set)
         kinds.add(kind)
         box = _box(boxes, where[v])
-        shown = _grad(v) if grads is None else grads.get(v)
-        lit = HIGHLIGHT if v is highlight else {}
-        box.node(names[v], _record(v, kind, bool(where[v]), shown), **_style(v, kind, largest), **lit)
+        cell = grad_text.get(v, "grad") if grad_text is not None else f"grad {_shown(_grad(v))}"
+        lit = _joined(HIGHLIGHT if v is highlight else {}, marks(i, False) if marks else {})
+        name = names[v].rpartition(".")[2] if v.label and where[v] else names[v]
+        look = _joined(_style(v, kind, largest), HIGHLIGHT if v is highlight else {}, marks(i, True) if marks else {})
+        box.node(ids[v], _record(v, kind, name, cell), **look)
         if v.parents:
-            box.node(names[v] + "_op", v.op, **{**OP_NODE, **lit})
+            box.node(ids[v] + "_op", v.op, **{**OP_NODE, **lit})
     _nest(boxes)
-    for v in order:
+    for i, v in enumerate(order):
         if v.parents:
-            lit = HIGHLIGHT if v is highlight else {}
+            lit = _joined(HIGHLIGHT if v is highlight else {}, marks(i, False) if marks else {})
             for p in v.parents:
-                graph.edge(names[p], names[v] + "_op", **lit)
-            graph.edge(names[v] + "_op", names[v], **lit)
+                graph.edge(ids[p], ids[v] + "_op", **lit)
+            graph.edge(ids[v] + "_op", ids[v], **lit)
     if legend:
         graph.subgraph(_legend([k for k in KINDS if k in kinds], largest))
     return graph
+
+
+def _joined(*attrs: Mapping[str, str]) -> dict[str, str]:
+    # Later attributes win, but classes add up.
+    out: dict[str, str] = {}
+    for a in attrs:
+        for key, value in a.items():
+            out[key] = f"{out[key]} {value}" if key == "class" and key in out else value
+    return out
 
 
 def save_graph(root: Value, path: str | pathlib.Path, **options: Any) -> pathlib.Path:
@@ -165,6 +219,8 @@ def save_graph(root: Value, path: str | pathlib.Path, **options: Any) -> pathlib
     >>> out.read_text().startswith("digraph")
     True
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"save_graph: path must be a str or a path, got {type(path).__name__} ({path!r})")
     path = pathlib.Path(path)
     fmt = SAVE_FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -179,36 +235,22 @@ def save_graph(root: Value, path: str | pathlib.Path, **options: Any) -> pathlib
     return path
 
 
-def _check_size(order: list[Value], max_nodes: int) -> None:
+def _check_size(order: list[Value], max_nodes: int, where: str) -> None:
     ops = sum(1 for v in order if v.parents)
     count = len(order) + ops
     if count > max_nodes:
         raise ValueError(
-            f"draw_dot: the graph has {count} nodes ({len(order)} Values and {ops} ops), more than "
+            f"{where}: the graph has {count} nodes ({len(order)} Values and {ops} ops), more than "
             f"max_nodes={max_nodes}: `dot` would take minutes on it. Draw a smaller part (one neuron's "
             f"output, the loss of one sample), or pass max_nodes={count} to draw it all; "
             f"clusters=True and color_by_grad=True keep a large graph readable."
         )
 
 
-def _kind(v: Value, params: set[Value] | None) -> str:
-    if v.parents:
-        return "computed"
-    if not v.requires_grad:
-        return "constant"
-    if params is None:
-        return "leaf"
-    return "parameter" if v in params else "input"
-
-
-def _record(v: Value, kind: str, shorten: bool, grad: float | None) -> str:
-    # Inside a cluster, whose name already says the label's prefix, only the last part is shown.
-    fields = []
-    if v.label:
-        fields.append(_escape(v.label.rpartition(".")[2] if shorten else v.label))
-    fields.append(f"data {_shown(v.data)}")
+def _record(v: Value, kind: str, name: str, grad: str) -> str:
+    fields = [_escape(name), f"data {_shown(v.data)}"]
     if kind != "constant":
-        fields.append("grad" if grad is None else f"grad {_shown(grad)}")
+        fields.append(_escape(grad))
     return "{" + " | ".join(fields) + "}"
 
 
@@ -217,42 +259,6 @@ def _escape(text: str) -> str:
     for special in "\\{}|<>":
         text = text.replace(special, "\\" + special)
     return text
-
-
-def _grad(v: Value) -> float:
-    # After backward(create_graph=True) a grad is itself a Value; anything but a number
-    # (None, put there by hand) is shown as nan rather than stop the picture.
-    g = _data(v.grad)
-    return float(g) if isinstance(g, numbers.Real) else math.nan
-
-
-def _style(v: Value, kind: str, largest: float | None) -> dict[str, str]:
-    attrs = dict(KINDS[kind][0])
-    if largest is not None and kind != "constant":
-        attrs.update(_grad_fill(_grad(v), largest))
-    return attrs
-
-
-def _largest_grad(order: list[Value]) -> float:
-    return max((abs(_grad(v)) for v in order if v.requires_grad and math.isfinite(_grad(v))), default=0.0)
-
-
-def _grad_fill(g: float, largest: float) -> dict[str, str]:
-    if g == 0:
-        return DEAD
-    if not math.isfinite(g):
-        level = GRAD_LEVELS - 1
-    else:
-        decades = math.log10(largest) - math.log10(abs(g))
-        level = max(0, GRAD_LEVELS - 1 - math.floor(decades))
-    return {"fillcolor": _shade(level), "fontcolor": "white" if level >= 6 else "black"}
-
-
-def _shade(level: int) -> str:
-    t = level / (GRAD_LEVELS - 1) * (len(GRAD_STOPS) - 1)
-    i = min(int(t), len(GRAD_STOPS) - 2)
-    lo, hi = GRAD_STOPS[i], GRAD_STOPS[i + 1]
-    return "#" + "".join(f"{round(a + (b - a) * (t - i)):02x}" for a, b in zip(lo, hi))
 
 
 def _clusters(order: list[Value]) -> dict[Value, str]:
@@ -288,34 +294,3 @@ def _nest(boxes: dict[str, graphviz.Digraph]) -> None:
     # Deepest first: subgraph() copies a cluster's body, so each must be complete when added.
     for prefix in sorted((p for p in boxes if p), key=lambda p: p.count("."), reverse=True):
         boxes[prefix.rpartition(".")[0]].subgraph(boxes[prefix])
-
-
-def _legend(kinds: list[str], largest: float | None) -> graphviz.Digraph:
-    legend = graphviz.Digraph(name="cluster_legend", graph_attr={"label": "legend", **CLUSTER})
-    for kind in kinds:
-        attrs, text = KINDS[kind]
-        rounded = ",rounded" if attrs["shape"] == "Mrecord" else ""
-        look = {**attrs, "shape": "box", "style": attrs.get("style", "filled") + rounded}
-        legend.node(f"legend_{kind}", text, **look)
-    legend.node("legend_op", "op (name from the op table)", **OP_NODE)
-    if largest is not None:
-        legend.node("legend_grad", _grad_scale(largest), shape="plaintext", style="")
-    return legend
-
-
-def _decade(k: int) -> str:
-    # The palest shade also holds everything smaller.
-    return "1" if k == 0 else f"1e-{k}" if k < GRAD_LEVELS - 1 else f"≤1e-{k}"
-
-
-def _grad_scale(largest: float) -> str:
-    cells = "".join(
-        f'<td bgcolor="{_shade(level)}">{_decade(GRAD_LEVELS - 1 - level)}</td>'
-        for level in reversed(range(GRAD_LEVELS))
-    )
-    dead = f'<td bgcolor="{DEAD["fillcolor"]}" color="{DEAD["color"]}">0: dead</td>'
-    title = f"|grad| / largest |grad| ({largest:.4g}), one shade per factor 10"
-    return (
-        f'<<table border="0" cellborder="1" cellspacing="0" cellpadding="3">'
-        f'<tr><td colspan="{GRAD_LEVELS + 1}">{title}</td></tr><tr>{cells}{dead}</tr></table>>'
-    )
