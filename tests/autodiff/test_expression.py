@@ -143,7 +143,7 @@ def test_every_error_points_at_its_column(text: str, column: int) -> None:
 
 
 def test_a_column_after_a_wide_character_counts_characters() -> None:
-    with pytest.raises(ExpressionError, match=r"unknown name `x`.*\(column 8\)$"):
+    with pytest.raises(ExpressionError, match=r"unknown name `x`.*\(column 9\)$"):
         evaluate("é + ａ + x", {"é": Value(1.0), "a": Value(2.0)})
 
 
