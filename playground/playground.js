@@ -72,7 +72,7 @@ function evaluateExpression() {
     const svg = viz.renderSVGElement(answer.dot);
     withDerivatives(svg, answer.local);
     $("expr-graph").replaceChildren(svg);
-    if (answer.frames) $("back-graph").replaceChildren(svg.cloneNode(true));
+    if (answer.frames) $("back-graph").replaceChildren(withDerivatives(svg.cloneNode(true), answer.local));
   }
   if (answer.frames) {
     steps = { frames: answer.frames, at: 0, grads: null, nodes: indexPicture($("back-graph").querySelector("svg")) };
@@ -84,13 +84,14 @@ function evaluateExpression() {
 
 function withDerivatives(svg, local) { // hover a node: its local derivatives, numbers filled in
   for (const g of svg.querySelectorAll("g.node")) {
-    const id = g.querySelector("title").textContent;
+    const id = (g.dataset.id ||= g.querySelector("title").textContent);
     const lines = local[id] || local[id.replace(/_op$/, "")];
     if (!lines) continue;
     g.querySelector("title").textContent = lines.join("\n");
     g.dataset.local = lines.join("\n");
     g.addEventListener("mouseenter", () => ($("node-info").textContent = g.dataset.local));
   }
+  return svg;
 }
 
 // The step panel: one picture (every final gradient written, so the layout has room for all),
@@ -99,7 +100,7 @@ function indexPicture(svg) {
   const nodes = new Map();
   if (!svg) return nodes;
   for (const g of svg.querySelectorAll("g.node")) {
-    const id = g.querySelector("title").textContent;
+    const id = g.dataset.id || g.querySelector("title").textContent;
     const grad = [...g.querySelectorAll("text")].find((t) => t.textContent.startsWith("grad"));
     nodes.set(id, { g, grad });
   }

@@ -111,6 +111,9 @@ def _graph(root: autodiff.Value, inputs: dict[str, autodiff.Value]) -> dict[str,
     if not root.requires_grad:
         answer.update(grads={}, note="the result involves no input: there is nothing to differentiate")
         return answer
+    for i, v in enumerate(order):  # every node named in the picture as the captions name it
+        if not v.label and v.parents:
+            v.label = f"{v.op}#{i}"
     root.backward()
     answer["grads"] = {name: number(v.grad) for name, v in inputs.items()}
     index = {v: i for i, v in enumerate(order)}
