@@ -6,15 +6,17 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
+import os
 import pathlib
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import graphviz
 
 from ._numbers import _shown
 from .backward import topological_order
+from .trace import node_names
 from .value import Value, _data
 
 MAX_NODES = 2000
@@ -25,12 +27,16 @@ INSTALL_HINT = "install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu
 # Each kind of Value: its node attributes and its legend text. Shape and border tell the
 # kinds apart on their own, so the fill is free to show gradients (color_by_grad).
 KINDS: dict[str, tuple[dict[str, str], str]] = {
-    "parameter": ({"shape": "record", "penwidth": "2.5", "fillcolor": "#c7e9c0"}, "parameter (in params=)"),
-    "input": ({"shape": "Mrecord", "fillcolor": "#c6dbef"}, "input (needs grad, not in params=)"),
-    "leaf": ({"shape": "Mrecord", "fillcolor": "#fdd0a2"}, "leaf needing grad (params= not given)"),
-    "constant": ({"shape": "record", "style": "filled,dashed", "fillcolor": "#f0f0f0"}, "constant (no grad)"),
+    "parameter": (
+        {"shape": "record", "penwidth": "2.5", "fillcolor": "#c7e9c0"},
+        "parameter: a weight the model learns",
+    ),
+    "input": ({"shape": "Mrecord", "fillcolor": "#c6dbef"}, "input: gets a gradient, not a parameter"),
+    "leaf": ({"shape": "Mrecord", "fillcolor": "#fdd0a2"}, "leaf: a number you made, gets a gradient"),
+    "constant": ({"shape": "record", "style": "filled,dashed", "fillcolor": "#f0f0f0"}, "constant: gets no gradient"),
     "computed": ({"shape": "record", "fillcolor": "white"}, "result of an op"),
 }
+OP_LEGEND = "op: makes the box its arrow points to"
 OP_NODE = {"shape": "ellipse", "fillcolor": "#eeeeee", "fontsize": "9", "margin": "0.03,0.02"}
 CLUSTER = {"style": "rounded", "color": "#888888", "fontname": "Helvetica", "fontsize": "10"}
 
@@ -59,13 +65,18 @@ class DotNotFoundError(graphviz.ExecutableNotFound):
 
 
 class Picture(graphviz.Digraph):
-    """A `graphviz.Digraph` (inline SVG in a notebook) whose rendering names a missing `dot`.
+    """A `graphviz.Digraph` (inline SVG in a notebook) whose rendering names a missing `dot`, and
+    whose repr says what it is and how to see it.
 
     >>> from autodiff import Value
     >>> picture = draw_dot(Value(2.0) * 3)
     >>> isinstance(picture, Picture), picture.source.startswith("digraph")
     (True, True)
+    >>> repr(picture)[:51]
+    '<Picture: the graph of n3, 3 Values and 1 op (svg).'
     """
+
+    summary = "a graph"
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         with _program(self.engine):
@@ -74,6 +85,12 @@ class Picture(graphviz.Digraph):
     def render(self, *args: Any, **kwargs: Any) -> Any:
         with _program(self.engine):
             return super().render(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Picture: {self.summary} ({self.format}). In a notebook it shows inline; .view() opens it; "
+            '.render("graph") or autodiff.save_graph(root, "graph.svg") writes a file>'
+        )
 
 
 @contextlib.contextmanager
@@ -100,59 +117,115 @@ def draw_dot(
     highlight: Value | None = None,
 ) -> Picture:
     """The graph that made `root`, as a `graphviz.Digraph` (`.source` is its DOT text): one box per
-    Value (label, data and grad, as `repr` shows them), one small node per op.
+    Value (its name, data and grad, as `repr` shows them), one small node per op. A Value without
+    a label is named `n1`, `n2`, ... as `trace_backward`, `explain` and the player name it.
 
     `params`: the parameters (e.g. `model.parameters()`), to tell them from inputs.
     `clusters`: group Values by label, `L0.N3.w1` into the cluster `L0` > `L0.N3`.
     `color_by_grad`: fill by |grad|, one shade per decade; grey with a red border is zero.
     `max_nodes`: refuse a larger picture (ValueError) rather than keep `dot` busy for minutes.
     `grads` (the grad to show for each Value, blank for None) and `highlight` (a Value drawn in
-    red with its op and edges): for the backward player (`autodiff.draw_backward`).
+    red with its op and edges): one moment of a backward pass.
     The i-th Value of `topological_order(root)` is the node `v{i}`, its op the node `v{i}_op`.
 
     >>> from autodiff import Value
     >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     >>> (c := a * b + b**2).backward()
     >>> graph = draw_dot(c, rankdir="TB", legend=False)
-    >>> graph.format, "{b | data -3.0000 | grad -4.0000}" in graph.source
-    ('svg', True)
+    >>> graph.format, "{b | data -3.0000 | grad -4.0000}" in graph.source, "{n1 | data -6.0000" in graph.source
+    ('svg', True, True)
     """
+    check_options("draw_dot", root, format, rankdir, max_nodes)
+    if grads is None:
+        text = None
+    else:
+        shown = dict(grads)
+        text = {v: "grad" if (g := shown.get(v)) is None else f"grad {_shown(g)}" for v in topological_order(root)}
+    return _draw(root, format, rankdir, params, clusters, color_by_grad, legend, max_nodes, text, highlight)
+
+
+def check_options(where: str, root: Value, format: Any, rankdir: Any, max_nodes: Any) -> None:  # noqa: A002
+    """Refuse a bad argument of `where` (draw_dot or draw_backward) at once, naming it."""
     if not isinstance(root, Value):
-        raise TypeError(f"draw_dot: expected a Value, got {type(root).__name__} ({root!r})")
+        raise TypeError(f"{where}: expected a Value, got {type(root).__name__} ({root!r})")
+    if not isinstance(format, str):
+        raise TypeError(
+            f"{where}: format must be a str such as 'svg' or 'png', got {type(format).__name__} ({format!r})"
+        )
+    if format not in graphviz.FORMATS:
+        raise ValueError(f"{where}: unknown format {format!r}; for example 'svg', 'png', 'pdf'")
     if rankdir not in RANKDIRS:
-        raise ValueError(f"draw_dot: rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+        raise ValueError(f"{where}: rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+    if not isinstance(max_nodes, int) or isinstance(max_nodes, bool):
+        raise TypeError(f"{where}: max_nodes must be an int, got {type(max_nodes).__name__} ({max_nodes!r})")
+    if max_nodes < 1:
+        raise ValueError(f"{where}: max_nodes must be at least 1, got {max_nodes}")
+
+
+def _draw(
+    root: Value,
+    format: str,  # noqa: A002
+    rankdir: str,
+    params: Iterable[Value] | None,
+    clusters: bool,
+    color_by_grad: bool,
+    legend: bool,
+    max_nodes: int,
+    grad_text: Mapping[Value, str] | None,
+    highlight: Value | None,
+    marks: Callable[[int, bool], dict[str, str]] | None = None,
+    where_name: str = "draw_dot",
+) -> Picture:
+    # `grad_text`: the grad cell of each Value (default: its grad); `marks(i, is_box)`: extra
+    # attributes (the player's classes) for the i-th Value's box, and for its op and edges.
     order = topological_order(root)
-    _check_size(order, max_nodes)
+    _check_size(order, max_nodes, where_name)
     param_set = None if params is None else set(params)
     largest = _largest_grad(order) if color_by_grad else None
-    names = {v: f"v{i}" for i, v in enumerate(order)}
+    ids = {v: f"v{i}" for i, v in enumerate(order)}
+    names = node_names(root)
     graph = Picture(
         format=format,
         graph_attr={"rankdir": rankdir},
         node_attr={"fontname": "Helvetica", "fontsize": "10", "style": "filled"},
     )
+    ops = sum(1 for v in order if v.parents)
+    graph.summary = (
+        f"the graph of {names[root]}, {len(order)} Value{'s' * (len(order) != 1)} and {ops} op{'s' * (ops != 1)}"
+    )
     boxes: dict[str, graphviz.Digraph] = {"": graph}
     where = _clusters(order) if clusters else dict.fromkeys(order, "")
     kinds = set()
-    for v in order:
+    for i, v in enumerate(order):
         kind = _kind(v, param_set)
         kinds.add(kind)
         box = _box(boxes, where[v])
-        shown = _grad(v) if grads is None else grads.get(v)
-        lit = HIGHLIGHT if v is highlight else {}
-        box.node(names[v], _record(v, kind, bool(where[v]), shown), **_style(v, kind, largest), **lit)
+        cell = grad_text.get(v, "grad") if grad_text is not None else f"grad {_shown(_grad(v))}"
+        lit = _joined(HIGHLIGHT if v is highlight else {}, marks(i, False) if marks else {})
+        name = names[v] if not v.label else v.label.rpartition(".")[2] if where[v] else v.label
+        look = _joined(_style(v, kind, largest), HIGHLIGHT if v is highlight else {}, marks(i, True) if marks else {})
+        box.node(ids[v], _record(v, kind, name, cell), **look)
         if v.parents:
-            box.node(names[v] + "_op", v.op, **{**OP_NODE, **lit})
+            box.node(ids[v] + "_op", v.op, **{**OP_NODE, **lit})
     _nest(boxes)
-    for v in order:
+    for i, v in enumerate(order):
         if v.parents:
-            lit = HIGHLIGHT if v is highlight else {}
+            lit = _joined(HIGHLIGHT if v is highlight else {}, marks(i, False) if marks else {})
             for p in v.parents:
-                graph.edge(names[p], names[v] + "_op", **lit)
-            graph.edge(names[v] + "_op", names[v], **lit)
+                graph.edge(ids[p], ids[v] + "_op", **lit)
+            graph.edge(ids[v] + "_op", ids[v], **lit)
     if legend:
         graph.subgraph(_legend([k for k in KINDS if k in kinds], largest))
     return graph
+
+
+def _joined(*attrs: Mapping[str, str]) -> dict[str, str]:
+    # Later attributes win, but classes add up.
+    out: dict[str, str] = {}
+    for a in attrs:
+        for key, value in a.items():
+            out[key] = f"{out[key]} {value}" if key == "class" and key in out else value
+    return out
 
 
 def save_graph(root: Value, path: str | pathlib.Path, **options: Any) -> pathlib.Path:
@@ -165,6 +238,8 @@ def save_graph(root: Value, path: str | pathlib.Path, **options: Any) -> pathlib
     >>> out.read_text().startswith("digraph")
     True
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"save_graph: path must be a str or a path, got {type(path).__name__} ({path!r})")
     path = pathlib.Path(path)
     fmt = SAVE_FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -179,12 +254,12 @@ def save_graph(root: Value, path: str | pathlib.Path, **options: Any) -> pathlib
     return path
 
 
-def _check_size(order: list[Value], max_nodes: int) -> None:
+def _check_size(order: list[Value], max_nodes: int, where: str) -> None:
     ops = sum(1 for v in order if v.parents)
     count = len(order) + ops
     if count > max_nodes:
         raise ValueError(
-            f"draw_dot: the graph has {count} nodes ({len(order)} Values and {ops} ops), more than "
+            f"{where}: the graph has {count} nodes ({len(order)} Values and {ops} ops), more than "
             f"max_nodes={max_nodes}: `dot` would take minutes on it. Draw a smaller part (one neuron's "
             f"output, the loss of one sample), or pass max_nodes={count} to draw it all; "
             f"clusters=True and color_by_grad=True keep a large graph readable."
@@ -201,14 +276,10 @@ def _kind(v: Value, params: set[Value] | None) -> str:
     return "parameter" if v in params else "input"
 
 
-def _record(v: Value, kind: str, shorten: bool, grad: float | None) -> str:
-    # Inside a cluster, whose name already says the label's prefix, only the last part is shown.
-    fields = []
-    if v.label:
-        fields.append(_escape(v.label.rpartition(".")[2] if shorten else v.label))
-    fields.append(f"data {_shown(v.data)}")
+def _record(v: Value, kind: str, name: str, grad: str) -> str:
+    fields = [_escape(name), f"data {_shown(v.data)}"]
     if kind != "constant":
-        fields.append("grad" if grad is None else f"grad {_shown(grad)}")
+        fields.append(_escape(grad))
     return "{" + " | ".join(fields) + "}"
 
 
@@ -297,7 +368,7 @@ def _legend(kinds: list[str], largest: float | None) -> graphviz.Digraph:
         rounded = ",rounded" if attrs["shape"] == "Mrecord" else ""
         look = {**attrs, "shape": "box", "style": attrs.get("style", "filled") + rounded}
         legend.node(f"legend_{kind}", text, **look)
-    legend.node("legend_op", "op (name from the op table)", **OP_NODE)
+    legend.node("legend_op", OP_LEGEND, **OP_NODE)
     if largest is not None:
         legend.node("legend_grad", _grad_scale(largest), shape="plaintext", style="")
     return legend

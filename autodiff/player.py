@@ -1,5 +1,21 @@
-"""`draw_backward`: the backward pass as a step-through of the graph, one frame per step (the
-guide "Stepping through backprop"). Graphviz and Pillow are imported only when a player is drawn.
+"""`draw_backward`: the backward pass as a step-through of one picture (the guide "Stepping
+through backprop"). Graphviz lays the graph out once, every grad cell sized for the widest text
+it will show; a frame changes only text, colours and highlights, so nothing moves and the cost is
+linear in the graph. Graphviz and Pillow are imported only when a player is drawn.
+
+`BackwardPlayer.data()` is everything a page needs, as plain JSON-ready data:
+
+- `svg`: the picture. The box of the i-th Value of `topological_order(root)` has the class
+  `ad-v{i}` (its grad is the box's last text); the box, its op and the op's edges have `ad-s{i}`.
+- `nodes`: per id `v{i}`, the node's `name` (as captions name it) and `explain`, its gradient
+  as the chain rule with the numbers.
+- `frames`: per frame its `caption`, the `node` pushing (an id, or None for the seed) and
+  `cells`, a list of `[id, text, state]`: frame 0 sets every grad cell, each later frame only the
+  cells it changes (state "changed", or "wrong" where the naive order ends wrong).
+- `order` ("topological" or "naive"), `selected` (an id or None), `legend` (plain words).
+
+`player.js` (beside this file, self-contained, no network) plays it:
+`AutodiffPlayer.mount(element, data)`; `player.html()` puts the three together.
 """
 
 from __future__ import annotations
@@ -13,78 +29,158 @@ from typing import Any
 
 from ._numbers import _shown
 from .backward import topological_order
-from .trace import Step, trace_backward
+from .trace import ORDERS, Step, explanations, node_names, trace_backward
 from .value import Value
 
 FRAME_MS = 1500  # how long play() and the GIF show each frame
 SAVE_FORMATS = (".html", ".gif")
+SCRIPT = pathlib.Path(__file__).with_name("player.js")
+LEGEND = (
+    "Each box is a Value: its name, its data, its grad. The small ovals are the ops that made them. "
+    "Red outline: the node pushing its gradient into its parents in this step (its op and arrows "
+    "too). Red grad: changed in this step. An empty grad: not reached yet. Click a box: its "
+    "gradient written out as the chain rule."
+)
+PILLOW_HINT = (
+    "a GIF needs Pillow: pip install 'autodiff[plot]' (or pip install pillow); .save('backprop.html') needs nothing"
+)
 
 
 @dataclass(frozen=True)
 class Frame:
-    """One picture of the player: its caption, the grad shown for each Value (None: not yet
-    reached) and the node being processed (None for the seed).
+    """One frame of the player: its caption, the node pushing its gradient (None for the seed),
+    and the grad cells that change, as (Value, text) pairs (the seed's: every grad cell).
 
     >>> from autodiff import Value
     >>> x = Value(2.0, label="x")
     >>> seed, step = draw_backward(x * 3).frames
-    >>> seed.grads[x], step.grads[x], step.highlight.op
-    (None, 3.0, '*')
+    >>> dict(seed.changes)[x], dict(step.changes)[x], step.highlight.op
+    ('grad', 'grad 3.0000', '*')
     """
 
     caption: str
-    grads: dict[Value, float | None]
     highlight: Value | None
+    changes: tuple[tuple[Value, str], ...]
+    wrong: frozenset[Value] = frozenset()
 
 
 class BackwardPlayer:
-    """The frames of one backward pass: one self-contained HTML document (inline SVG, a little
-    JavaScript, no network), shown inline in a notebook.
+    """The frames of one backward pass over one picture: a self-contained HTML player (inline
+    SVG, a little JavaScript, no network), shown inline in a notebook.
 
     >>> from autodiff import Value
     >>> x = Value(3.0, label="x")
     >>> player = draw_backward((x * 2).tanh())
     >>> [f.highlight.op if f.highlight else "seed" for f in player.frames]
     ['seed', 'tanh', '*']
+    >>> repr(player)[:59]
+    '<BackwardPlayer: backward() of n3 in 3 frames over 4 Values'
     """
 
-    def __init__(self, root: Value, steps: list[Step], options: dict[str, Any]) -> None:
+    def __init__(
+        self, root: Value, steps: list[Step], options: dict[str, Any], order: str, select: Value | None
+    ) -> None:
         self.root = root
         self.steps = steps
+        self.order = order
         self.options = options
-        self.frames = _frames(root, steps)
+        self.selected = select
+        self.names = node_names(root)
+        self.frames = _frames(root, steps, order, self.names)
+        right = trace_backward(root) if order == "naive" else steps
+        self.explanations = explanations(root, right)
 
-    def pictures(self) -> list[Any]:
-        """Each frame as a `graphviz.Digraph` (draw_dot's picture of that moment).
+    def __repr__(self) -> str:
+        what = "backward()" if self.order == "topological" else "the naive recursive backward"
+        return (
+            f"<BackwardPlayer: {what} of {self.names[self.root]} in {len(self.frames)} frames over "
+            f'{len(self.names)} Values. In a notebook it plays inline; .save("backprop.html") for a '
+            'browser, .save("backprop.gif") for an animation>'
+        )
+
+    def explain(self, v: Value) -> str:
+        """`v`'s gradient as the chain rule over the nodes it feeds, with the numbers (what a
+        click on its box shows).
 
         >>> from autodiff import Value
-        >>> [p.source.count("class=current") for p in draw_backward(Value(2.0) * 3).pictures()]
-        [0, 5]
+        >>> a = Value(2.0, label="a")
+        >>> y = a * a; y.label = "y"
+        >>> print(draw_backward(y).explain(a))
+        a.grad = a.data * y.grad + a.data * y.grad = 2 * 1 + 2 * 1 = 4
         """
-        from .draw import draw_dot
+        if v not in self.explanations:
+            raise ValueError(f"explain: {v!r} is not a node of this player's graph")
+        return self.explanations[v]
 
-        return [draw_dot(self.root, grads=f.grads, highlight=f.highlight, **self.options) for f in self.frames]
+    def picture(self) -> Any:
+        """The one picture of every frame (a `graphviz.Digraph`): each grad cell holds the widest
+        text it will show, so that the layout has room for all of them."""
+        from .draw import _draw
+
+        widest = {v: max(texts, key=_width) for v, texts in _texts(self.frames).items()}
+        return self._draw(_draw, widest, {})
+
+    def _draw(self, draw: Any, cells: dict[Value, str], sizes: dict[str, str], highlight: Value | None = None) -> Any:
+        o = self.options
+
+        def marks(i: int, box: bool) -> dict[str, str]:
+            if not box:
+                return {"class": f"ad-s{i}"}
+            return {"class": f"ad-v{i} ad-s{i}", **({"width": sizes[f"v{i}"]} if f"v{i}" in sizes else {})}
+
+        return draw(
+            self.root, "svg", o["rankdir"], o["params"], o["clusters"], False, o["legend"], o["max_nodes"],
+            cells, highlight, marks, "draw_backward",
+        )  # fmt: skip
+
+    def data(self) -> dict[str, Any]:
+        """Everything `player.js` needs (see the module's docstring), JSON-ready.
+
+        >>> from autodiff import Value
+        >>> data = draw_backward(Value(2.0, label="x") * 3).data()
+        >>> data["nodes"]["v0"]["name"], data["frames"][1]["cells"]
+        ('x', [['v0', 'grad 3.0000', 'changed']])
+        """
+        svg = self.picture().pipe(format="svg").decode("utf-8")
+        ids = {v: f"v{i}" for i, v in enumerate(topological_order(self.root))}
+        svg = svg[svg.index("<svg") :]
+        frames = []
+        for k, frame in enumerate(self.frames):
+            state = "" if k == 0 else "changed"
+            cells = [[ids[v], text, "wrong" if v in frame.wrong else state] for v, text in frame.changes]
+            node = None if frame.highlight is None else ids[frame.highlight]
+            frames.append({"caption": frame.caption, "node": node, "cells": cells})
+        nodes = {ids[v]: {"name": self.names[v], "explain": self.explanations[v]} for v in ids}
+        selected = None if self.selected is None else ids[self.selected]
+        return {
+            "svg": svg,
+            "nodes": nodes,
+            "frames": frames,
+            "order": self.order,
+            "selected": selected,
+            "legend": LEGEND,
+        }
 
     def _repr_html_(self) -> str:
         return self.html()
 
     def html(self, document: bool = False) -> str:
-        """The player as an HTML fragment (for a notebook), or a whole page with `document=True`.
+        """The player as an HTML fragment (for a notebook or a page), or a whole page with
+        `document=True`.
 
         >>> from autodiff import Value
-        >>> "<svg" in draw_backward(Value(1.0) * 2).html()
+        >>> "AutodiffPlayer.mount" in draw_backward(Value(1.0) * 2).html()
         True
         """
-        svgs = [picture.pipe(format="svg").decode("utf-8") for picture in self.pictures()]
         player_id = f"autodiff-player-{uuid.uuid4().hex[:12]}"
-        frames = "".join(f'<div class="ad-frame" hidden>{svg[svg.index("<svg") :]}</div>' for svg in svgs)
-        captions = json.dumps([f.caption for f in self.frames]).replace("</", "<\\/")  # stays inside <script>
+        data = json.dumps(self.data()).replace("</", "<\\/")  # stays inside <script>
         body = (
-            TEMPLATE.replace("PLAYER_ID", player_id)
-            .replace("LAST_FRAME", str(len(svgs) - 1))
-            .replace("FRAME_MS", str(FRAME_MS))
-            .replace("CAPTIONS", captions)
-            .replace("FRAMES", frames)  # last: nothing is replaced inside the pictures
+            f'<div id="{player_id}" class="ad-player" tabindex="0"></div>\n'
+            f'<script type="application/json" id="{player_id}-data">{data}</script>\n'
+            f"<script>{script()}</script>\n"
+            f"<script>AutodiffPlayer.mount(document.getElementById({json.dumps(player_id)}), "
+            f"JSON.parse(document.getElementById({json.dumps(player_id + '-data')}).textContent), "
+            f"{{focus: {'true' if document else 'false'}}});</script>"
         )
         if not document:
             return body
@@ -100,6 +196,8 @@ class BackwardPlayer:
         >>> out.read_text().startswith("<!DOCTYPE html>")
         True
         """
+        if not isinstance(path, (str, pathlib.PurePath)):
+            raise TypeError(f"save: path must be a str or a path, got {type(path).__name__} ({path!r})")
         path = pathlib.Path(path)
         suffix = path.suffix.lower()
         if suffix == ".html":
@@ -110,6 +208,25 @@ class BackwardPlayer:
             raise ValueError(f"save: unknown file suffix {path.suffix!r} in {str(path)!r}; supported: .html, .gif")
         return path
 
+    def pictures(self) -> list[Any]:
+        """Each frame as a `graphviz.Digraph`, all of one layout (each box as wide as the widest
+        text it shows in any frame): the GIF's frames.
+
+        >>> from autodiff import Value
+        >>> [p.source.count("current") for p in draw_backward(Value(2.0) * 3).pictures()]
+        [0, 5]
+        """
+        from .draw import _draw
+
+        layout = json.loads(self.picture().pipe(format="json"))
+        sizes = {o["name"]: o["width"] for o in layout.get("objects", []) if "width" in o}
+        shown: dict[Value, str] = {}
+        pictures = []
+        for frame in self.frames:
+            shown.update(frame.changes)
+            pictures.append(self._draw(_draw, dict(shown), sizes, frame.highlight))
+        return pictures
+
     def gif(self) -> bytes:
         """The frames as an animated GIF, each with its caption above the graph.
 
@@ -117,28 +234,53 @@ class BackwardPlayer:
         >>> draw_backward(Value(2.0) * 3).gif()[:6]
         b'GIF89a'
         """
-        from PIL import Image
+        try:
+            from PIL import Image, ImageDraw, ImageFont
+        except ModuleNotFoundError as error:
+            raise ModuleNotFoundError(f"draw_backward: {PILLOW_HINT}", name="PIL") from error
 
-        images = []
-        for frame, picture in zip(self.frames, self.pictures()):
-            picture.attr(label=frame.caption.replace("\\", "\\\\").replace("\n", "\\l") + "\\l", labelloc="t")
-            images.append(Image.open(io.BytesIO(picture.pipe(format="png"))).convert("RGB"))
-        width, height = max(i.width for i in images), max(i.height for i in images)
+        images = [Image.open(io.BytesIO(p.pipe(format="png"))).convert("RGB") for p in self.pictures()]
+        try:
+            font: Any = ImageFont.load_default(size=14)
+        except TypeError:  # Pillow before 10.1: the small bitmap font
+            font = ImageFont.load_default()
+        lines = max(f.caption.count("\n") + 1 for f in self.frames)
+        top = 18 * lines + 12
+        width = max(max(i.width for i in images), 8 * max(len(x) for f in self.frames for x in f.caption.split("\n")))
+        height = max(i.height for i in images) + top
         canvases = []
-        for image in images:  # dot sizes each frame to its text: pad them to one size
+        for frame, image in zip(self.frames, images):
             canvas = Image.new("RGB", (width, height), "white")
-            canvas.paste(image, (0, 0))
+            ImageDraw.Draw(canvas).multiline_text((8, 6), frame.caption, fill="black", font=font, spacing=4)
+            canvas.paste(image, (0, top))
             canvases.append(canvas)
         out = io.BytesIO()
         canvases[0].save(out, format="GIF", save_all=True, append_images=canvases[1:], duration=FRAME_MS, loop=0)
         return out.getvalue()
 
 
-def draw_backward(root: Value, rankdir: str = "LR", **options: Any) -> BackwardPlayer:
-    """A step-through player of `root.backward()`: the seed, then one frame per step of
-    `trace_backward(root)`, drawn by `draw_dot` (the grads as they stand, the node being
-    processed highlighted, the chain rule as the caption). `options` go to `draw_dot` (params,
-    clusters, legend, max_nodes). No `.grad` is changed.
+def script() -> str:
+    """The player's JavaScript (`AutodiffPlayer.mount(element, data)`), to put in a page."""
+    return SCRIPT.read_text(encoding="utf-8")
+
+
+def draw_backward(
+    root: Value,
+    rankdir: str = "LR",
+    *,
+    order: str = "topological",
+    select: Value | None = None,
+    params: Any = None,
+    clusters: bool = False,
+    legend: bool = True,
+    max_nodes: int | None = None,
+) -> BackwardPlayer:
+    """A step-through player of `root.backward()` on one picture: the seed, then one frame per
+    step of `trace_backward(root)` (the grads as they stand, the node pushing highlighted, the
+    chain rule as the caption). A click on a box (or `select=` a Value) writes its gradient out as
+    the chain rule with the numbers. `order="naive"` plays the recursive backward without a
+    topological sort instead, and ends on the gradients it gets wrong and why. `params`,
+    `clusters`, `legend` and `max_nodes` are draw_dot's. No `.grad` is changed.
 
     >>> from autodiff import Value
     >>> o = (Value(2.0, label="x") * Value(0.5, label="w")).tanh()
@@ -147,84 +289,70 @@ def draw_backward(root: Value, rankdir: str = "LR", **options: Any) -> BackwardP
     >>> print(player.frames[0].caption)
     o.grad = 1.0000: the seed, do/do = 1
     """
-    from .draw import draw_dot
+    from .draw import MAX_NODES, _check_size, check_options
 
-    options = {"rankdir": rankdir, **options}
-    draw_dot(root, **options)  # the picture's checks (type, size limit) before any tracing
-    return BackwardPlayer(root, trace_backward(root), options)
+    max_nodes = MAX_NODES if max_nodes is None else max_nodes
+    check_options("draw_backward", root, "svg", rankdir, max_nodes)
+    if order not in ORDERS:
+        raise ValueError(f"draw_backward: order must be one of {', '.join(ORDERS)}, got {order!r}")
+    _check_size(topological_order(root), max_nodes, "draw_backward")
+    if select is not None and (not isinstance(select, Value) or select not in set(topological_order(root))):
+        raise ValueError(f"draw_backward: select must be a Value of the graph of root, got {select!r}")
+    options = {"rankdir": rankdir, "params": params, "clusters": clusters, "legend": legend, "max_nodes": max_nodes}
+    return BackwardPlayer(root, trace_backward(root, order), options, order, select)
 
 
-def _frames(root: Value, steps: list[Step]) -> list[Frame]:
-    shown: dict[Value, float | None] = dict.fromkeys(topological_order(root))
-    shown[root] = 1.0
-    name = steps[0].name if steps else root.label or "root"
-    frames = [Frame(f"{name}.grad = {_shown(1.0)}: the seed, d{name}/d{name} = 1", dict(shown), None)]
-    for step in steps:
-        for push in step.pushes:
-            shown[push.parent] = push.total
-        frames.append(Frame(str(step), dict(shown), step.node))
+def _frames(root: Value, steps: list[Step], order: str, names: dict[Value, str]) -> list[Frame]:
+    nodes = [v for v in topological_order(root) if v.requires_grad]
+    name = names[root]
+    start = tuple((v, "grad" if v is not root else f"grad {_shown(1.0)}") for v in nodes)
+    frames = [Frame(f"{name}.grad = {_shown(1.0)}: the seed, d{name}/d{name} = 1", None, start)]
+    for i, step in enumerate(steps, 1):
+        changes = {push.parent: f"grad {_shown(push.total)}" for push in step.pushes}
+        caption = str(step) if order == "topological" else f"step {i}, {step.name} pushes {_shown(step.grad)}:\n{step}"
+        frames.append(Frame(caption, step.node, tuple(changes.items())))
+    if order == "naive":
+        frames.append(_verdict(root, steps, names))
     return frames
 
 
-TEMPLATE = """<div id="PLAYER_ID" class="ad-player" tabindex="0" style="font-family: sans-serif; outline: none">
-<div class="ad-controls">
-<button type="button" data-action="first" title="first (Home)">&#x23EE; first</button>
-<button type="button" data-action="back" title="back (&#x2190;)">&#x25C0; back</button>
-<button type="button" data-action="play" title="play">play</button>
-<button type="button" data-action="next" title="next (&#x2192;)">next &#x25B6;</button>
-<button type="button" data-action="last" title="last (End)">last &#x23ED;</button>
-<input type="range" class="ad-slider" min="0" max="LAST_FRAME" value="0" aria-label="step">
-<span class="ad-counter"></span>
-</div>
-<pre class="ad-caption" style="margin: 0.5em 0; white-space: pre-wrap"></pre>
-<div class="ad-frames">FRAMES</div>
-<script type="application/json" class="ad-captions">CAPTIONS</script>
-<script>
-(function () {
-  const player = document.getElementById("PLAYER_ID");
-  const frames = player.querySelectorAll(".ad-frame");
-  const captions = JSON.parse(player.querySelector(".ad-captions").textContent);
-  const slider = player.querySelector(".ad-slider");
-  const playButton = player.querySelector('[data-action="play"]');
-  const last = frames.length - 1;
-  let at = 0;
-  let timer = null;
-  function show(i) {
-    at = Math.max(0, Math.min(last, i));
-    frames.forEach(function (f, k) { f.hidden = k !== at; });
-    slider.value = String(at);
-    player.querySelector(".ad-caption").textContent = captions[at];
-    player.querySelector(".ad-counter").textContent = "step " + at + " of " + last;
-  }
-  function stop() {
-    if (timer !== null) { clearInterval(timer); timer = null; }
-    playButton.textContent = "play";
-  }
-  function play() {
-    if (timer !== null) { stop(); return; }
-    if (at === last) { show(0); }
-    playButton.textContent = "pause";
-    timer = setInterval(function () { if (at >= last) { stop(); } else { show(at + 1); } }, FRAME_MS);
-  }
-  const actions = {
-    first: function () { show(0); }, back: function () { show(at - 1); },
-    next: function () { show(at + 1); }, last: function () { show(last); }
-  };
-  player.querySelectorAll("button[data-action]").forEach(function (button) {
-    button.addEventListener("click", function () {
-      if (button.dataset.action === "play") { play(); } else { stop(); actions[button.dataset.action](); }
-    });
-  });
-  slider.addEventListener("input", function () { stop(); show(Number(slider.value)); });
-  const keys = {ArrowRight: "next", ArrowLeft: "back", Home: "first", End: "last"};
-  player.addEventListener("keydown", function (event) {
-    if (keys[event.key] === undefined) { return; }
-    event.preventDefault();
-    stop();
-    actions[keys[event.key]]();
-  });
-  show(0);
-  if (document.body.children.length === 1) { player.focus(); }
-})();
-</script>
-</div>"""
+def _verdict(root: Value, steps: list[Step], names: dict[Value, str]) -> Frame:
+    # The naive order's totals against backward()'s, and the pushes that made them differ.
+    right: dict[Value, float] = {root: 1.0}
+    for step in trace_backward(root):
+        right.update((p.parent, p.total) for p in step.pushes)
+    got: dict[Value, float] = {root: 1.0}
+    visits: dict[Value, list[tuple[int, float]]] = {}
+    for i, step in enumerate(steps, 1):
+        got.update((p.parent, p.total) for p in step.pushes)
+        visits.setdefault(step.node, []).append((i, step.grad))
+    wrong = [v for v in right if _shown(got.get(v, 0.0)) != _shown(right[v])]
+    if not wrong:
+        return Frame("The naive order got every gradient right here: no node is shared.", None, ())
+    lines = ["Wrong: " + ", ".join(f"{names[v]}.grad = {_shown(got[v])} (right: {_shown(right[v])})" for v in wrong)]
+    for v, seen in visits.items():
+        early = [(i, g) for i, g in seen if _shown(g) != _shown(right[v])]
+        if len(seen) > 1 or early:
+            at = ", ".join(f"step {i} with {_shown(g)}" for i, g in seen)
+            lines.append(
+                f"Why: {names[v]} pushed {len(seen)} time{'s' * (len(seen) > 1)} ({at}), but its gradient is "
+                f"{_shown(right[v])} only once every node it feeds has pushed: the topological order waits for that."
+            )
+    changes = tuple((v, f"grad {_shown(got[v])} (right: {_shown(right[v])})") for v in wrong)
+    return Frame("\n".join(lines), None, changes, frozenset(wrong))
+
+
+def _texts(frames: list[Frame]) -> dict[Value, list[str]]:
+    texts: dict[Value, list[str]] = {}
+    for frame in frames:
+        for v, text in frame.changes:
+            texts.setdefault(v, []).append(text)
+    return texts
+
+
+# Helvetica's advance widths (in 1/1000 em) of the characters a grad cell shows.
+_WIDTHS = {".": 278, "-": 333, " ": 278, "(": 333, ")": 333, ":": 278, "r": 333, "i": 222, "t": 278}
+
+
+def _width(text: str) -> int:
+    return sum(_WIDTHS.get(c, 556) for c in text)

@@ -23,6 +23,7 @@ from . import mlp_wide as mlp_wide_models
 from . import modes as modes_table
 from .graphs import wide_nodes
 from .measure import machine, median_of
+from .player import player
 from .recurrence import checkpoint
 from .report import Section, Target, per_node, ratio, seconds
 
@@ -45,6 +46,7 @@ class Sizes:
     modes_chain: int
     wide_points: int  # mlp_wide's data sets
     recurrence: tuple[int, int] = (10**6, 1000)  # checkpoint: steps, segments
+    player: tuple[int, ...] = (250, 500, 1000, 2000)  # nodes of draw_backward's graphs
 
 
 FULL = Sizes(
@@ -75,6 +77,7 @@ QUICK = Sizes(
     modes_chain=100,
     wide_points=20,
     recurrence=(200, 10),
+    player=(20,),
 )
 
 
@@ -393,7 +396,7 @@ def mlp_wide(sizes: Sizes, measure: Measure) -> Section:
     )
 
 
-TABLES = [moons_step, moons_train, mlp_wide, chain, wide, ops, modes, checkpoint]
+TABLES = [moons_step, moons_train, mlp_wide, chain, wide, ops, modes, checkpoint, player]
 
 
 def in_fresh_process(job: dict[str, Any]) -> list[dict[str, Any]]:

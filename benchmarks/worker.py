@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Any
 
-from . import graphs, mlp_wide, modes, moons, recurrence
+from . import graphs, mlp_wide, modes, moons, player, recurrence
 from .engines import leaf_maker
 from .measure import garbage_collector, peak_bytes, timed_runs
 
@@ -133,6 +133,10 @@ def recurrence_memory(steps: int, segments: int, checkpointed: bool) -> Runs:
     return [{"peak_bytes": peak_bytes(lambda: recurrence.run(steps, segments, checkpointed))}]
 
 
+def player_time(nodes: int, repeats: int) -> Runs:
+    return timed_runs(lambda: player.run(nodes), repeats, warmup=lambda: player.run(nodes, browser=False))
+
+
 WORKLOADS = {
     "chain": chain,
     "wide": wide,
@@ -145,6 +149,7 @@ WORKLOADS = {
     "compile": compile_time,
     "recurrence": recurrence_time,
     "recurrence_memory": recurrence_memory,
+    "player": player_time,
 }
 
 

@@ -202,7 +202,9 @@ def test_kinds_of_leaf_by_shape_and_legend():
     assert "legend_leaf" not in nodes
 
     nodes, _, _ = parse(draw_dot(root).source)  # no params=: every leaf needing grad is a "leaf"
-    assert "legend_leaf" in nodes and "params=" in label_of(nodes["legend_leaf"])
+    assert "legend_leaf" in nodes and "gets a gradient" in label_of(nodes["legend_leaf"])
+    words = [label_of(a) for n, a in nodes.items() if n.startswith("legend_")]
+    assert not any("=" in w for w in words)  # plain words, no keyword syntax
     assert "legend_parameter" not in nodes and "legend_input" not in nodes
 
     nodes, _, _ = parse(draw_dot(root, legend=False).source)
@@ -398,3 +400,37 @@ def test_missing_dot_found_only_when_running_it(monkeypatch):
     with pytest.raises(DotNotFoundError, match="apt-get install graphviz") as error:
         draw_dot(shared_graph()).pipe()
     assert isinstance(error.value.__cause__, graphviz.ExecutableNotFound)
+
+
+def test_bad_options_raise_at_once_naming_the_function(tmp_path):
+    x = Value(1.0, label="x")
+    with pytest.raises(TypeError, match=r"^draw_dot: format must be a str .*got int \(3\)"):
+        draw_dot(x * 2, format=3)
+    with pytest.raises(ValueError, match=r"^draw_dot: unknown format 'svgz2'"):
+        draw_dot(x * 2, format="svgz2")
+    with pytest.raises(TypeError, match=r"^draw_dot: max_nodes must be an int, got float \(nan\)"):
+        draw_dot(x * 2, max_nodes=float("nan"))
+    with pytest.raises(ValueError, match=r"^draw_dot: max_nodes must be at least 1, got 0"):
+        draw_dot(x * 2, max_nodes=0)
+    with pytest.raises(TypeError, match=r"^save_graph: path must be a str or a path, got NoneType"):
+        autodiff.save_graph(x * 2, None)
+    assert autodiff.save_graph(x * 2, str(tmp_path / "g.dot")).exists()
+
+
+def test_unlabelled_values_get_the_names_of_the_captions():
+    x = Value(0.5, label="x")
+    root = (x * 2.0 + x.exp()).tanh()
+    nodes, _, _ = parse(draw_dot(root, legend=False).source)
+    firsts = {label_of(a).strip("{}").split(" | ")[0] for a in nodes.values() if is_record(a)}
+    names = set(autodiff.trace.node_names(root).values())
+    assert firsts == names == {"x", "n1", "n2", "n3", "n4", "n5"}
+    captions = " ".join(str(step) for step in autodiff.trace_backward(root))
+    assert set(re.findall(r"\b(n\d+|x)\.(?:grad|data)", captions)) <= names
+
+
+def test_picture_repr_says_what_and_how():
+    x = Value(1.0, label="x")
+    y = x * 2
+    y.label = "y"
+    text = repr(draw_dot(y))
+    assert text.startswith("<Picture: the graph of y, 3 Values and 1 op (svg).") and "save_graph" in text

@@ -7,6 +7,7 @@ import random
 import pytest
 
 from autodiff import Value, explain, topological_order, trace_backward
+from autodiff.trace import node_names
 
 
 def shared_graph(seed: int):
@@ -64,13 +65,64 @@ def test_explain_a_plus_a() -> None:
     b.label = "b"
     b.backward()
     text = explain(a)
-    assert text.splitlines()[0] == "a.grad = 2.0000: the sum over the 2 terms for the nodes a feeds"
+    assert text.splitlines()[0] == "a.grad = 1 * b.grad + 1 * b.grad = 1 * 1 + 1 * 1 = 2"
     assert text.count("a.grad += 1 * b.grad") == 2 and a.grad == 2.0
     assert explain(a, b) == text
     assert "seed" in explain(b)
     assert "no gradient" in explain(Value(1.0), b)
     b.backward()  # a leaf adds up: the explanation says so
     assert "adds up over backward() calls" in explain(a)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_explain_is_the_chain_rule_with_the_numbers(seed) -> None:
+    root, leaves = shared_graph(seed)
+    root.backward()
+    order = topological_order(root)
+    for v in leaves + [n for n in order if n.parents and n is not root]:
+        line = explain(v, root).splitlines()[0]
+        symbols, numbers, total = line.split(" = ")[1:]
+        children = [c for c in order if any(p is v for p in c.parents)]
+        terms = sum(1 for c in children for p in c.parents if p is v)
+        assert symbols.count(".grad") == numbers.count(" * ") == terms
+        products = [
+            float(a.strip("()")) * float(b.strip("()")) for a, b in (t.split(" * ") for t in numbers.split(" + "))
+        ]
+        assert abs(sum(products) - v.grad) <= 1e-5 * sum(abs(p) for p in products)  # 6 digits shown
+        assert total == f"{v.grad:.6g}"
+
+
+def test_names_are_labels_or_short_and_never_clash() -> None:
+    x = Value(1.0, label="n1")
+    y = x * 2.0 + x
+    z = y.tanh()
+    z.label = "x1*w1 + b"
+    names = node_names(z)
+    assert names[x] == "n1" and names[z] == "(x1*w1 + b)"
+    assert len(set(names.values())) == len(names)
+    assert all(n.startswith("n") for v, n in names.items() if not v.label)
+
+
+def test_naive_order_pushes_shared_nodes_early_and_twice() -> None:
+    a = Value(1.5, label="a")
+    b = a * a
+    b.label = "b"
+    c = b + b.tanh()
+    steps = trace_backward(c, order="naive")
+    pushed = [s.node for s in steps]
+    assert pushed.count(b) == 2  # once per path
+    right = {s.node: s.grad for s in trace_backward(c)}
+    assert steps[pushed.index(b)].grad != right[b]  # its first push came before its gradient was complete
+    with pytest.raises(ValueError, match="trace_backward: order must be one of"):
+        trace_backward(c, order="bfs")
+
+
+def test_naive_order_refuses_an_exponential_walk() -> None:
+    x = Value(1.0, label="x")
+    for _ in range(20):
+        x = x + x  # 2**20 paths
+    with pytest.raises(ValueError, match="naive order takes more than"):
+        trace_backward(x, order="naive")
 
 
 def test_bad_input() -> None:
