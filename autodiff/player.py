@@ -133,17 +133,20 @@ class BackwardPlayer:
             cells, highlight, marks, "draw_backward",
         )  # fmt: skip
 
-    def data(self) -> dict[str, Any]:
-        """Everything `player.js` needs (see the module's docstring), JSON-ready.
+    def data(self, svg: str | None = None) -> dict[str, Any]:
+        """Everything `player.js` needs (see the module's docstring), JSON-ready. `svg`: the
+        picture when it is rendered elsewhere (the playground renders `picture().source` with
+        Graphviz's WebAssembly build); by default Graphviz's `dot` renders it here.
 
         >>> from autodiff import Value
         >>> data = draw_backward(Value(2.0, label="x") * 3).data()
         >>> data["nodes"]["v0"]["name"], data["frames"][1]["cells"]
         ('x', [['v0', 'grad 3.0000', 'changed']])
         """
-        svg = self.picture().pipe(format="svg").decode("utf-8")
+        if svg is None:
+            svg = self.picture().pipe(format="svg").decode("utf-8")
+            svg = svg[svg.index("<svg") :]
         ids = {v: f"v{i}" for i, v in enumerate(topological_order(self.root))}
-        svg = svg[svg.index("<svg") :]
         frames = []
         for k, frame in enumerate(self.frames):
             state = "" if k == 0 else "changed"

@@ -36,6 +36,7 @@ def build(out: pathlib.Path) -> pathlib.Path:
     (out / "viz").mkdir()
     for name in PAGE + PYTHON:
         shutil.copy2(HERE / name, out / name)
+    shutil.copy2(ROOT / "autodiff" / "player.js", out / "player.js")  # the step panel's player
     for name in PYODIDE:
         shutil.copy2(modules / "pyodide" / name, out / "pyodide" / name)
     shutil.copy2(modules / VIZ, out / "viz" / "viz.js")

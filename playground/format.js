@@ -9,12 +9,6 @@ export function rounded(x) {
   return x.toExponential(4).replace(/\.?0+e/, "e");
 }
 
-export function shown4(x) { // as the pictures write a number (autodiff._numbers._shown)
-  if (typeof x === "string") return x;
-  const a = Math.abs(x);
-  return (a > 0 && a < 1e-4) || a >= 1e6 ? x.toExponential(4) : x.toFixed(4);
-}
-
 export function numberSpan(x, prefix = "") {
   const span = document.createElement("span");
   span.className = "num";

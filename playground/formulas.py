@@ -13,7 +13,6 @@ from typing import Any
 
 from autodiff import Value
 from autodiff._numbers import _shown
-from autodiff.trace import _name
 from autodiff.worlds import floats
 
 SHOWN_PARENTS = 12  # a sum of a thousand terms lists its first few
@@ -112,19 +111,20 @@ class _Words:
 WORDS = _Words()
 
 
-def local_derivatives(v: Value, index: dict[Value, int]) -> list[str]:
-    """One line per parent of `v`: d v / d parent, in names, in numbers, and its value.
+def local_derivatives(v: Value, names: dict[Value, str]) -> list[str]:
+    """One line per parent of `v` that takes a gradient: d v / d parent, in names (`names`, as
+    `autodiff.trace.node_names` gives them), in numbers, and its value.
 
     >>> from autodiff import Value
     >>> x = Value(0.5, label="x")
     >>> y = x.tanh(); y.label = "y"
-    >>> local_derivatives(y, {x: 0, y: 1})
+    >>> local_derivatives(y, {x: "x", y: "y"})
     ['dy/dx = (1 - y) * (1 + y) = (1 - 0.4621) * (1 + 0.4621) = 0.7864']
     """
     op = v._grad_fn
     assert op is not None
-    name = _name(v, index[v])
-    parents = [Term(_name(p, index[p]), _short(p.data), p.data) for p in v.parents]
+    name = names[v]
+    parents = [Term(names[p], _short(p.data), p.data) for p in v.parents]
     terms = op.derivative(WORDS, Term("1", "1", 1.0), Term(name, _short(v.data), v.data), *parents)
     lines = []
     wanted = [(p, t) for v_p, p, t in zip(v.parents, parents, terms) if v_p.requires_grad]  # constants: no grad

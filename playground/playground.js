@@ -3,7 +3,7 @@
 // only draws. A number arrives as a JSON number or as "inf", "-inf", "nan".
 import { loadPyodide } from "./pyodide/pyodide.mjs";
 import { instance as vizInstance } from "./viz/viz.js";
-import { guard, numberSpan, shown4, showNumbers } from "./format.js";
+import { guard, numberSpan, showNumbers } from "./format.js";
 import { setUpTraining } from "./train.js";
 
 const $ = (id) => document.getElementById(id);
@@ -12,7 +12,7 @@ const NEURON = { x1: [2, -4, 4], x2: [0, -4, 4], w1: [-3, -4, 4], w2: [1, -4, 4]
 const PY_FILES = ["session.py", "formulas.py", "training.py"];
 
 let session, trainingModule, viz;
-let steps = null; // the step-by-step panel: {frames, nodes, at, grads}
+let player = null; // the step-by-step panel: AutodiffPlayer.mount's handle (autodiff/player.js)
 let training = null; // the Train panel's run, for the tests
 
 async function start() {
@@ -34,7 +34,7 @@ async function start() {
   $("status").textContent = `Engine loaded in ${seconds.toFixed(1)} s (${versions}, Pyodide ${pyodide.version}).`;
   window.playground = {
     loadSeconds: seconds, timings, session, pyodide,
-    frameCount: () => (steps ? steps.frames.length : 0), frame: () => (steps ? steps.at : 0), training: () => training,
+    frameCount: () => (player ? player.last + 1 : 0), frame: () => (player ? player.at() : 0), training: () => training,
   };
   setUp();
   lap("first pictures");
@@ -44,15 +44,14 @@ async function start() {
 // ---- Expression ------------------------------------------------------------------------
 
 function clearExpression() {
-  for (const id of ["expr-error", "expr-note", "expr-value", "expr-grads", "back-counter", "back-caption", "node-info"]) {
+  for (const id of ["expr-error", "expr-note", "expr-value", "expr-grads", "node-info", "expr-graph", "back-player"]) {
     $(id).replaceChildren();
   }
   for (const id of ["expr-value", "expr-grads"]) delete $(id).dataset.json;
-  $("expr-graph").replaceChildren();
-  $("back-graph").replaceChildren();
   $("inputs").classList.remove("bad");
   $("expr").classList.remove("bad");
-  steps = null;
+  player?.stop();
+  player = null;
 }
 
 function evaluateExpression() {
@@ -68,74 +67,41 @@ function evaluateExpression() {
   showNumbers($("expr-grads"), Object.entries(answer.grads).map(([name, g]) => [`${name}.grad = `, g]));
   $("expr-grads").dataset.json = JSON.stringify(answer.grads);
   $("expr-note").textContent = answer.note || answer.undrawn || "";
-  if (answer.dot) {
-    const svg = viz.renderSVGElement(answer.dot);
-    withDerivatives(svg, answer.local);
-    $("expr-graph").replaceChildren(svg);
-    if (answer.frames) $("back-graph").replaceChildren(withDerivatives(svg.cloneNode(true), answer.local));
+  if (!answer.player) {
+    $("back-player").textContent = "No backward pass: nothing to differentiate.";
+    return;
   }
-  if (answer.frames) {
-    steps = { frames: answer.frames, at: 0, grads: null, nodes: indexPicture($("back-graph").querySelector("svg")) };
-    showFrame(0);
-  } else {
-    $("back-caption").textContent = "no backward pass: nothing to differentiate";
-  }
+  // One rendering: the player's picture, also shown above with every final gradient.
+  const svg = answer.dot ? svgText(viz.renderString(answer.dot, { format: "svg" })) : "";
+  if (svg) finalPicture($("expr-graph"), svg, answer);
+  player = AutodiffPlayer.mount($("back-player"), { ...answer.player, svg });
+  withDerivatives($("back-player"), answer.local);
 }
 
-function withDerivatives(svg, local) { // hover a node: its local derivatives, numbers filled in
-  for (const g of svg.querySelectorAll("g.node")) {
-    const id = (g.dataset.id ||= g.querySelector("title").textContent);
-    const lines = local[id] || local[id.replace(/_op$/, "")];
+function finalPicture(element, svg, answer) { // the picture with each grad as backward() leaves it
+  element.innerHTML = svg;
+  const last = {};
+  for (const frame of answer.player.frames) for (const [id, text] of frame.cells) last[id] = text;
+  for (const [id, text] of Object.entries(last)) {
+    const texts = element.querySelectorAll(`g.ad-${id} text`);
+    if (texts.length) texts[texts.length - 1].textContent = text;
+  }
+  withDerivatives(element, answer.local);
+}
+
+function svgText(text) { // the <svg> element's text, without the XML prolog
+  return text.slice(text.indexOf("<svg"));
+}
+
+function withDerivatives(element, local) { // hover a node: its local derivatives, numbers filled in
+  for (const g of element.querySelectorAll("g.node")) {
+    const mark = [...g.classList].find((c) => /^ad-s\d+$/.test(c));
+    const lines = mark && local[`v${mark.slice(4)}`];
     if (!lines) continue;
-    g.querySelector("title").textContent = lines.join("\n");
+    g.dataset.id = g.classList.contains(`ad-v${mark.slice(4)}`) ? `v${mark.slice(4)}` : `v${mark.slice(4)}_op`;
     g.dataset.local = lines.join("\n");
+    g.querySelector("title").textContent = g.dataset.local;
     g.addEventListener("mouseenter", () => ($("node-info").textContent = g.dataset.local));
-  }
-  return svg;
-}
-
-// The step panel: one picture (every final gradient written, so the layout has room for all),
-// each frame sets a few gradients' text and moves the highlight. Nothing is laid out again.
-function indexPicture(svg) {
-  const nodes = new Map();
-  if (!svg) return nodes;
-  for (const g of svg.querySelectorAll("g.node")) {
-    const id = g.dataset.id || g.querySelector("title").textContent;
-    const grad = [...g.querySelectorAll("text")].find((t) => t.textContent.startsWith("grad"));
-    nodes.set(id, { g, grad });
-  }
-  for (const g of svg.querySelectorAll("g.edge")) {
-    const target = g.querySelector("title").textContent.split("->")[1];
-    const node = nodes.get(target.replace(/_op$/, ""));
-    if (node) (node.edges ||= []).push(g);
-  }
-  return nodes;
-}
-
-function gradsAt(i) { // frames are changes: replay them from the seed (or from the last shown)
-  let { grads, gradsAt: from } = steps;
-  if (!grads || from > i) [grads, from] = [new Map(), -1];
-  for (let k = from + 1; k <= i; k++) for (const [node, g] of steps.frames[k].set) grads.set(node, g);
-  Object.assign(steps, { grads, gradsAt: i });
-  return grads;
-}
-
-function showFrame(i) {
-  if (!steps) return;
-  const last = steps.frames.length - 1, previous = steps.frames[steps.at];
-  steps.at = Math.max(0, Math.min(last, i));
-  const frame = steps.frames[steps.at], grads = gradsAt(steps.at);
-  $("back-counter").textContent = `frame ${steps.at + 1} of ${steps.frames.length}`;
-  $("back-caption").textContent = frame.caption;
-  if (!steps.nodes.size) return;
-  for (const [id, node] of steps.nodes) {
-    const k = Number(id.slice(1));
-    if (node.grad && !id.endsWith("_op")) node.grad.textContent = grads.has(k) ? `grad ${shown4(grads.get(k))}` : "grad";
-  }
-  for (const at of [previous.at, frame.at]) {
-    const lit = at === frame.at;
-    for (const id of [`v${at}`, `v${at}_op`]) steps.nodes.get(id)?.g.classList.toggle("current", lit);
-    for (const edge of steps.nodes.get(`v${at}`)?.edges || []) edge.classList.toggle("current", lit);
   }
 }
 
@@ -147,9 +113,7 @@ function neuron() {
   const answer = JSON.parse(session.neuron(JSON.stringify(values)));
   showNumbers($("neuron-grads"), [["o = ", answer.value], ...Object.entries(answer.grads).map(([n, g]) => [`${n}.grad = `, g])]);
   $("neuron-grads").dataset.json = JSON.stringify(answer.grads);
-  const svg = viz.renderSVGElement(answer.dot);
-  withDerivatives(svg, answer.local);
-  $("neuron-graph").replaceChildren(svg);
+  finalPicture($("neuron-graph"), svgText(viz.renderString(answer.dot, { format: "svg" })), answer);
 }
 
 function setUp() {
@@ -164,11 +128,6 @@ function setUp() {
   $("evaluate").disabled = false;
   $("evaluate").addEventListener("click", evaluate);
   $("expr").addEventListener("keydown", (event) => event.key === "Enter" && evaluate());
-  const go = (to) => guard(() => showFrame(to()), $("expr-error"));
-  $("back-first").addEventListener("click", go(() => 0));
-  $("back-prev").addEventListener("click", go(() => steps.at - 1));
-  $("back-next").addEventListener("click", go(() => steps.at + 1));
-  $("back-last").addEventListener("click", go(() => steps.frames.length - 1));
   evaluate();
   guard(neuron, $("neuron-error"))();
   setUpTraining(trainingModule, (t) => (training = t));

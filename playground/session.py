@@ -18,7 +18,7 @@ from formulas import local_derivatives
 import autodiff
 from autodiff.backward import topological_order
 from autodiff.expression import evaluate
-from autodiff.trace import trace_backward
+from autodiff.trace import node_names
 
 NEURON_INPUTS = ("x1", "x2", "w1", "w2", "b")
 # Graphviz's time grows with the edges' lengths: a leaf that feeds a long chain pulls an edge
@@ -99,11 +99,9 @@ def drawing_cost(order: list[autodiff.Value]) -> int:
 
 
 def _graph(root: autodiff.Value, inputs: dict[str, autodiff.Value]) -> dict[str, Any]:
-    """The value, each input's grad, the picture (with every final gradient written, so that one
-    layout holds every frame) and the backward pass as small frames over it.
-
-    Node `v{i}` is the i-th Value of `topological_order(root)` (as `draw_dot` names them); a
-    frame sets the grads of a few nodes and says which node it is about.
+    """The value, each input's grad, and the backward player's data: one picture (its DOT text,
+    for the page to render once; left out when too large to draw) and the frames over it.
+    `local`: each computed node's local derivatives with the numbers, by box id `v{i}`.
     """
     order = topological_order(root)
     ops = sum(1 for v in order if v.parents)
@@ -111,24 +109,17 @@ def _graph(root: autodiff.Value, inputs: dict[str, autodiff.Value]) -> dict[str,
     if not root.requires_grad:
         answer.update(grads={}, note="the result involves no input: there is nothing to differentiate")
         return answer
-    for i, v in enumerate(order):  # every node named in the picture as the captions name it
-        if not v.label and v.parents:
-            v.label = f"{v.op}#{i}"
+    player = autodiff.draw_backward(root, legend=False, max_nodes=answer["nodes"])
+    answer["player"] = player.data(svg="")  # the page puts in the picture it renders from `dot`
     root.backward()
     answer["grads"] = {name: number(v.grad) for name, v in inputs.items()}
-    index = {v: i for i, v in enumerate(order)}
-    seed = f"{root.label}.grad = 1: the seed, d{root.label}/d{root.label} = 1"
-    frames = [{"caption": seed, "set": [[index[root], 1.0]], "at": index[root]}]
-    for step in trace_backward(root):
-        changes = [[index[p.parent], number(p.total)] for p in step.pushes]
-        frames.append({"caption": str(step), "set": changes, "at": index[step.node]})
-    answer["frames"] = frames
     cost = drawing_cost(order)
     if cost > MAX_DRAWN:
         answer["undrawn"] = f"the graph has {answer['nodes']} nodes: too large to draw here (cost {cost} > {MAX_DRAWN})"
         return answer
-    answer["dot"] = autodiff.draw_dot(root, legend=False, max_nodes=answer["nodes"]).source
-    answer["local"] = {f"v{index[v]}": local_derivatives(v, index) for v in order if v.parents}
+    answer["dot"] = player.picture().source
+    names = node_names(root)
+    answer["local"] = {f"v{i}": local_derivatives(v, names) for i, v in enumerate(order) if v.parents}
     return answer
 
 

@@ -138,27 +138,26 @@ def test_numbers_are_rounded_with_the_exact_value_on_hover(site: Any) -> None:
 def test_backward_frames_update_one_picture(site: Any) -> None:
     text, inputs = "(a*b + b**2).tanh()", "a = 2\nb = -3"
     evaluate_in_page(site, text, inputs)
-    frames = json.loads(session.expression(inputs, text))["frames"]
+    frames = json.loads(session.expression(inputs, text))["player"]["frames"]
     captions = [frame["caption"] for frame in frames]
     assert site.evaluate("window.playground.frameCount()") == len(captions) > 2
-    site.evaluate("document.querySelector('#back-graph svg').dataset.marker = 'laid out once'")
-    grads = lambda: site.locator("#back-graph text").all_text_contents()
-    assert site.text_content("#back-caption") == captions[0]
-    seen = [grads()]
+    picture = "document.querySelector('#back-player .ad-picture svg')"
+    site.evaluate(f"{picture}.dataset.marker = 'laid out once'")
+    texts = lambda: site.locator("#back-player .ad-picture text").all_text_contents()
+    assert site.text_content("#back-player .ad-caption") == captions[0]
+    seen = [texts()]
     for i in range(1, len(captions)):
-        site.click("#back-next")
-        assert site.text_content("#back-caption") == captions[i]
-        assert site.text_content("#back-counter") == f"frame {i + 1} of {len(captions)}"
-        seen.append(grads())
-        assert site.locator("#back-graph g.node.current").count() >= 1
+        site.click("#back-player [data-action=next]")
+        assert site.text_content("#back-player .ad-caption") == captions[i]
+        assert site.text_content("#back-player .ad-counter") == f"step {i} of {len(captions) - 1}"
+        seen.append(texts())
+        assert site.locator("#back-player .ad-current").count() >= 1
     assert all(before != after for before, after in itertools.pairwise(seen))  # each frame writes a grad
-    assert site.evaluate("document.querySelector('#back-graph svg').dataset.marker") == "laid out once"
-    assert "grad -0.0296" in seen[-1] and "grad" in seen[0]  # a's grad: blank first, final at the end
-    site.click("#back-next")  # past the last frame: stays there
-    assert site.text_content("#back-caption") == captions[-1]
-    site.click("#back-first")
-    assert site.text_content("#back-caption") == captions[0]
-    assert grads() == seen[0]
+    assert site.evaluate(f"{picture}.dataset.marker") == "laid out once"
+    assert "grad -0.0296" in seen[-1] and "grad -0.0296" not in seen[0]  # a's grad: blank first, final last
+    site.click("#back-player [data-action=first]")
+    assert site.text_content("#back-player .ad-caption") == captions[0]
+    assert texts() == seen[0]
 
 
 def test_hover_a_node_shows_its_local_derivative_with_numbers(site: Any) -> None:
@@ -224,7 +223,7 @@ def test_every_input_gets_a_whole_new_answer_in_time(
     assert seconds < ANSWER_SECONDS
     if error is not None:
         assert site.text_content("#expr-error").endswith(error)
-        for part in ("#expr-value", "#expr-grads", "#expr-graph", "#back-graph", "#back-caption", "#back-counter"):
+        for part in ("#expr-value", "#expr-grads", "#expr-graph", "#back-player", "#expr-note"):
             assert site.text_content(part) == "", part
         return
     assert site.text_content("#expr-error") == ""
@@ -234,7 +233,9 @@ def test_every_input_gets_a_whole_new_answer_in_time(
     drawn = site.locator("#expr-graph svg").count()
     assert drawn == (0 if note else 1)
     if not grads:
-        assert site.text_content("#back-caption") == "no backward pass: nothing to differentiate"
+        assert site.text_content("#back-player") == "No backward pass: nothing to differentiate."
+    else:
+        assert site.evaluate("window.playground.frameCount()") > 1
 
 
 def test_an_input_named_with_a_fullwidth_letter_is_the_name_python_reads(site: Any) -> None:
@@ -387,7 +388,7 @@ def test_a_dragged_point_moves(site: Any) -> None:
 def test_screenshots(site: Any) -> None:
     OUT.mkdir(exist_ok=True)
     evaluate_in_page(site, "(a*b + b**2).tanh()")
-    site.click("#back-next")
+    site.click("#back-player [data-action=next]")
     site.select_option("#dataset", "moons")
     fill_training(site, npoints="60", hidden="8, 8", lr="0.1")
     site.click("#reset")
