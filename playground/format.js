@@ -26,7 +26,7 @@ export function showNumbers(output, entries) {
 }
 
 export function pythonMessage(error) { // a PythonError's last line: "ValueError: ..."
-  return String(error.message || error).trim().split("\n").pop();
+  return String(error.message || error).trim().split("\n").pop().replace(/^[\w.]+\.(\w+: )/, "$1");
 }
 
 

@@ -82,9 +82,10 @@ function finalPicture(element, svg, answer) { // the picture with each grad as b
   element.innerHTML = svg;
   const last = {};
   for (const frame of answer.player.frames) for (const [id, text] of frame.cells) last[id] = text;
-  for (const [id, text] of Object.entries(last)) {
-    const texts = element.querySelectorAll(`g.ad-${id} text`);
-    if (texts.length) texts[texts.length - 1].textContent = text;
+  for (const g of element.querySelectorAll("g.node")) { // one pass: a box's grad is its last text
+    const box = [...g.classList].find((c) => /^ad-v\d+$/.test(c));
+    const texts = g.querySelectorAll("text");
+    if (box && texts.length && last[box.slice(3)] !== undefined) texts[texts.length - 1].textContent = last[box.slice(3)];
   }
   withDerivatives(element, answer.local);
 }

@@ -17,14 +17,14 @@ from formulas import local_derivatives
 
 import autodiff
 from autodiff.backward import topological_order
-from autodiff.expression import evaluate
+from autodiff.expression import MAX_LENGTH, evaluate
 from autodiff.trace import node_names
 
 NEURON_INPUTS = ("x1", "x2", "w1", "w2", "b")
 # Graphviz's time grows with the edges' lengths: a leaf that feeds a long chain pulls an edge
-# across every rank. Beyond this many nodes plus ranks crossed (about 0.3 s of layout here), the
-# page shows the numbers and the node count instead of a picture.
-MAX_DRAWN = 1500
+# across every rank. Beyond this many nodes plus ranks crossed (at most about 0.8 s of layout in
+# Chromium here), the page shows the numbers and the node count instead of a picture.
+MAX_DRAWN = 600
 
 
 def number(x: float) -> float | str:
@@ -55,6 +55,10 @@ def parse_inputs(text: str) -> dict[str, autodiff.Value]:
     >>> list(parse_inputs("ｘ1 = 2\\n y = -1e3"))
     ['x1', 'y']
     """
+    if len(text) > MAX_LENGTH:
+        raise ValueError(
+            f"inputs, line 1, column {MAX_LENGTH + 1}: the inputs are {len(text)} characters, at most {MAX_LENGTH}"
+        )
     inputs: dict[str, autodiff.Value] = {}
     for number_, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
