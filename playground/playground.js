@@ -33,7 +33,7 @@ async function start() {
   const versions = pyodide.runPython("import sys, autodiff; f'Python {sys.version.split()[0]}, autodiff {autodiff.__version__}'");
   $("status").textContent = `Engine loaded in ${seconds.toFixed(1)} s (${versions}, Pyodide ${pyodide.version}).`;
   window.playground = {
-    loadSeconds: seconds, timings, session, pyodide,
+    loadSeconds: seconds, timings, session,
     frameCount: () => (player ? player.last + 1 : 0), frame: () => (player ? player.at() : 0), training: () => training,
   };
   setUp();

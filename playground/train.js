@@ -180,11 +180,14 @@ function drawLosses(canvas, losses) {
   c.fillText("step", w - 30, h - 8);
   const finite = losses.filter((x) => typeof x === "number");
   if (!finite.length) return;
-  const top = Math.max(...finite) || 1;
+  const top = Math.max(...finite), bottom = Math.min(...finite), span = top - bottom || 1;
   c.fillText(top.toPrecision(3), 2, 24);
+  c.fillText(bottom.toPrecision(3), 2, h - pad);
+  c.fillText(String(finite.length), w - 30, h - 20);
   c.beginPath();
   finite.forEach((loss, k) => {
-    const x = pad + ((w - pad - 5) * k) / Math.max(1, finite.length - 1), y = h - pad - ((h - pad - 5) * loss) / top;
+    const x = pad + ((w - pad - 5) * k) / Math.max(1, finite.length - 1);
+    const y = h - pad - ((h - pad - 10) * (loss - bottom)) / span;
     k ? c.lineTo(x, y) : c.moveTo(x, y);
   });
   c.strokeStyle = "#d62728";
