@@ -4,14 +4,13 @@
 import { guard, numberSpan, pythonMessage } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
-const GRID = 24; // the decision boundary's lattice, GRID x GRID scores per picture
 const FIELDS = { dataset: "dataset", n: "npoints", noise: "noise", seed: "seed", hidden: "hidden", activation: "activation", lr: "lr", speed: "speed" };
 const RED = [214, 39, 40], BLUE = [31, 119, 180];
 
-let module, publish, run = null, timer = null, view = null, drag = null;
+let module, publish, run = null, timer = null, view = null, drag = null, GRID = 0;
 
 export function setUpTraining(trainingModule, onRun) {
-  [module, publish] = [trainingModule, onRun];
+  [module, publish, GRID] = [trainingModule, onRun, trainingModule.GRID];
   const show = (fn) => guard(fn, $("train-error"));
   $("reset").addEventListener("click", show(newRun));
   $("play").addEventListener("click", show(play));

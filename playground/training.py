@@ -6,6 +6,7 @@ them (a loss of inf travels as "inf").
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from typing import Any
@@ -20,6 +21,10 @@ L2 = 1e-4  # weight of the sum of squared parameters in the training loss, as mi
 DATASETS = ("moons", "xor", "circles")
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
 LIMITS = {"n": (4, 400), "seed": (0, 2**32 - 1), "speed": (1, 30), "size": (1, 32), "layers": 4}
+GRID = 24  # the decision boundary's lattice: GRID x GRID scores per picture (train.js reads it)
+# A step and its picture run the model on every point and the lattice: (points + GRID²) x
+# parameters, about a second of Pyodide at this budget. Beyond it, the page would stall.
+WORK = 600_000
 
 
 class SettingsError(ValueError):
@@ -66,7 +71,7 @@ def check_settings(raw: dict[str, Any]) -> dict[str, Any]:
     sizes = [part for part in str(raw.get("hidden", "")).split(",") if part.strip()]
     if len(sizes) > LIMITS["layers"]:
         raise SettingsError(f"Hidden sizes: {len(sizes)} layers, at most {LIMITS['layers']}")
-    return {
+    settings = {
         "dataset": raw["dataset"],
         "n": _whole("Points", str(raw.get("n", "")), *LIMITS["n"]),
         "noise": _real("Noise", str(raw.get("noise", "")), 0.0, 1.0),
@@ -76,6 +81,15 @@ def check_settings(raw: dict[str, Any]) -> dict[str, Any]:
         "lr": _real("Learning rate", str(raw.get("lr", "")), 0.0, 1e12),
         "speed": _whole("Steps per second", str(raw.get("speed", "")), *LIMITS["speed"]),
     }
+    widths = [2, *settings["hidden"], 1]
+    parameters = sum((a + 1) * b for a, b in itertools.pairwise(widths))
+    work = (settings["n"] + GRID * GRID) * parameters
+    if work > WORK:
+        raise SettingsError(
+            f"Hidden sizes: {parameters} parameters on {settings['n']} points and the {GRID}x{GRID} picture "
+            f"is {work:,} units of work a step, at most {WORK:,} here: use smaller layers or fewer points"
+        )
+    return settings
 
 
 class Training:
@@ -121,6 +135,9 @@ class Training:
         """A point of class `label` (+1 or -1) at (x, y); its index."""
         if label not in (1, -1) or not (math.isfinite(x) and math.isfinite(y)):
             raise ValueError(f"add_point: expected finite x, y and a label of 1 or -1, got {x}, {y}, {label}")
+        parameters = len(self.model.parameters())
+        if len(self.X) >= LIMITS["n"][1] or (len(self.X) + 1 + GRID * GRID) * parameters > WORK:
+            raise ValueError(f"add_point: {len(self.X)} points are as many as this network can train on here")
         self.X.append([float(x), float(y)])
         self.y.append(float(label))
         return len(self.X) - 1

@@ -325,6 +325,7 @@ def test_a_divergent_run_stops_with_a_message_naming_the_learning_rate(site: Any
         ("npoints", "3", "Points: 3 is outside 4 to 400"),
         ("noise", "", "Noise: '' is not a number"),
         ("speed", "1000", "Steps per second: 1000 is outside 1 to 30"),
+        ("hidden", "32, 32, 32", "use smaller layers or fewer points"),  # a step would stall the page
     ],
 )
 def test_a_bad_field_is_named_and_nothing_stale_stays(site: Any, field: str, value: str, message: str) -> None:

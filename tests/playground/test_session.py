@@ -127,6 +127,7 @@ def run(**changes: str) -> training.Training:
         ("lr", "inf", "Learning rate: 'inf' must be a finite number above 0"),
         ("lr", "-0.1", "Learning rate: '-0.1' must be a finite number above 0"),
         ("speed", "0", "Steps per second: 0 is outside 1 to 30"),
+        ("hidden", "32, 32", "Hidden sizes: 1185 parameters on 20 points and the 24x24 picture is 706,260 units"),
     ],
 )
 def test_each_field_is_checked_by_name(field: str, value: str, message: str) -> None:
@@ -161,6 +162,19 @@ def test_points_added_and_moved_are_the_next_steps_data() -> None:
         edited.add_point(0.0, 0.0, 2)
     with pytest.raises(ValueError, match="no point 99"):
         edited.move_point(99, 0.0, 0.0)
+
+
+def test_points_are_added_up_to_the_work_a_step_may_take() -> None:
+    t = run(hidden="16, 16")  # 337 parameters: (points + 576) * 337 <= 600,000 up to 1,204 points
+    for _ in range(training.LIMITS["n"][1] - len(t.X)):
+        t.add_point(0.0, 0.0, 1)
+    with pytest.raises(ValueError, match="400 points are as many as this network can train on here"):
+        t.add_point(0.0, 0.0, 1)
+    wide = run(hidden="24, 24")  # 697 parameters: (points + 576) * 697 <= 600,000 up to 284 points
+    for _ in range(284 - len(wide.X)):
+        wide.add_point(0.0, 0.0, 1)
+    with pytest.raises(ValueError, match="284 points are as many"):
+        wide.add_point(0.0, 0.0, 1)
 
 
 def test_the_picture_holds_every_layer_and_the_first_layers_lines() -> None:
