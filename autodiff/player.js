@@ -12,7 +12,7 @@
       " display: inline-flex; align-items: center; gap: 0.3em; }",
     ".ad-player button svg { width: 0.8em; height: 0.8em; fill: currentColor; }",
     ".ad-player .ad-caption, .ad-player .ad-explain { margin: 0.5em 0; white-space: pre-wrap;" +
-      " font-family: monospace; font-size: 0.85em; }",
+      " font-family: monospace; font-size: 0.85em; line-height: 1.4; }",
     ".ad-player .ad-explain { background: #eef3ff; padding: 0.3em 0.5em; }",
     ".ad-player .ad-explain:empty { display: none; }",
     ".ad-player .ad-picture { overflow: auto; max-height: 80vh; }",
@@ -81,6 +81,9 @@
     var caption = doc.createElement("pre");
     caption.className = "ad-caption";
     caption.setAttribute("aria-live", "polite");
+    // As tall as the longest caption, so that the picture below never moves.
+    var lines = Math.max.apply(null, data.frames.map(function (f) { return f.caption.split("\n").length; }));
+    caption.style.minHeight = (lines * 1.4) + "em";
     var picture = doc.createElement("div");
     picture.className = "ad-picture";
     picture.innerHTML = data.svg;

@@ -12,7 +12,9 @@ linear in the graph. Graphviz and Pillow are imported only when a player is draw
 - `frames`: per frame its `caption`, the `node` pushing (an id, or None for the seed) and
   `cells`, a list of `[id, text, state]`: frame 0 sets every grad cell, each later frame only the
   cells it changes (state "changed", or "wrong" where the naive order ends wrong).
-- `order` ("topological" or "naive"), `selected` (an id or None), `legend` (plain words).
+- `order` ("topological" or "naive"), `selected` (an id or None), `legend` (plain words), and
+  `dot`, the picture's DOT text (`data(render=False)` leaves `svg` None, for a page that renders
+  the DOT itself, as the playground does with Graphviz in WebAssembly).
 
 `player.js` (beside this file, self-contained, no network) plays it:
 `AutodiffPlayer.mount(element, data)`; `player.html()` puts the three together.
@@ -114,7 +116,13 @@ class BackwardPlayer:
 
     def picture(self) -> Any:
         """The one picture of every frame (a `graphviz.Digraph`): each grad cell holds the widest
-        text it will show, so that the layout has room for all of them."""
+        text it will show, so that the layout has room for all of them.
+
+        >>> from autodiff import Value
+        >>> x = Value(2.0, label="x")
+        >>> "{x | data 2.0000 | grad 3.0000}" in draw_backward(x * 3).picture().source
+        True
+        """
         from .draw import _draw
 
         widest = {v: max(texts, key=_width) for v, texts in _texts(self.frames).items()}
@@ -133,20 +141,22 @@ class BackwardPlayer:
             cells, highlight, marks, "draw_backward",
         )  # fmt: skip
 
-    def data(self, svg: str | None = None) -> dict[str, Any]:
-        """Everything `player.js` needs (see the module's docstring), JSON-ready. `svg`: the
-        picture when it is rendered elsewhere (the playground renders `picture().source` with
-        Graphviz's WebAssembly build); by default Graphviz's `dot` renders it here.
+    def data(self, render: bool = True) -> dict[str, Any]:
+        """Everything `player.js` needs (see the module's docstring), JSON-ready. `render=False`
+        (where no `dot` program runs, as in Pyodide): `svg` is None and `dot` holds the picture's
+        DOT text, for the page to render (Graphviz in WebAssembly) into `svg` before `mount`.
 
         >>> from autodiff import Value
         >>> data = draw_backward(Value(2.0, label="x") * 3).data()
         >>> data["nodes"]["v0"]["name"], data["frames"][1]["cells"]
         ('x', [['v0', 'grad 3.0000', 'changed']])
+        >>> draw_backward(Value(2.0) * 3).data(render=False)["dot"].startswith("digraph")
+        True
         """
-        if svg is None:
-            svg = self.picture().pipe(format="svg").decode("utf-8")
-            svg = svg[svg.index("<svg") :]
+        picture = self.picture()
+        svg = picture.pipe(format="svg").decode("utf-8") if render else None
         ids = {v: f"v{i}" for i, v in enumerate(topological_order(self.root))}
+        svg = svg[svg.index("<svg") :] if svg else None
         frames = []
         for k, frame in enumerate(self.frames):
             state = "" if k == 0 else "changed"
@@ -157,6 +167,7 @@ class BackwardPlayer:
         selected = None if self.selected is None else ids[self.selected]
         return {
             "svg": svg,
+            "dot": picture.source,
             "nodes": nodes,
             "frames": frames,
             "order": self.order,
@@ -219,9 +230,12 @@ class BackwardPlayer:
         >>> [p.source.count("current") for p in draw_backward(Value(2.0) * 3).pictures()]
         [0, 5]
         """
-        from .draw import _draw
+        from .draw import DotNotFoundError, _draw
 
-        layout = json.loads(self.picture().pipe(format="json"))
+        try:  # each box as wide as in the one layout; without `dot`, each frame's own widths
+            layout = json.loads(self.picture().pipe(format="json"))
+        except DotNotFoundError:
+            layout = {}
         sizes = {o["name"]: o["width"] for o in layout.get("objects", []) if "width" in o}
         shown: dict[Value, str] = {}
         pictures = []
@@ -263,7 +277,11 @@ class BackwardPlayer:
 
 
 def script() -> str:
-    """The player's JavaScript (`AutodiffPlayer.mount(element, data)`), to put in a page."""
+    """The player's JavaScript (`AutodiffPlayer.mount(element, data)`), to put in a page.
+
+    >>> "AutodiffPlayer" in script()
+    True
+    """
     return SCRIPT.read_text(encoding="utf-8")
 
 
@@ -292,10 +310,10 @@ def draw_backward(
     >>> print(player.frames[0].caption)
     o.grad = 1.0000: the seed, do/do = 1
     """
-    from .draw import MAX_NODES, _check_size, check_options
+    from .draw import MAX_NODES, _check_options, _check_size
 
     max_nodes = MAX_NODES if max_nodes is None else max_nodes
-    check_options("draw_backward", root, "svg", rankdir, max_nodes)
+    _check_options("draw_backward", root, "svg", rankdir, max_nodes)
     if order not in ORDERS:
         raise ValueError(f"draw_backward: order must be one of {', '.join(ORDERS)}, got {order!r}")
     _check_size(topological_order(root), max_nodes, "draw_backward")
@@ -334,13 +352,19 @@ def _verdict(root: Value, steps: list[Step], names: dict[Value, str]) -> Frame:
         return Frame("The naive order got every gradient right here: no node is shared.", None, ())
     lines = ["Wrong: " + ", ".join(f"{names[v]}.grad = {_shown(got[v])} (right: {_shown(right[v])})" for v in wrong)]
     for v, seen in visits.items():
-        early = [(i, g) for i, g in seen if _shown(g) != _shown(right[v])]
-        if len(seen) > 1 or early:
-            at = ", ".join(f"step {i} with {_shown(g)}" for i, g in seen)
+        early = [f"step {i} with {_shown(g)}" for i, g in seen if _shown(g) != _shown(right[v])]
+        if early:
             lines.append(
-                f"Why: {names[v]} pushed {len(seen)} time{'s' * (len(seen) > 1)} ({at}), but its gradient is "
-                f"{_shown(right[v])} only once every node it feeds has pushed: the topological order waits for that."
+                f"Why: {names[v]} pushed ({', '.join(early)}) before every node it feeds had pushed into it: "
+                f"its gradient is {_shown(right[v])} only then."
             )
+        if len(seen) > 1:
+            at = ", ".join(str(i) for i, _ in seen)
+            lines.append(
+                f"Why: {names[v]} pushed {len(seen)} times (steps {at}): "
+                f"its parents got its share {len(seen)} times over."
+            )
+    lines.append("The topological order pushes each node once, after every node it feeds has pushed into it.")
     changes = tuple((v, f"grad {_shown(got[v])} (right: {_shown(right[v])})") for v in wrong)
     return Frame("\n".join(lines), None, changes, frozenset(wrong))
 

@@ -5,6 +5,7 @@
 - the pictures of the demos, drawn by `autodiff.draw_dot` (but for the one the README shows, which
   is committed in docs/img/, and which the tests compare with a fresh drawing);
 - the benchmark chart, where `make bench` has drawn one;
+- the backward players of the stepping guide (`<!-- player: topological -->`, `naive`);
 - the API reference: one page per package, one entry per public name, found at run time (so a
   name added to `__all__` is documented with no edit here), and a warning (an error under
   `--strict`) for a public name without a docstring.
@@ -13,6 +14,8 @@
 from __future__ import annotations
 
 import inspect
+import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -36,6 +39,12 @@ REFERENCE: dict[str, tuple[ModuleType, list[str]]] = {
     "autodiff": (autodiff, ["compile", "sum", "func", "testing"]),
     "nn": (nn, ["plots"]),
 }
+# The reference opens with what users call most, in this order; then the rest, module by module.
+FIRST = [
+    "Value", "backward", "grad", "no_grad", "draw_dot", "draw_backward", "explain", "trace_backward",
+    "topological_order", "constant", "enable_grad", "set_grad_enabled", "save_graph",
+    "MLP", "Linear", "Module", "SGD", "Adam", "mse_loss", "manual_seed",
+]  # fmt: skip
 CHART = ROOT / "benchmarks" / "results.png"
 _TEMPORARY: dict[str, tempfile.TemporaryDirectory[str]] = {}  # the executed notebook, until the build ends
 
@@ -90,6 +99,29 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
     return markdown
 
 
+def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
+    # `<!-- player: ORDER -->` in a guide: the backward player of the guide's expression, inline.
+    for order in ("topological", "naive"):
+        marker = f"<!-- player: {order} -->"
+        if marker in html:
+            html = html.replace(marker, _player(order))
+    return html
+
+
+def _player(order: str) -> str:
+    """The backward player of the stepping guide's expression (a shared node, `e`), in `order`."""
+    from autodiff import Value, draw_backward
+
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    e = a * b
+    e.label = "e"
+    d = e + b
+    d.label = "d"
+    f = e * d
+    f.label = "f"
+    return draw_backward(f, order=order, legend=False).html()
+
+
 def _executed_tour(build: Path) -> Path:
     """demos/tour.ipynb run top to bottom in `build` (what it writes stays there)."""
     import nbformat
@@ -97,7 +129,15 @@ def _executed_tour(build: Path) -> Path:
 
     notebook = nbformat.read(ROOT / "demos" / "tour.ipynb", as_version=4)
     client = NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(build)}})
-    client.execute()
+    saved = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), saved]))  # this checkout's packages
+    try:
+        client.execute()
+    finally:
+        if saved is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = saved
     path = build / "tour.ipynb"
     nbformat.write(notebook, path)
     return path
@@ -120,12 +160,32 @@ def _pictures() -> dict[str, bytes]:
     }
 
 
+def _members(sub: ModuleType, package: ModuleType) -> str:
+    """The members the reference shows of a submodule: its `__all__`, or its own public functions
+    and classes; none for an internal module that the package exports under another name
+    (`autodiff.scalar` is `autodiff.worlds.floats`, the math world that rules receive as `m`):
+    its helpers are not the package's names."""
+    if not any(
+        getattr(package, name, None) is sub and sub.__name__ == f"{package.__name__}.{name}" for name in dir(package)
+    ):
+        return "false"
+    names = getattr(sub, "__all__", None) or [
+        name
+        for name, obj in vars(sub).items()
+        if not name.startswith("_") and getattr(obj, "__module__", None) == sub.__name__ and callable(obj)
+    ]
+    return json.dumps(sorted(names))
+
+
 def _reference_page(package: str) -> str:
     """The reference page of `package`: its docstring, then each public name grouped by the module
-    that defines it."""
+    that defines it, the most used first (`FIRST`); a submodule at the level of a module, its own
+    public names (its `__all__`, or none) one level below."""
     module = REFERENCE[package][0]
     groups: dict[str, list[str]] = {}
-    for name, obj in public_objects(package).items():
+    objects = public_objects(package)
+    rank = {name: i for i, name in enumerate(FIRST)}
+    for name, obj in sorted(objects.items(), key=lambda item: rank.get(item[0], len(FIRST))):
         if not inspect.getdoc(obj):
             log.warning(f"{package}.{name} has no docstring")
         path = canonical_path(obj)
@@ -137,6 +197,7 @@ def _reference_page(package: str) -> str:
         for path in paths:
             if path != where:
                 lines += [f"::: {path}", "    options:", "      heading_level: 3", ""]
-            else:
-                lines += [f"::: {path}", "    options:", "      show_root_heading: false", ""]
+                continue
+            lines += [f"::: {path}", "    options:", "      show_root_heading: false", "      heading_level: 3"]
+            lines += [f"      members: {_members(sys.modules[path], module)}", ""]
     return "\n".join(lines)

@@ -103,8 +103,8 @@ def drawing_cost(order: list[autodiff.Value]) -> int:
 
 
 def _graph(root: autodiff.Value, inputs: dict[str, autodiff.Value]) -> dict[str, Any]:
-    """The value, each input's grad, and the backward player's data: one picture (its DOT text,
-    for the page to render once; left out when too large to draw) and the frames over it.
+    """The value, each input's grad, and the backward player's data (`BackwardPlayer.data`): the
+    frames, and the one picture's DOT text in `dot` (left out when too large to draw).
     `local`: each computed node's local derivatives with the numbers, by box id `v{i}`.
     """
     order = topological_order(root)
@@ -114,14 +114,15 @@ def _graph(root: autodiff.Value, inputs: dict[str, autodiff.Value]) -> dict[str,
         answer.update(grads={}, note="the result involves no input: there is nothing to differentiate")
         return answer
     player = autodiff.draw_backward(root, legend=False, max_nodes=answer["nodes"])
-    answer["player"] = player.data(svg="")  # the page puts in the picture it renders from `dot`
+    answer["player"] = player.data(render=False)  # the page renders its `dot` into `svg`, once
+    dot = answer["player"].pop("dot")
     root.backward()
     answer["grads"] = {name: number(v.grad) for name, v in inputs.items()}
     cost = drawing_cost(order)
     if cost > MAX_DRAWN:
         answer["undrawn"] = f"the graph has {answer['nodes']} nodes: too large to draw here (cost {cost} > {MAX_DRAWN})"
         return answer
-    answer["dot"] = player.picture().source
+    answer["dot"] = dot
     names = node_names(root)
     answer["local"] = {f"v{i}": local_derivatives(v, names) for i, v in enumerate(order) if v.parents}
     return answer

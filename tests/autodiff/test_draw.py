@@ -9,7 +9,7 @@ import pytest
 import torch
 
 import autodiff
-from autodiff import DotNotFoundError, Value, draw, draw_dot, save_graph, topological_order
+from autodiff import DotNotFoundError, Value, draw, draw_dot, draw_style, save_graph, topological_order
 
 NODE = re.compile(r"^\t*(\S+) \[(.*)\]$")
 EDGE = re.compile(r"^\t*(\S+) -> (\S+)$")
@@ -296,14 +296,17 @@ def test_color_by_grad_shades_by_decade_and_marks_dead_nodes():
     name_everything(root)
     nodes, _, _ = parse(draw_dot(root, color_by_grad=True).source)
     records = records_by_label(nodes)
-    top = draw.GRAD_LEVELS - 1
-    assert f'fillcolor="{draw._shade(top)}"' in nodes[records["w0"]]  # |grad| = the largest
-    assert f'fillcolor="{draw._shade(top - 3)}"' in nodes[records["w1"]]  # 1e-3 of it
-    assert f'fillcolor="{draw._shade(0)}"' in nodes[records["w2"]]  # 1e-9: the palest shade
+    top = draw_style.GRAD_LEVELS - 1
+    assert f'fillcolor="{draw_style._shade(top)}"' in nodes[records["w0"]]  # |grad| = the largest
+    assert f'fillcolor="{draw_style._shade(top - 3)}"' in nodes[records["w1"]]  # 1e-3 of it
+    assert f'fillcolor="{draw_style._shade(0)}"' in nodes[records["w2"]]  # 1e-9: the palest shade
     for name in ("w3", "dead"):
         attrs = nodes[records[name]]
-        assert f'fillcolor="{draw.DEAD["fillcolor"]}"' in attrs and f'color="{draw.DEAD["color"]}"' in attrs
-    assert len({draw._shade(level) for level in range(draw.GRAD_LEVELS)} | {draw.DEAD["fillcolor"]}) == 10
+        assert f'fillcolor="{draw_style.DEAD["fillcolor"]}"' in attrs and f'color="{draw_style.DEAD["color"]}"' in attrs
+    assert (
+        len({draw_style._shade(level) for level in range(draw_style.GRAD_LEVELS)} | {draw_style.DEAD["fillcolor"]})
+        == 10
+    )
     assert "legend_grad" in nodes and "dead" in nodes["legend_grad"]
 
 
@@ -410,6 +413,10 @@ def test_bad_options_raise_at_once_naming_the_function(tmp_path):
         draw_dot(x * 2, format="svgz2")
     with pytest.raises(TypeError, match=r"^draw_dot: max_nodes must be an int, got float \(nan\)"):
         draw_dot(x * 2, max_nodes=float("nan"))
+    with pytest.raises(TypeError, match=r"^draw_dot: rankdir must be a str, .*got int \(3\)"):
+        draw_dot(x * 2, rankdir=3)
+    with pytest.raises(TypeError, match=r"^draw_dot: max_nodes must be an int, got bool"):
+        draw_dot(x * 2, max_nodes=True)
     with pytest.raises(ValueError, match=r"^draw_dot: max_nodes must be at least 1, got 0"):
         draw_dot(x * 2, max_nodes=0)
     with pytest.raises(TypeError, match=r"^save_graph: path must be a str or a path, got NoneType"):

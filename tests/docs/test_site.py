@@ -89,6 +89,7 @@ def test_the_tour_is_executed_with_its_pictures(site):
     tour = _page(site, "tour")
     assert "dc/da = " in tour  # the first cell's printed output
     assert "<svg" in tour and "data:image/png;base64," in tour  # the graph, and the loss plot
+    assert 'class="ad-player"' in tour and "AutodiffPlayer.mount" in tour  # this checkout's player
 
 
 def test_the_pictures_are_the_demos_rendered(site):
@@ -162,3 +163,104 @@ def test_a_public_name_without_a_docstring_is_a_build_warning(monkeypatch, caplo
     warnings = [record.getMessage() for record in caplog.records]
     assert len(warnings) == 1 and "fake.bare has no docstring" in warnings[0]
     assert f"::: {__name__}._documented" in page and f"::: {__name__}._bare" in page
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    """The built site on a local server (127.0.0.1, a free port), stopped after the module."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    thread.join()
+
+
+def test_no_page_asks_an_outside_host_for_anything(site, served, page):
+    from urllib.parse import urlparse
+
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if urlparse(r.url).hostname not in (None, "127.0.0.1") else None)
+    pages = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
+    assert len(pages) >= 15
+    for name in pages:
+        page.goto(served + ("" if name == "." else name + "/"))
+        page.wait_for_load_state("networkidle")
+    assert outside == []
+    assert page.errors == []
+    assert "fonts.googleapis" not in _page(site, "stepping")
+
+
+READABLE = """() => [...document.querySelectorAll('.md-typeset img[src$=".svg"], .ad-picture svg')].map(e => {
+  const shown = e.getBoundingClientRect().width;
+  const drawn = e.tagName === 'IMG' ? e.naturalWidth : e.viewBox.baseVal.width * 4 / 3;  // pt to px
+  return shown / drawn * 10 * 4 / 3;  // Graphviz's 10 pt node text, in px on the screen
+})"""
+
+
+@pytest.mark.parametrize("name", ["pictures", "stepping"])
+def test_graphs_keep_a_readable_size_and_scroll(served, page, name):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(served + name + "/")
+    sizes = page.evaluate(READABLE)
+    assert len(sizes) >= 3
+    assert min(sizes) >= 12.0, sizes
+    wide = page.evaluate("""() => [...document.querySelectorAll('.md-typeset p:has(> img[src$=".svg"]), .ad-picture')]
+        .filter(e => e.scrollWidth > e.clientWidth).map(e => getComputedStyle(e).overflowX)""")
+    assert wide and set(wide) <= {"auto", "scroll"}  # a graph wider than the column scrolls
+
+
+def test_long_comments_in_code_wrap(served, page):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(served + "stepping/")
+    blocks = page.locator(".md-typeset pre > code")
+    assert blocks.count() >= 5
+    assert page.evaluate(
+        "() => [...document.querySelectorAll('.md-typeset pre > code')].every(c => c.scrollWidth <= c.clientWidth + 1)"
+    )
+    assert (
+        page.evaluate("() => getComputedStyle(document.querySelector('.md-typeset pre > code')).whiteSpace")
+        == "pre-wrap"
+    )
+
+
+def test_the_stepping_guide_plays_backward_and_the_naive_order(served, page):
+    page.goto(served + "stepping/")
+    players = page.locator(".ad-player")
+    assert players.count() == 2
+    right, naive = players.nth(0), players.nth(1)
+    right.locator('button[data-action="last"]').click()
+    assert right.locator(".ad-counter").text_content() == "step 3 of 3"
+    right.locator(".ad-picture g.node", has_text="data 2.0000").first.click()
+    assert right.locator(".ad-explain").text_content() == "a.grad = b.data * e.grad = (-3) * (-15) = 45"
+    naive.locator('button[data-action="last"]').click()
+    assert "Wrong: " in naive.locator(".ad-caption").text_content()
+    assert naive.locator("text.ad-wrong").count() == 2  # a and b
+    assert right.locator("text.ad-wrong").count() == 0
+    assert page.errors == []
+
+
+def test_the_api_reference_opens_with_value_and_nests_submodules(site):
+    reference = _page(site, "reference/autodiff")
+    headings = re.findall(r'<h([1-4])[^>]*id="([^"]*)"', reference)
+    assert [h for h in headings if h[0] in "23"][:2] == [("2", "autodiffvalue"), ("3", "autodiff.value.Value")]
+    levels = {name: level for level, name in headings}
+    assert levels["autodiff.func.grad"] == levels["autodiff.testing.assert_close"] == "3"
+    assert levels["autodifffunc"] == levels["autodifftesting"] == "2"
+    assert "autodiff.worlds.floats.max" not in reference  # a helper of the float world, not a public name
+    first = [name for level, name in headings if level == "3"][:6]
+    assert first[:4] == [
+        "autodiff.value.Value",
+        "autodiff.value.constant",
+        "autodiff.value.apply",
+        "autodiff.backward.backward",
+    ]
+    nn_reference = _page(site, "reference/nn")
+    for name in ("nn.plots.plot_loss", "nn.datasets.make_moons", "nn.init.xavier_uniform_"):
+        assert f'<h3 id="{name}"' in nn_reference, name  # a submodule's own functions, one level down

@@ -66,7 +66,7 @@ def test_the_sdist_and_the_wheel_carry_every_module_and_the_type_markers(dist):
     (wheel,) = dist.glob(f"autodiff-{VERSION}-py3-none-any.whl")
     (sdist,) = dist.glob(f"autodiff-{VERSION}.tar.gz")
     names = set(zipfile.ZipFile(wheel).namelist())
-    wanted = {"autodiff/py.typed", "nn/py.typed"} | {
+    wanted = {"autodiff/py.typed", "nn/py.typed", "autodiff/player.js"} | {
         path.relative_to(ROOT).as_posix() for package in PACKAGES for path in (ROOT / package).rglob("*.py")
     }
     assert wanted <= names, sorted(wanted - names)
