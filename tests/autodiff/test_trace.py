@@ -132,3 +132,27 @@ def test_bad_input() -> None:
         trace_backward(2.0)
     with pytest.raises(RuntimeError, match="does not require grad"):
         trace_backward(Value(1.0, requires_grad=False))
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_naive_order_is_the_recursive_backward(seed) -> None:
+    root, leaves = shared_graph(seed)
+    grads = {root: 1.0}
+
+    def backward(v) -> None:  # micrograd's shape: push, then recurse into each parent
+        if not v.parents:
+            return
+        (step,) = trace_backward(v)[:1]  # v's local derivatives, from the one op table
+        for push in step.pushes:
+            grads[push.parent] = grads.get(push.parent, 0.0) + push.local * grads.get(v, 0.0)
+        for p in v.parents:
+            backward(p)
+
+    backward(root)
+    totals = {}
+    for step in trace_backward(root, order="naive"):
+        totals.update((p.parent, p.total) for p in step.pushes)
+    for x in leaves:
+        assert totals[x] == pytest.approx(grads[x], rel=1e-12)
+    root.backward()
+    assert any(abs(totals[x] - x.grad) > 1e-9 * (1 + abs(x.grad)) for x in leaves)  # and it is wrong here
