@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -15,10 +14,10 @@ FUNCTIONS: dict[str, Callable[..., Value]] = {"sum": ops.sum, "dot": ops.dot, "l
 NOT_A_METHOD = "evaluate: `.{}` is not allowed; the methods are " + ", ".join(METHODS)
 MAX_LENGTH = 2000  # a longer text is refused before parsing, so a huge paste cannot hang the page
 SHOWN = 40  # characters of the input quoted in a message at most
-# Python's parser and the freeing of a parsed tree recurse in C, once per nested sign: a run of
-# two thousand (`----...a`) overflows the browser's stack, which Pyodide cannot survive.
-MAX_SIGNS = 100
-SIGNS = re.compile(r"[-+~](?:\s*[-+~])*")
+# Freeing a parsed tree or a chain of Values recurses in C, once per level: two thousand levels
+# (`----...a`) overflow the browser's stack, which Pyodide cannot survive. A sum of the longest
+# text allowed nests a thousand.
+MAX_DEPTH = 1000
 BINARY: dict[type[ast.operator], tuple[str, Callable[[Any, Any], Any]]] = {
     ast.Add: ("+", lambda x, y: x + y),
     ast.Sub: ("-", lambda x, y: x - y),
@@ -87,23 +86,22 @@ class _Walk:
         self.body = body
 
     def run(self) -> Any:
-        for run in SIGNS.finditer(self.body):
-            count = sum(c in "+-~" for c in run.group())
-            if count > MAX_SIGNS:
-                raise ExpressionError(
-                    f"evaluate: {count} signs in a row, at most {MAX_SIGNS}{self._at_char(run.start())}"
-                )
         tree = self._parse()
         try:
+            self._check_depth(tree)
             return self._evaluate(tree)
-        finally:  # freed node by node: a tree as deep as the text is long would free recursively
+        finally:  # freed node by node: a deep tree would free recursively
             for node in list(ast.walk(tree)):
                 for field in node._fields:
                     setattr(node, field, None)
 
-    def _at_char(self, index: int) -> str:
-        line = self.body.count("\n", 0, index) + 1
-        return self._where(line, index - (self.body.rfind("\n", 0, index) + 1) + 1)
+    def _check_depth(self, tree: ast.expr) -> None:
+        stack = [(tree, 1)]
+        while stack:
+            node, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                raise self._error(f"the expression nests more than {MAX_DEPTH} levels deep", node)
+            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
 
     def _evaluate(self, tree: ast.expr) -> Any:
         results: list[Any] = []

@@ -15,7 +15,7 @@ import pytest
 
 import autodiff
 from autodiff import Value
-from autodiff.expression import MAX_LENGTH, MAX_SIGNS, ExpressionError, evaluate
+from autodiff.expression import MAX_DEPTH, MAX_LENGTH, ExpressionError, evaluate
 from autodiff.testing import assert_matches_torch
 
 CASES: list[tuple[str, Callable[[Any, Any], Any]]] = [
@@ -168,10 +168,10 @@ def test_a_chain_as_long_as_the_limit_allows_needs_no_recursion(op: str) -> None
 
 def test_deep_nesting_of_signs_and_methods_needs_no_recursion() -> None:
     a = Value(0.5)
-    assert evaluate("-" * (MAX_SIGNS - 1) + "a", {"a": a}).data == -0.5  # an odd count
-    with pytest.raises(ExpressionError, match=rf"{MAX_SIGNS + 1} signs in a row, at most {MAX_SIGNS} \(column 5\)$"):
-        evaluate("a * " + "-" * (MAX_SIGNS + 1) + "a", {"a": a})
+    assert evaluate("-" * (MAX_DEPTH - 1) + "a", {"a": a}).data == -0.5  # an odd count
     assert evaluate("a" + ".tanh()" * ((MAX_LENGTH - 1) // 7), {"a": a}).data > 0
+    with pytest.raises(ExpressionError, match=rf"nests more than {MAX_DEPTH} levels deep \(column {MAX_DEPTH + 4}\)$"):
+        evaluate("a * " + "-" * MAX_DEPTH + "a", {"a": a})
     with pytest.raises(ExpressionError, match=r"nested"):
         evaluate("(" * 300 + "a" + ")" * 300, {"a": a})
 

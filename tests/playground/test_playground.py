@@ -28,7 +28,7 @@ import pytest
 import autodiff
 import nn
 from autodiff import Value
-from autodiff.expression import MAX_SIGNS
+from autodiff.expression import MAX_DEPTH
 from nn import toy_data
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -206,7 +206,10 @@ ODD_INPUTS = [
     (chain("+", 150), 300.0, {"a": 150.0}, None, "299 nodes"),
     (chain("+", 60), 120.0, {"a": 60.0}, None, "119 nodes"),
     (chain("*", 994), 2.0**994, {"a": 994 * 2.0**993}, None, "1987 nodes"),
-    ("-" * 1999 + "a", None, None, f"1999 signs in a row, at most {MAX_SIGNS} (column 1)", ""),
+    ("-" * 1999 + "a", None, None, f"nests more than {MAX_DEPTH} levels deep (column {MAX_DEPTH + 1})", ""),
+    (("-" * 8 + "(") * 199 + "a" + ")" * 199, None, None, "(column 1)", ""),
+    (chain("+", 990) + "+(-a).log()", None, None, "(column 1986)", ""),  # a deep graph left behind
+    ("-" * 999 + "a", -2.0, {"a": -1.0}, None, "too large to draw"),
     ("a +", None, None, "invalid syntax (column 4)", ""),
     ("a + ｂ", None, None, "unknown name `b`; the inputs are a (column 5)", ""),
     ("(-a).log()", None, None, "(column 6)", ""),

@@ -84,7 +84,7 @@ def test_a_bad_inputs_line_is_named_with_its_column(inputs: str, message: str) -
 
 
 def test_every_expression_error_ends_with_a_column() -> None:
-    for text in ["a +", "b", "(-a).log()", "a.data", "", "a" * 2001, "-" * 150 + "a", "1/0"]:
+    for text in ["a +", "b", "(-a).log()", "a.data", "", "a" * 2001, "-" * 1999 + "a", "1/0"]:
         answer = strict(session.expression("a = 2", text))
         assert answer["where"] == "expression"
         assert re.search(r"\(column \d+\)$", answer["error"]), answer["error"]
