@@ -120,11 +120,13 @@ class Training:
         loss = nn.hinge_loss(scores, self.y) + L2 * autodiff.sum([p * p for p in self.model.parameters()])
         self.optimizer.zero_grad()
         loss.backward()
-        if not math.isfinite(loss.data) or not all(math.isfinite(p.grad) for p in self.model.parameters()):
+        bad = [p.grad for p in self.model.parameters() if not math.isfinite(p.grad)]
+        if not math.isfinite(loss.data) or bad:
             lr = self.settings["lr"]
+            what = f"the loss became {number(loss.data)}" if not bad else f"a gradient became {number(bad[0])}"
             self.diverged = (
-                f"the training diverged at step {len(self.losses) + 1}: the loss became {number(loss.data)} "
-                f"(or a gradient did); the learning rate {lr:g} is too large, try {lr / 100:g}"
+                f"The training diverged at step {len(self.losses) + 1}: {what}. "
+                f"The learning rate {lr:g} is too large: try {lr / 100:g}"
             )
             return dumps({"error": self.diverged})
         self.optimizer.step()

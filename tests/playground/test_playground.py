@@ -313,7 +313,7 @@ def test_a_divergent_run_stops_with_a_message_naming_the_learning_rate(site: Any
     site.click("#play")
     site.wait_for_function("document.getElementById('train-error').textContent.includes('diverged')", timeout=30_000)
     message = site.text_content("#train-error")
-    assert "the learning rate 1e+06 is too large" in message
+    assert "The learning rate 1e+06 is too large" in message
     assert site.text_content("#train-step") == "–" and site.text_content("#train-loss") == "–"
     site.click("#step")  # the run stays stopped
     assert site.text_content("#train-error") == message

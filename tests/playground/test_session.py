@@ -141,8 +141,8 @@ def test_a_divergent_run_stops_and_says_the_learning_rate() -> None:
     answers = [strict(t.step()) for _ in range(30)]
     stopped = next(i for i, answer in enumerate(answers) if "error" in answer)
     assert all("loss" in answer and math.isfinite(answer["loss"]) for answer in answers[:stopped])
-    assert f"diverged at step {stopped + 1}" in answers[stopped]["error"]
-    assert "the learning rate 1e+06 is too large" in answers[stopped]["error"]
+    assert f"The training diverged at step {stopped + 1}" in answers[stopped]["error"]
+    assert "The learning rate 1e+06 is too large" in answers[stopped]["error"]
     assert all(answer == answers[stopped] for answer in answers[stopped:])  # stays stopped
     strict(t.picture(8))  # what the page draws after it is still JSON
 
