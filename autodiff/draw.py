@@ -183,7 +183,7 @@ def _draw(
         box = _box(boxes, where[v])
         cell = grad_text.get(v, "grad") if grad_text is not None else f"grad {_shown(_grad(v))}"
         lit = _joined(HIGHLIGHT if v is highlight else {}, marks(i, False) if marks else {})
-        name = names[v] if not v.label else v.label.rpartition(".")[2] if where[v] else v.label
+        name = names[v].rpartition(".")[2] if v.label and where[v] else names[v]
         look = _joined(_style(v, kind, largest), HIGHLIGHT if v is highlight else {}, marks(i, True) if marks else {})
         box.node(ids[v], _record(v, kind, name, cell), **look)
         if v.parents:

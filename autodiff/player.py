@@ -30,7 +30,7 @@ from typing import Any
 
 from .backward import topological_order
 from .frames import _frames, _texts, _width
-from .trace import ORDERS, Step, explanations, node_names, trace_backward
+from .trace import ORDERS, Step, _refs, explanations, trace_backward
 from .value import Value
 
 FRAME_MS = 1500  # how long play() and the GIF show each frame
@@ -68,7 +68,7 @@ class BackwardPlayer:
         self.order = order
         self.options = options
         self.selected = select
-        self.names = node_names(root)
+        self.names = _refs(root)  # as the captions write them
         self.frames = _frames(root, steps, order, self.names)
         right = trace_backward(root) if order == "naive" else steps
         self.explanations = explanations(root, right)
@@ -180,7 +180,7 @@ class BackwardPlayer:
         )
         if not document:
             return body
-        head = '<meta charset="utf-8"><title>backprop</title>'
+        head = '<meta charset="utf-8"><title>backprop</title><link rel="icon" href="data:,">'  # no icon request
         return f'<!DOCTYPE html>\n<html lang="en"><head>{head}</head>\n<body>{body}</body></html>\n'
 
     def save(self, path: str | pathlib.Path) -> pathlib.Path:

@@ -64,27 +64,41 @@ class Step:
 
 
 def node_names(root: Value) -> dict[Value, str]:
-    """The name of each node of `root`'s graph, as captions, `explain` and pictures write it: its
-    label (in parentheses if it is not a plain name), or `n1`, `n2`, ... in topological order.
+    """The name of each node of `root`'s graph, one each, as the pictures write it: its label (a
+    label that an earlier node has already gets `#2`, `#3`, ...), or `n1`, `n2`, ... in
+    topological order. Captions and `explain` write the same names, a name that is not a plain
+    one in parentheses: `(x1*w1 + b).grad`.
 
     >>> from autodiff import Value
     >>> x = Value(2.0, label="x")
     >>> list(node_names((x * 3).tanh()).values())
     ['x', 'n1', 'n2', 'n3']
+    >>> y = Value(1.0, label="x")
+    >>> list(node_names(x * y).values())
+    ['x', 'x#2', 'n1']
     """
     order = topological_order(root)
     taken = {v.label for v in order}
     names: dict[Value, str] = {}
+    seen: dict[str, int] = {}
     count = 0
     for v in order:
         if v.label:
-            names[v] = v.label if v.label.replace(".", "_").isidentifier() else f"({v.label})"
+            seen[v.label] = k = seen.get(v.label, 0) + 1
+            names[v] = v.label if k == 1 else f"{v.label}#{k}"
             continue
         count += 1
         while f"n{count}" in taken:
             count += 1
         names[v] = f"n{count}"
     return names
+
+
+def _refs(root: Value) -> dict[Value, str]:
+    # The names as captions write them: one that is not a plain name in parentheses.
+    return {
+        v: n if n.replace(".", "_").replace("#", "_").isidentifier() else f"({n})" for v, n in node_names(root).items()
+    }
 
 
 def trace_backward(root: Value, order: str = "topological") -> list[Step]:
@@ -108,7 +122,7 @@ def trace_backward(root: Value, order: str = "topological") -> list[Step]:
     _check_output("trace_backward", root)
     if order not in ORDERS:
         raise ValueError(f"trace_backward: order must be one of {', '.join(ORDERS)}, got {order!r}")
-    names = node_names(root)
+    names = _refs(root)
     steps: list[Step] = []
     if order == "naive":
         return _naive(root, names)
@@ -237,7 +251,7 @@ def explanations(root: Value, steps: list[Step]) -> dict[Value, str]:
     >>> print(explanations(b, trace_backward(b))[a])
     a.grad = 1 * b.grad = 1 * 1 = 1
     """
-    names = node_names(root)
+    names = _refs(root)
     terms: dict[Value, list[tuple[Push, str, float]]] = {}
     for step in steps:
         for push in step.pushes:
@@ -276,7 +290,7 @@ def explain(v: Value, root: Value | None = None) -> str:
         if root is None:
             raise RuntimeError("explain: no backward() has run (or its graph is gone): pass the root, explain(v, root)")
     steps = trace_backward(root)
-    names = node_names(root)
+    names = _refs(root)
     if v not in names:
         return f"{v.label or repr(v)} gets no gradient from this root: it does not feed it"
     terms = [p for s in steps for p in s.pushes if p.parent is v]

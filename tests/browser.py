@@ -1,13 +1,19 @@
 """Headless Chromium (Debian's `chromium`) driven by Playwright, for tests of HTML pages.
 
 `page` is a pytest fixture: a fresh page whose console errors and page errors are collected
-in `page.errors` (a list of str), so a test can assert that none happened.
+in `page.errors` (a list of str), so a test can assert that none happened. `serve(folder)`: a
+local server of a folder on 127.0.0.1 (a free port) for the length of a `with` block.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import shutil
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,3 +48,19 @@ def page(browser: Any) -> Iterator[Any]:
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     yield page
     context.close()
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve `folder` on 127.0.0.1 until the block ends; yields the base URL (ending in /)."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -14,6 +14,7 @@ from autodiff import Value, draw_backward, topological_order, trace_backward
 from autodiff._numbers import _shown
 from autodiff.trace import node_names
 from demos.backprop import neuron
+from tests.browser import serve
 
 NAME = re.compile(r"\(([^()]*)\)\.grad|([A-Za-z_][\w.]*)\.(?:grad|data)")
 
@@ -70,18 +71,25 @@ SEEN = """() => {
 }"""
 
 
+@pytest.fixture
+def url(tmp_path):
+    """The URL of a file in tmp_path, served on 127.0.0.1 for the test's length."""
+    with serve(tmp_path) as base:
+        yield lambda path: base + path.relative_to(tmp_path).as_posix()
+
+
 def caption_names(caption: str) -> set[str]:
     return {a or b for a, b in NAME.findall(caption)}
 
 
 @pytest.mark.parametrize("make", [lecture_neuron, shared, unlabelled, "naive"])
-def test_frames_in_the_browser_are_the_trace_on_one_layout(make, page, tmp_path) -> None:
+def test_frames_in_the_browser_are_the_trace_on_one_layout(make, page, tmp_path, url) -> None:
     if make == "naive":  # the naive order: its captions and its own frames, checked below
-        return check_naive_geometry(page, tmp_path)
+        return check_naive_geometry(page, tmp_path, url)
     root = make()
     path = draw_backward(root).save(tmp_path / "backprop.html")
     expected = expected_frames(root)
-    page.goto(path.as_uri())
+    page.goto(url(path))
     last = len(expected) - 1
     assert page.locator(".ad-counter").text_content() == f"step 0 of {last}"
     first_geometry = page.evaluate(SEEN)["geometry"]
@@ -125,10 +133,10 @@ def test_frames_in_the_browser_are_the_trace_on_one_layout(make, page, tmp_path)
     assert page.errors == []
 
 
-def check_naive_geometry(page, tmp_path) -> None:
+def check_naive_geometry(page, tmp_path, url) -> None:
     root = shared()
     player = draw_backward(root, order="naive")
-    page.goto(player.save(tmp_path / "naive.html").as_uri())
+    page.goto(url(player.save(tmp_path / "naive.html")))
     first = page.evaluate(SEEN)
     page.locator(".ad-player").focus()
     for i in range(1, len(player.frames)):
@@ -140,9 +148,9 @@ def check_naive_geometry(page, tmp_path) -> None:
     assert page.errors == []
 
 
-def test_space_plays_to_the_last_frame_and_the_controls_are_plain_text(page, tmp_path) -> None:
+def test_space_plays_to_the_last_frame_and_the_controls_are_plain_text(page, tmp_path, url) -> None:
     root = lecture_neuron()
-    page.goto(draw_backward(root).save(tmp_path / "p.html").as_uri())
+    page.goto(url(draw_backward(root).save(tmp_path / "p.html")))
     labels = page.locator(".ad-controls button").all_text_contents()
     assert labels == ["first", "back", "play", "next", "last"]
     last = len(trace_backward(root))
@@ -153,11 +161,11 @@ def test_space_plays_to_the_last_frame_and_the_controls_are_plain_text(page, tmp
     assert page.errors == []
 
 
-def test_a_click_on_a_box_writes_its_gradient_as_the_chain_rule(page, tmp_path) -> None:
+def test_a_click_on_a_box_writes_its_gradient_as_the_chain_rule(page, tmp_path, url) -> None:
     a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     c = (a * b + b**2).tanh()
     player = draw_backward(c)
-    page.goto(player.save(tmp_path / "p.html").as_uri())
+    page.goto(url(player.save(tmp_path / "p.html")))
     assert page.locator(".ad-explain").text_content() == ""
     order = topological_order(c)
     page.locator(f"g.ad-v{order.index(b)}").click()
@@ -171,7 +179,7 @@ def test_a_click_on_a_box_writes_its_gradient_as_the_chain_rule(page, tmp_path) 
     assert terms == pytest.approx([2 * b.data, n2.grad, a.data, n1.grad], rel=1e-5)
     assert page.locator(f"g.ad-v{order.index(b)}.ad-selected").count() == 1
     selected = draw_backward(c, select=a)  # chosen from Python
-    page.goto(selected.save(tmp_path / "s.html").as_uri())
+    page.goto(url(selected.save(tmp_path / "s.html")))
     assert page.locator(".ad-explain").text_content() == selected.explain(a)
     assert page.errors == []
 
@@ -193,7 +201,7 @@ def naive_backward(root: Value) -> dict[Value, float]:
     return grads
 
 
-def test_the_naive_order_shows_which_gradients_come_out_wrong(page, tmp_path) -> None:
+def test_the_naive_order_shows_which_gradients_come_out_wrong(page, tmp_path, url) -> None:
     root = shared()
     got = naive_backward(root)
     root.backward()
@@ -206,7 +214,7 @@ def test_the_naive_order_shows_which_gradients_come_out_wrong(page, tmp_path) ->
     for v in wrong:
         assert f"{names[v]}.grad = {_shown(got[v])} (right: {_shown(v.grad)})" in verdict.caption
     assert "Why:" in verdict.caption and "pushed 2 times" in verdict.caption
-    page.goto(player.save(tmp_path / "naive.html").as_uri())
+    page.goto(url(player.save(tmp_path / "naive.html")))
     page.locator(".ad-player").focus()
     page.keyboard.press("End")
     marked = page.locator("text.ad-wrong").all_text_contents()

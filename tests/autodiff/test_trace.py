@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from autodiff import Value, explain, topological_order, trace_backward
+from autodiff import Value, draw_dot, explain, topological_order, trace_backward
 from autodiff.trace import node_names
 
 
@@ -98,9 +98,22 @@ def test_names_are_labels_or_short_and_never_clash() -> None:
     z = y.tanh()
     z.label = "x1*w1 + b"
     names = node_names(z)
-    assert names[x] == "n1" and names[z] == "(x1*w1 + b)"
+    assert names[x] == "n1" and names[z] == "x1*w1 + b"
     assert len(set(names.values())) == len(names)
     assert all(n.startswith("n") for v, n in names.items() if not v.label)
+    assert "(x1*w1 + b).grad" in str(trace_backward(z)[0])  # captions put it in parentheses
+
+
+def test_a_label_used_twice_gets_a_number_everywhere() -> None:
+    h1, h2 = Value(0.5, label="h"), Value(-2.0, label="h")
+    out = h1 * h2
+    out.label = "out"
+    assert list(node_names(out).values()) == ["h", "h#2", "out"]
+    (step,) = trace_backward(out)
+    assert str(step).splitlines()[1].startswith("h#2.grad += h.data * out.grad")
+    out.backward()
+    assert explain(h2, out).startswith("h#2.grad = h.data * out.grad")
+    assert "{h#2 | data -2.0000" in draw_dot(out).source
 
 
 def test_naive_order_pushes_shared_nodes_early_and_twice() -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import autodiff
+from tests.browser import serve
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -168,18 +169,8 @@ def test_a_public_name_without_a_docstring_is_a_build_warning(monkeypatch, caplo
 @pytest.fixture(scope="module")
 def served(site):
     """The built site on a local server (127.0.0.1, a free port), stopped after the module."""
-    import functools
-    import http.server
-    import threading
-
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    thread.join()
+    with serve(site) as url:
+        yield url
 
 
 def test_no_page_asks_an_outside_host_for_anything(site, served, page):
