@@ -10,15 +10,12 @@ fields it reads.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import itertools
 import json
 import math
 import pathlib
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -30,6 +27,7 @@ import nn
 from autodiff import Value
 from autodiff.expression import MAX_DEPTH
 from nn import toy_data
+from tests.browser import serve
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "playground"))
@@ -40,20 +38,12 @@ LOAD_TIMEOUT_MS = 120_000
 ANSWER_SECONDS = 2.0  # the bound for any input within the page's limits
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = tmp_path_factory.mktemp("playground")
     subprocess.run([sys.executable, str(ROOT / "playground" / "build.py"), str(site)], check=True, capture_output=True)
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
