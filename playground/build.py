@@ -18,7 +18,8 @@ import tempfile
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
-PAGE = ["index.html", "playground.js", "playground.css", "session.py"]
+PAGE = ["index.html", "playground.css", "playground.js", "format.js", "train.js"]
+PYTHON = ["session.py", "formulas.py", "training.py"]  # written into Pyodide's files by the page
 PYODIDE = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
 VIZ = "@viz-js/viz/dist/viz.js"
 SOURCES = ["pyproject.toml", "README.md", "LICENSE", "autodiff", "nn"]  # what the wheel is built from
@@ -33,8 +34,9 @@ def build(out: pathlib.Path) -> pathlib.Path:
         shutil.rmtree(out)
     (out / "pyodide").mkdir(parents=True)
     (out / "viz").mkdir()
-    for name in PAGE:
+    for name in PAGE + PYTHON:
         shutil.copy2(HERE / name, out / name)
+    shutil.copy2(ROOT / "autodiff" / "player.js", out / "player.js")  # the step panel's player
     for name in PYODIDE:
         shutil.copy2(modules / "pyodide" / name, out / "pyodide" / name)
     shutil.copy2(modules / VIZ, out / "viz" / "viz.js")

@@ -1,14 +1,19 @@
 // The page: loads the engine (Pyodide + our wheel) and Graphviz (viz.js), then draws what
-// session.py answers. Every number shown is computed by the engine; this file only draws.
+// session.py and training.py answer. Every number shown is computed by the engine; this file
+// only draws. A number arrives as a JSON number or as "inf", "-inf", "nan".
 import { loadPyodide } from "./pyodide/pyodide.mjs";
 import { instance as vizInstance } from "./viz/viz.js";
+import { guard, numberSpan, showNumbers } from "./format.js";
+import { setUpTraining } from "./train.js";
 
 const $ = (id) => document.getElementById(id);
 const here = (path) => new URL(path, window.location.href).href;
 const NEURON = { x1: [2, -4, 4], x2: [0, -4, 4], w1: [-3, -4, 4], w2: [1, -4, 4], b: [6.8813735870195432, -10, 10] };
-const GRID = 24; // the decision boundary's lattice, GRID x GRID scores per picture
+const PY_FILES = ["session.py", "formulas.py", "training.py"];
 
-let session, viz, frames = [], frame = 0, training = null, timer = null;
+let session, trainingModule, viz;
+let player = null; // the step-by-step panel: AutodiffPlayer.mount's handle (autodiff/player.js)
+let training = null; // the Train panel's run, for the tests
 
 async function start() {
   const started = performance.now(), timings = {};
@@ -21,136 +26,95 @@ async function start() {
   const wheels = await (await fetch(here("wheels/wheels.json"))).json();
   await pyodide.loadPackage(wheels.map((name) => here(`wheels/${name}`)), { messageCallback: () => {} });
   lap("wheels");
-  pyodide.FS.writeFile("session.py", await (await fetch(here("session.py"))).text());
+  for (const name of PY_FILES) pyodide.FS.writeFile(name, await (await fetch(here(name))).text());
   session = pyodide.pyimport("session");
+  trainingModule = pyodide.pyimport("training");
   const seconds = lap("import");
   const versions = pyodide.runPython("import sys, autodiff; f'Python {sys.version.split()[0]}, autodiff {autodiff.__version__}'");
   $("status").textContent = `Engine loaded in ${seconds.toFixed(1)} s (${versions}, Pyodide ${pyodide.version}).`;
-  window.playground = { loadSeconds: seconds, timings, session, frameCount: () => frames.length, frame: () => frame, training: () => training };
+  window.playground = {
+    loadSeconds: seconds, timings, session,
+    frameCount: () => (player ? player.last + 1 : 0), frame: () => (player ? player.at() : 0), training: () => training,
+  };
   setUp();
   lap("first pictures");
   document.body.dataset.ready = "true";
 }
 
-function draw(element, dot) {
-  element.replaceChildren(viz.renderSVGElement(dot));
-}
+// ---- Expression ------------------------------------------------------------------------
 
-function numbers(grads) {
-  return Object.entries(grads).map(([name, g]) => `${name}.grad = ${g}`).join(", ");
+function clearExpression() {
+  for (const id of ["expr-error", "expr-note", "expr-value", "expr-grads", "node-info", "expr-graph", "back-player"]) {
+    $(id).replaceChildren();
+  }
+  for (const id of ["expr-value", "expr-grads"]) delete $(id).dataset.json;
+  $("inputs").classList.remove("bad");
+  $("expr").classList.remove("bad");
+  player?.stop();
+  player = null;
 }
 
 function evaluateExpression() {
+  clearExpression();
   const answer = JSON.parse(session.expression($("inputs").value, $("expr").value));
-  $("expr-error").textContent = answer.error || "";
-  if (answer.error) return;
-  $("expr-value").textContent = String(answer.value);
-  $("expr-grads").textContent = numbers(answer.grads);
+  if (answer.error) {
+    $("expr-error").textContent = answer.error;
+    $(answer.where === "inputs" ? "inputs" : "expr").classList.add("bad");
+    return;
+  }
+  showNumbers($("expr-value"), [["", answer.value]]);
   $("expr-value").dataset.json = JSON.stringify(answer.value);
+  showNumbers($("expr-grads"), Object.entries(answer.grads).map(([name, g]) => [`${name}.grad = `, g]));
   $("expr-grads").dataset.json = JSON.stringify(answer.grads);
-  draw($("expr-graph"), answer.dot);
-  frames = answer.frames;
-  showFrame(0);
+  $("expr-note").textContent = answer.note || answer.undrawn || "";
+  if (!answer.player) {
+    $("back-player").textContent = "No backward pass: nothing to differentiate.";
+    return;
+  }
+  // One rendering: the player's picture, also shown above with every final gradient.
+  const svg = answer.dot ? svgText(viz.renderString(answer.dot, { format: "svg" })) : "";
+  if (svg) finalPicture($("expr-graph"), svg, answer);
+  player = AutodiffPlayer.mount($("back-player"), { ...answer.player, svg });
+  withDerivatives($("back-player"), answer.local);
 }
 
-function showFrame(i) {
-  frame = Math.max(0, Math.min(frames.length - 1, i));
-  $("back-counter").textContent = `frame ${frame + 1} of ${frames.length}`;
-  $("back-caption").textContent = frames[frame].caption;
-  draw($("back-graph"), frames[frame].dot);
+function finalPicture(element, svg, answer) { // the picture with each grad as backward() leaves it
+  element.innerHTML = svg;
+  const last = {};
+  for (const frame of answer.player.frames) for (const [id, text] of frame.cells) last[id] = text;
+  for (const g of element.querySelectorAll("g.node")) { // one pass: a box's grad is its last text
+    const box = [...g.classList].find((c) => /^ad-v\d+$/.test(c));
+    const texts = g.querySelectorAll("text");
+    if (box && texts.length && last[box.slice(3)] !== undefined) texts[texts.length - 1].textContent = last[box.slice(3)];
+  }
+  withDerivatives(element, answer.local);
 }
+
+function svgText(text) { // the <svg> element's text, without the XML prolog
+  return text.slice(text.indexOf("<svg"));
+}
+
+function withDerivatives(element, local) { // hover a node: its local derivatives, numbers filled in
+  for (const g of element.querySelectorAll("g.node")) {
+    const mark = [...g.classList].find((c) => /^ad-s\d+$/.test(c));
+    const lines = mark && local[`v${mark.slice(4)}`];
+    if (!lines) continue;
+    g.dataset.id = g.classList.contains(`ad-v${mark.slice(4)}`) ? `v${mark.slice(4)}` : `v${mark.slice(4)}_op`;
+    g.dataset.local = lines.join("\n");
+    g.querySelector("title").textContent = g.dataset.local;
+    g.addEventListener("mouseenter", () => ($("node-info").textContent = g.dataset.local));
+  }
+}
+
+// ---- Neuron ----------------------------------------------------------------------------
 
 function neuron() {
   const values = Object.fromEntries(Object.keys(NEURON).map((name) => [name, Number($(`slider-${name}`).value)]));
-  for (const name of Object.keys(NEURON)) $(`value-${name}`).textContent = values[name].toFixed(4);
+  for (const name of Object.keys(NEURON)) $(`value-${name}`).replaceChildren(numberSpan(values[name]));
   const answer = JSON.parse(session.neuron(JSON.stringify(values)));
-  $("neuron-grads").textContent = `o = ${answer.value}; ${numbers(answer.grads)}`;
+  showNumbers($("neuron-grads"), [["o = ", answer.value], ...Object.entries(answer.grads).map(([n, g]) => [`${n}.grad = `, g])]);
   $("neuron-grads").dataset.json = JSON.stringify(answer.grads);
-  draw($("neuron-graph"), answer.dot);
-}
-
-function settings() {
-  const hidden = $("hidden").value.split(",").map((s) => s.trim()).filter((s) => s).map(Number);
-  return {
-    dataset: $("dataset").value, n: Number($("npoints").value), noise: Number($("noise").value),
-    seed: Number($("seed").value), hidden, activation: $("activation").value, lr: Number($("lr").value),
-  };
-}
-
-function newRun() {
-  pause();
-  training?.destroy();
-  training = null;
-  $("train-error").textContent = "";
-  try {
-    training = session.Training(JSON.stringify(settings()));
-  } catch (error) {
-    $("train-error").textContent = error.message.trim().split("\n").pop();
-    return;
-  }
-  $("train-seed").textContent = String(settings().seed);
-  $("train-step").textContent = "0";
-  $("train-loss").textContent = "–";
-  picture();
-}
-
-function step() {
-  if (!training) return;
-  const loss = training.step();
-  $("train-step").textContent = String(training.losses.length);
-  $("train-loss").textContent = loss.toFixed(6);
-  picture();
-}
-
-function play() {
-  pause();
-  timer = setInterval(step, 1000 / Math.max(1, Number($("speed").value)));
-}
-
-function pause() {
-  clearInterval(timer);
-  timer = null;
-}
-
-function picture() {
-  const { points, labels, box, scores, losses } = JSON.parse(training.picture(GRID));
-  drawBoundary($("boundary"), points, labels, box, scores);
-  drawLosses($("loss-curve"), losses);
-}
-
-function drawBoundary(canvas, points, labels, box, scores) {
-  const c = canvas.getContext("2d"), w = canvas.width, h = canvas.height, cell = w / GRID;
-  scores.forEach((s, k) => {
-    c.fillStyle = s > 0 ? "#fbd3c4" : "#c9dcf2";
-    c.fillRect((k % GRID) * cell, Math.floor(k / GRID) * (h / GRID), cell + 1, h / GRID + 1);
-  });
-  const [x0, x1, y0, y1] = box;
-  points.forEach(([x, y], k) => {
-    c.beginPath();
-    c.arc(((x - x0) / (x1 - x0)) * w, ((y1 - y) / (y1 - y0)) * h, 4, 0, 2 * Math.PI);
-    c.fillStyle = labels[k] > 0 ? "#d62728" : "#1f77b4";
-    c.fill();
-  });
-}
-
-function drawLosses(canvas, losses) {
-  const c = canvas.getContext("2d"), w = canvas.width, h = canvas.height, pad = 30;
-  c.clearRect(0, 0, w, h);
-  c.strokeStyle = "#999";
-  c.strokeRect(pad, 5, w - pad - 5, h - pad - 5);
-  c.fillStyle = "#222";
-  c.fillText("loss", 2, 12);
-  c.fillText("step", w - 30, h - 8);
-  if (!losses.length) return;
-  const top = Math.max(...losses);
-  c.fillText(top.toFixed(3), 2, 24);
-  c.beginPath();
-  losses.forEach((loss, k) => {
-    const x = pad + ((w - pad - 5) * k) / Math.max(1, losses.length - 1), y = h - pad - ((h - pad - 5) * loss) / top;
-    k ? c.lineTo(x, y) : c.moveTo(x, y);
-  });
-  c.strokeStyle = "#d62728";
-  c.stroke();
+  finalPicture($("neuron-graph"), svgText(viz.renderString(answer.dot, { format: "svg" })), answer);
 }
 
 function setUp() {
@@ -159,22 +123,15 @@ function setUp() {
     label.innerHTML = `<span>${name}</span><input type="range" id="slider-${name}" min="${low}" max="${high}" step="any"><output id="value-${name}"></output>`;
     $("sliders").append(label);
     $(`slider-${name}`).value = String(value);
-    $(`slider-${name}`).addEventListener("input", neuron);
+    $(`slider-${name}`).addEventListener("input", guard(neuron, $("neuron-error")));
   }
+  const evaluate = guard(evaluateExpression, $("expr-error"));
   $("evaluate").disabled = false;
-  $("evaluate").addEventListener("click", evaluateExpression);
-  $("expr").addEventListener("keydown", (event) => event.key === "Enter" && evaluateExpression());
-  $("back-first").addEventListener("click", () => showFrame(0));
-  $("back-prev").addEventListener("click", () => showFrame(frame - 1));
-  $("back-next").addEventListener("click", () => showFrame(frame + 1));
-  $("back-last").addEventListener("click", () => showFrame(frames.length - 1));
-  $("reset").addEventListener("click", newRun);
-  $("play").addEventListener("click", play);
-  $("pause").addEventListener("click", pause);
-  $("step").addEventListener("click", step);
-  evaluateExpression();
-  neuron();
-  newRun();
+  $("evaluate").addEventListener("click", evaluate);
+  $("expr").addEventListener("keydown", (event) => event.key === "Enter" && evaluate());
+  evaluate();
+  guard(neuron, $("neuron-error"))();
+  setUpTraining(trainingModule, (t) => (training = t));
 }
 
 start().catch((error) => {

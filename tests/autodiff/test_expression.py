@@ -7,6 +7,7 @@ against PyTorch float64; each refused construct by its message; the engine's own
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 
 import autodiff
 from autodiff import Value
-from autodiff.expression import MAX_LENGTH, ExpressionError, evaluate
+from autodiff.expression import MAX_DEPTH, MAX_LENGTH, ExpressionError, evaluate
 from autodiff.testing import assert_matches_torch
 
 CASES: list[tuple[str, Callable[[Any, Any], Any]]] = [
@@ -95,6 +96,7 @@ def test_everything_else_is_refused_by_name(text: str, message: str) -> None:
         evaluate(text, {"a": Value(2.0), "b": Value(-3.0)})
     assert str(raised.value).startswith("evaluate: ")
     assert message in str(raised.value)
+    assert re.search(r" \(column [1-9][0-9]*\)$", str(raised.value)), str(raised.value)
     assert isinstance(raised.value, ValueError)
 
 
@@ -104,7 +106,7 @@ def test_a_domain_error_is_the_engines_own() -> None:
     with pytest.raises(ValueError) as ours:
         evaluate("(-a).log()", {"a": Value(2.0)})
     assert type(ours.value) is type(engine.value)
-    assert str(ours.value) == str(engine.value)
+    assert str(ours.value) == f"{engine.value} (column 6)"  # the column of `log`
 
 
 def test_wrong_types_are_type_errors() -> None:
@@ -112,3 +114,70 @@ def test_wrong_types_are_type_errors() -> None:
         evaluate(3, {})  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="evaluate: input 'a' must be a Value, got float"):
         evaluate("a", {"a": 2.0})  # type: ignore[dict-item]
+
+
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [
+        ("a + b +", 8),  # the end: nothing follows the last `+`
+        ("  a + b +", 10),  # leading blanks count
+        ("", 1),
+        ("a + x", 5),
+        ("a * open('f')", 5),
+        ("a + b.data", 7),
+        ("a + b.tanh(1)", 12),
+        ("a + 'text'", 5),
+        ("(a - b) + sum(b)", 15),
+        ("a + (-a).log()", 10),
+        ("a * 2 + (a - a) ** -1", 17),
+        ("ａ + x", 5),  # the column counts characters, not UTF-8 bytes
+        ("b + a.tanh() + é", 16),
+        ("a\x00", 2),
+        ("a" * (MAX_LENGTH + 1), MAX_LENGTH + 1),
+    ],
+)
+def test_every_error_points_at_its_column(text: str, column: int) -> None:
+    with pytest.raises((ValueError, ArithmeticError)) as raised:
+        evaluate(text, {"a": Value(2.0), "b": Value(-3.0)})
+    assert str(raised.value).endswith(f"(column {column})"), str(raised.value)
+
+
+def test_a_column_after_a_wide_character_counts_characters() -> None:
+    with pytest.raises(ExpressionError, match=r"unknown name `x`.*\(column 9\)$"):
+        evaluate("é + ａ + x", {"é": Value(1.0), "a": Value(2.0)})
+
+
+def test_an_error_on_a_later_line_names_the_line() -> None:
+    with pytest.raises(ExpressionError, match=r"unknown name `x`.*\(line 2, column 3\)$"):
+        evaluate("(a +\n  x)", {"a": Value(2.0)})
+
+
+@pytest.mark.parametrize("op", ["+", "*", "-", "/"])
+def test_a_chain_as_long_as_the_limit_allows_needs_no_recursion(op: str) -> None:
+    terms = (MAX_LENGTH + 1) // 2
+    text = op.join(["a"] * terms)
+    a = Value(1.5)
+    want = Value(1.5)
+    for _ in range(terms - 1):
+        want = {"+": want + 1.5, "*": want * 1.5, "-": want - 1.5, "/": want / 1.5}[op]
+    got = evaluate(text, {"a": a})
+    assert got.data == want.data
+    got.backward()
+    assert a.grad == pytest.approx({"+": terms, "*": terms * 1.5 ** (terms - 1), "-": 2 - terms}.get(op, a.grad))
+
+
+def test_deep_nesting_of_signs_and_methods_needs_no_recursion() -> None:
+    a = Value(0.5)
+    assert evaluate("-" * (MAX_DEPTH - 1) + "a", {"a": a}).data == -0.5  # an odd count
+    assert evaluate("a" + ".tanh()" * ((MAX_LENGTH - 1) // 7), {"a": a}).data > 0
+    with pytest.raises(ExpressionError, match=rf"nests more than {MAX_DEPTH} levels deep \(column {MAX_DEPTH + 4}\)$"):
+        evaluate("a * " + "-" * MAX_DEPTH + "a", {"a": a})
+    with pytest.raises(ExpressionError, match=r"nested"):
+        evaluate("(" * 300 + "a" + ")" * 300, {"a": a})
+
+
+def test_numbers_too_large_give_inf_and_the_constant_is_not_differentiable() -> None:
+    result = evaluate("9**9**9", {})
+    assert result.data == math.inf
+    assert not result.requires_grad
+    assert evaluate("a * 1e308 * 10", {"a": Value(1.0)}).data == math.inf
