@@ -43,7 +43,8 @@ LEGEND = (
     "gradient written out as the chain rule."
 )
 PILLOW_HINT = (
-    "a GIF needs Pillow: pip install 'autodiff[plot]' (or pip install pillow); .save('backprop.html') needs nothing"
+    "a GIF needs Pillow: pip install 'scalar-autodiff[plot]' (or pip install pillow); "
+    ".save('backprop.html') needs nothing"
 )
 
 

@@ -256,7 +256,7 @@ def test_gif_has_a_frame_per_step_of_one_size(tmp_path) -> None:
 
 def test_gif_without_pillow_names_the_extra(monkeypatch, tmp_path) -> None:
     monkeypatch.setitem(sys.modules, "PIL", None)
-    with pytest.raises(ModuleNotFoundError, match=r"pip install 'autodiff\[plot\]'"):
+    with pytest.raises(ModuleNotFoundError, match=r"pip install 'scalar-autodiff\[plot\]'"):
         draw_backward(Value(2.0) * 3).save(tmp_path / "p.gif")
 
 
