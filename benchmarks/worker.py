@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Any
 
-from . import graphs, mlp_wide, modes, moons, recurrence
+from . import gpt, graphs, mlp_wide, modes, moons, recurrence
 from .engines import leaf_maker
 from .measure import garbage_collector, peak_bytes, timed_runs
 
@@ -103,6 +103,34 @@ def mlp_wide_step(engine: str, model: str, gc: bool, repeats: int, n: int = mlp_
         return timed_runs(run, repeats, collect=False)
 
 
+def gpt_step(engine: str, gc: bool, repeats: int, small: bool = False) -> Runs:
+    """One training step of the scalar GPT, timed step after step (a new name each step)."""
+    step = gpt.trainer(engine, gpt.Config(n_embd=8, n_head=2, block_size=8) if small else None)
+    steps = itertools.count()
+
+    def run() -> dict[str, float]:
+        start = time.perf_counter()
+        step(next(steps))
+        return {"seconds": time.perf_counter() - start}
+
+    with garbage_collector(gc):
+        return timed_runs(run, repeats, collect=False)
+
+
+def gpt_memory(engine: str, small: bool = False) -> Runs:
+    """The peak memory of one step's graph, built and differentiated, and its number of nodes."""
+    config = gpt.Config(n_embd=8, n_head=2, block_size=8) if small else None
+    kept = []
+
+    def run() -> None:
+        loss, _ = gpt.graph_of_a_step(engine, 0, config)
+        loss.backward()
+        kept.append(loss)  # counted once the tracing is over
+
+    peak = peak_bytes(run)
+    return [{"peak_bytes": peak, "nodes": gpt.graph_size(kept[0])[0]}]
+
+
 def compile_time(model: str, repeats: int) -> Runs:
     """Seconds to compile (trace and plan) one example's loss: `moons`' or an `mlp_wide` model's."""
     import autodiff
@@ -143,6 +171,8 @@ WORKLOADS = {
     "modes_memory": modes.memory,
     "mlp_wide": mlp_wide_step,
     "compile": compile_time,
+    "gpt_step": gpt_step,
+    "gpt_memory": gpt_memory,
     "recurrence": recurrence_time,
     "recurrence_memory": recurrence_memory,
 }
