@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Any
 
-from . import gpt, graphs, mlp_wide, modes, moons, recurrence
+from . import gpt, graphs, mlp_losses, mlp_wide, modes, moons, recurrence
 from .engines import leaf_maker
 from .measure import garbage_collector, peak_bytes, timed_runs
 
@@ -103,6 +103,20 @@ def mlp_wide_step(engine: str, model: str, gc: bool, repeats: int, n: int = mlp_
         return timed_runs(run, repeats, collect=False)
 
 
+def mlp_loss_step(engine: str, loss: str, repeats: int, n: int = mlp_losses.N) -> Runs:
+    """One step of the 2-64-64-K MLP with `loss` written one way or another, timed step after step."""
+    X, y = mlp_losses.data(loss, n)
+    step = mlp_losses.TRAINERS[engine](loss, X, y)
+    steps = itertools.count()
+
+    def run() -> dict[str, float]:
+        start = time.perf_counter()
+        step(next(steps))
+        return {"seconds": time.perf_counter() - start}
+
+    return timed_runs(run, repeats, collect=False)
+
+
 def gpt_step(engine: str, gc: bool, repeats: int, small: bool = False) -> Runs:
     """One training step of the scalar GPT, timed step after step (a new name each step)."""
     step = gpt.trainer(engine, gpt.Config(n_embd=8, n_head=2, block_size=8) if small else None)
@@ -172,6 +186,7 @@ WORKLOADS = {
     "mlp_wide": mlp_wide_step,
     "compile": compile_time,
     "gpt_step": gpt_step,
+    "mlp_losses": mlp_loss_step,
     "gpt_memory": gpt_memory,
     "recurrence": recurrence_time,
     "recurrence_memory": recurrence_memory,

@@ -24,7 +24,8 @@ class Elementwise(NamedTuple):
     """Nodes of one op, arity and depth: their outputs are rows start:stop.
 
     A `uniform` group depends on no input (say, an L2 penalty on the parameters): it is
-    computed once, in column 0, and its rows are then filled across the batch. A uniform
+    computed once, in column 0, and its rows are then filled across the batch, unless it is
+    `narrow`: read by uniform groups only (the terms of a penalty), it lives in column 0. A uniform
     group of one node runs on Python floats (`ops.scalar`, as eager mode): for a single
     number that is faster than numpy, whose every call costs as much as a thousand additions.
 
@@ -41,6 +42,7 @@ class Elementwise(NamedTuple):
     parents: np.ndarray  # (arity, size): the row of each node's k-th input
     scatter: list[tuple[Any, Any]]  # see _scatter_plan
     consecutive: slice | None = None  # the rows of `parents`, where they follow each other: read in place
+    narrow: bool = False  # uniform, and read in column 0 only: never filled across the batch
 
     @property
     def on_floats(self) -> bool:
@@ -144,7 +146,8 @@ def make_plan(traced: Trace) -> Plan:
             rows = parents.ravel()
             scatter, rows_in_place = _scatter_plan(rows, needs_grad(rows)), _as_slice(rows)
             in_place = rows_in_place if type(rows_in_place) is slice and not uniform else None
-            planned.append(Elementwise(op, uniform, start, len(row), parents, scatter, in_place))
+            narrow = uniform and not any(v in wide for v in nodes)
+            planned.append(Elementwise(op, uniform, start, len(row), parents, scatter, in_place, narrow))
             continue
         k = len(parents) // 2
         shared = parents[k:, 0] if shared_half else parents[:k, 0]

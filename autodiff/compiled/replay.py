@@ -15,7 +15,7 @@ import numpy as np
 from .. import ops
 from ..ops import Op
 from ..worlds import arrays
-from .plan import Matmul, Plan
+from .plan import Elementwise, Matmul, Plan
 
 
 class Workspace(NamedTuple):
@@ -89,10 +89,10 @@ def forward(plan: Plan, work: Workspace, x: np.ndarray) -> None:
                 continue
             if group.consecutive is None:  # else `args` is a view of those rows
                 (values[:, :1] if group.uniform else values).take(group.parents, axis=0, out=args, mode="clip")
+            out = values[group.start : group.stop, :1] if group.narrow else values[group.start : group.stop]
             if group.on_floats:
-                values[group.start] = group.op.forward(ops.scalar, *args.ravel().tolist())
+                out[0] = group.op.forward(ops.scalar, *args.ravel().tolist())
             else:
-                out = values[group.start : group.stop]
                 try:
                     for cols in blocks:
                         out[:, cols] = group.op.forward(arrays, *args[..., cols])
@@ -119,7 +119,8 @@ def backward(plan: Plan, work: Workspace, seed: float) -> None:
     n_in, n_wide, n_params = plan.n_inputs, plan.n_wide, len(plan.parameters)
     grads[: n_in + n_wide] = 0.0
     grads[n_in + n_wide : n_in + n_params, 0] = 0.0  # rows read in column 0 only
-    grads[n_in + n_params :] = 0.0
+    for group in plan.groups:  # a narrow group's rows are read in column 0 only
+        grads[group.start : group.stop, : 1 if isinstance(group, Elementwise) and group.narrow else None] = 0.0
     for r in plan.output_rows:
         grads[r] += seed
     with np.errstate(all="ignore"):
@@ -129,8 +130,8 @@ def backward(plan: Plan, work: Workspace, seed: float) -> None:
                 _matmul_backward(group, values, grads, args, stacked)
                 continue
             g, out = grads[group.start : group.stop], values[group.start : group.stop]
-            if group.uniform:  # one column; its gradient is the sum over the batch
-                g, out = g.sum(axis=1, keepdims=True), out[:, :1]
+            if group.uniform:  # one column; its gradient is the sum over the batch (or in column 0)
+                g, out = g[:, :1] if group.narrow else g.sum(axis=1, keepdims=True), out[:, :1]
             if group.on_floats:
                 floats = args.ravel().tolist()
                 stacked[:, 0] = group.op.derivative(ops.scalar, float(g[0, 0]), float(out[0, 0]), *floats)
