@@ -63,7 +63,10 @@ class Matmul(NamedTuple):
     backward gives X the gradient W.T @ G and W, summed over the batch, G @ X.T.
 
     W is read from column 0 (it is the same for every example); it is `weights` reshaped
-    to `shape` (nodes, k).
+    to `shape` (nodes, k). Where every weight is a parameter (a layer's), W is read from the
+    parameters' own contiguous vector instead, at `in_parameters`, and its gradient goes back
+    there (by `parameter_scatter`): a column of the (rows, batch) array is read a row (a page)
+    at a time, which for thousands of weights costs more than the layer's product.
 
     >>> import autodiff
     >>> from autodiff.compiled.trace import trace
@@ -80,6 +83,8 @@ class Matmul(NamedTuple):
     shared: slice | np.ndarray  # the rows of X
     weight_scatter: list[tuple[Any, Any]]
     shared_scatter: list[tuple[Any, Any]]
+    in_parameters: slice | np.ndarray | None = None  # W's places among the parameters, if all are
+    parameter_scatter: list[tuple[Any, Any]] | None = None
 
 
 Group = Elementwise | Matmul
@@ -102,6 +107,7 @@ class Plan(NamedTuple):
     groups: list[Group]
     n_rows: int
     output_rows: list[int]
+    n_column0: int  # the n_column0 parameters after the wide ones are read in column 0; the rest, by Matmuls only
 
 
 class _Nodes(NamedTuple):
@@ -127,9 +133,12 @@ def make_plan(traced: Trace) -> Plan:
     groups = _groups_by_depth(order, placeholders)
     leaves = _leaves_by_first_use(groups, order, placeholders)
     wide = _read_across_the_batch(groups, outputs)
+    column0 = _read_in_column_0(groups)
     parameters = [v for v in leaves if v.requires_grad and v in wide]
     n_wide = len(parameters)
-    parameters += [v for v in leaves if v.requires_grad and v not in wide]
+    parameters += [v for v in leaves if v.requires_grad and v not in wide and v in column0]
+    n_column0 = len(parameters) - n_wide
+    parameters += [v for v in leaves if v.requires_grad and v not in wide and v not in column0]
     constants = [v for v in leaves if not v.requires_grad]
     row = {v: i for i, v in enumerate([*inputs, *parameters, *constants])}
     constant_rows = slice(len(row) - len(constants), len(row))
@@ -152,6 +161,8 @@ def make_plan(traced: Trace) -> Plan:
         k = len(parents) // 2
         shared = parents[k:, 0] if shared_half else parents[:k, 0]
         weights = (parents[:k] if shared_half else parents[k:]).T.ravel()  # node after node
+        first, stop = len(inputs), len(inputs) + len(parameters)
+        in_parameters = weights - first if np.all((weights >= first) & (weights < stop)) else None
         planned.append(
             Matmul(
                 start,
@@ -161,11 +172,15 @@ def make_plan(traced: Trace) -> Plan:
                 _as_slice(shared),
                 _scatter_plan(weights, needs_grad(weights)),
                 _scatter_plan(shared, needs_grad(shared)),
+                None if in_parameters is None else _as_slice(in_parameters),
+                None if in_parameters is None else _scatter_plan(in_parameters, in_parameters >= 0),
             )
         )
     constant_data = np.array([v.data for v in constants], dtype=float)
     output_rows = [row[v] for v in outputs]
-    return Plan(len(inputs), parameters, n_wide, constant_data, constant_rows, planned, len(row), output_rows)
+    return Plan(
+        len(inputs), parameters, n_wide, constant_data, constant_rows, planned, len(row), output_rows, n_column0
+    )
 
 
 def _matmul_half(v: Value, uniform: dict[Value, bool]) -> int | None:
@@ -245,6 +260,23 @@ def _read_across_the_batch(groups: Sequence[_Nodes], outputs: Sequence[Value]) -
             parents = group.nodes[0].parents
             wide.update(parents[k:] if group.shared_half else parents[:k])
     return wide
+
+
+def _read_in_column_0(groups: Sequence[_Nodes]) -> set[Value]:
+    """The Values that some group reads in column 0: the inputs of groups that depend on no
+    input, and the weights of a Matmul group where some weight is not a parameter (a layer's
+    weights are read from the parameters' vector)."""
+    read: set[Value] = set()
+    for group in groups:
+        if group.shared_half is None:
+            if group.uniform:
+                read.update(p for v in group.nodes for p in v.parents)
+            continue
+        k = len(group.nodes[0].parents) // 2
+        weights = [p for v in group.nodes for p in (v.parents[:k] if group.shared_half else v.parents[k:])]
+        if not all(w._grad_fn is None and w.requires_grad for w in weights):
+            read.update(weights)
+    return read
 
 
 def _scatter_plan(rows: np.ndarray, needs_grad: np.ndarray) -> list[tuple[Any, Any]]:

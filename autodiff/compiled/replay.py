@@ -34,6 +34,8 @@ class Workspace(NamedTuple):
     args: list[np.ndarray]  # per group, its inputs: (arity, size, width), or X (k, batch) for a Matmul
     stacked: list[np.ndarray]  # per group, their gradients: (arity * size, width), or X's (k, batch)
     blocks: list[list[slice]]  # per group, the columns it computes at a time (see _column_blocks)
+    parameters: np.ndarray  # every parameter's data, contiguous (a layer's weights are read from here)
+    parameter_grads: np.ndarray  # the gradients that Matmul groups give their weights, summed over the batch
 
 
 def workspace(plan: Plan, batch: int) -> Workspace:
@@ -59,7 +61,10 @@ def workspace(plan: Plan, batch: int) -> Workspace:
         )
         stacked.append(np.empty((g.parents.size, width)))
         blocks.append([slice(None)] if g.uniform else _column_blocks(g.stop - g.start, batch))
-    work = Workspace(values, np.empty((plan.n_rows, batch)), args, stacked, blocks)
+    n_params = len(plan.parameters)
+    work = Workspace(
+        values, np.empty((plan.n_rows, batch)), args, stacked, blocks, np.empty(n_params), np.empty(n_params)
+    )
     work.values[plan.constant_rows] = plan.constants[:, None]
     return work
 
@@ -75,17 +80,18 @@ def forward(plan: Plan, work: Workspace, x: np.ndarray) -> None:
     >>> work.values[plan.output_rows].tolist()
     [[4.0, 9.0]]
     """
-    values, n_in, n_wide, n_params = work.values, plan.n_inputs, plan.n_wide, len(plan.parameters)
+    values, n_in, n_wide, n_column0 = work.values, plan.n_inputs, plan.n_wide, plan.n_column0
     values[:n_in] = x.T
     # Parameters are read now, so updates since the trace are seen.
-    data = np.array([p.data for p in plan.parameters], dtype=float)  # a list first: faster than fromiter(map(...))
+    data = work.parameters
+    data[:] = [p.data for p in plan.parameters]  # a list first: faster than fromiter(map(...))
     values[n_in : n_in + n_wide] = data[:n_wide, None]
-    values[n_in + n_wide : n_in + n_params, 0] = data[n_wide:]
+    values[n_in + n_wide : n_in + n_wide + n_column0, 0] = data[n_wide : n_wide + n_column0]
     with np.errstate(all="ignore"):
         for group, args, blocks in zip(plan.groups, work.args, work.blocks):
             if isinstance(group, Matmul):
                 x = _shared(group, values, args)
-                np.matmul(_weights(group, values), x, out=values[group.start : group.stop])
+                np.matmul(_weights(group, values, data), x, out=values[group.start : group.stop])
                 continue
             if group.consecutive is None:  # else `args` is a view of those rows
                 (values[:, :1] if group.uniform else values).take(group.parents, axis=0, out=args, mode="clip")
@@ -116,9 +122,10 @@ def backward(plan: Plan, work: Workspace, seed: float) -> None:
     [4.0, 6.0]
     """
     values, grads = work.values, work.grads
-    n_in, n_wide, n_params = plan.n_inputs, plan.n_wide, len(plan.parameters)
+    n_in, n_wide, n_column0 = plan.n_inputs, plan.n_wide, plan.n_column0
     grads[: n_in + n_wide] = 0.0
-    grads[n_in + n_wide : n_in + n_params, 0] = 0.0  # rows read in column 0 only
+    grads[n_in + n_wide : n_in + n_wide + n_column0, 0] = 0.0  # rows read in column 0 only
+    work.parameter_grads[:] = 0.0
     for group in plan.groups:  # a narrow group's rows are read in column 0 only
         grads[group.start : group.stop, : 1 if isinstance(group, Elementwise) and group.narrow else None] = 0.0
     for r in plan.output_rows:
@@ -127,7 +134,7 @@ def backward(plan: Plan, work: Workspace, seed: float) -> None:
         every = list(zip(plan.groups, work.args, work.stacked, work.blocks))
         for group, args, stacked, blocks in reversed(every):
             if isinstance(group, Matmul):
-                _matmul_backward(group, values, grads, args, stacked)
+                _matmul_backward(group, work, args, stacked)
                 continue
             g, out = grads[group.start : group.stop], values[group.start : group.stop]
             if group.uniform:  # one column; its gradient is the sum over the batch (or in column 0)
@@ -156,20 +163,29 @@ def parameter_gradients(plan: Plan, work: Workspace) -> list[float]:
     >>> parameter_gradients(plan, work)   # d/dw, summed over the batch: 2 + 5
     [7.0]
     """
-    n_in, n_wide, n_params = plan.n_inputs, plan.n_wide, len(plan.parameters)
-    wide: list[float] = work.grads[n_in : n_in + n_wide].sum(axis=1).tolist()
-    narrow: list[float] = work.grads[n_in + n_wide : n_in + n_params, 0].tolist()
-    return wide + narrow
+    n_in, n_wide, n_column0 = plan.n_inputs, plan.n_wide, plan.n_column0
+    totals = work.parameter_grads.copy()  # from the Matmul groups; then the rows' share
+    totals[:n_wide] += work.grads[n_in : n_in + n_wide].sum(axis=1)
+    totals[n_wide : n_wide + n_column0] += work.grads[n_in + n_wide : n_in + n_wide + n_column0, 0]
+    result: list[float] = totals.tolist()
+    return result
 
 
-def _matmul_backward(group: Matmul, values: np.ndarray, grads: np.ndarray, x: np.ndarray, dx: np.ndarray) -> None:
+def _matmul_backward(group: Matmul, work: Workspace, x: np.ndarray, dx: np.ndarray) -> None:
+    values, grads = work.values, work.grads
     g = grads[group.start : group.stop]
     x = values[group.shared] if isinstance(group.shared, slice) else x  # X, as the forward left it
-    _scatter(grads, group.shared_scatter, np.matmul(_weights(group, values).T, g, out=dx))
-    _scatter(grads[:, :1], group.weight_scatter, (g @ x.T).reshape(-1, 1))
+    _scatter(grads, group.shared_scatter, np.matmul(_weights(group, values, work.parameters).T, g, out=dx))
+    dw = g @ x.T
+    if group.parameter_scatter is None:
+        _scatter(grads[:, :1], group.weight_scatter, dw.reshape(-1, 1))
+    else:
+        _scatter(work.parameter_grads, group.parameter_scatter, dw.reshape(-1))
 
 
-def _weights(group: Matmul, values: np.ndarray) -> np.ndarray:
+def _weights(group: Matmul, values: np.ndarray, parameters: np.ndarray) -> np.ndarray:
+    if group.in_parameters is not None:
+        return parameters[group.in_parameters].reshape(group.shape)
     # Contiguous: numpy hands a strided view (a column of `values`) to its own loops, not to BLAS.
     return np.ascontiguousarray(values[group.weights, 0]).reshape(group.shape)
 
