@@ -394,22 +394,13 @@ def mlp_wide(sizes: Sizes, measure: Measure) -> Section:
 
 
 def mlp_losses_table(sizes: Sizes, measure: Measure) -> Section:
-    engines = list(mlp_losses.TRAINERS)
     jobs = [
-        {
-            "workload": "mlp_losses",
-            "engine": e,
-            "loss": loss,
-            "n": sizes.wide_points,
-            "repeats": sizes.fast_step_repeats,
-        }
+        {"workload": "mlp_losses", "loss": loss, "n": sizes.wide_points, "repeats": sizes.fast_step_repeats}
         for loss in mlp_losses.LOSSES
-        for e in engines
     ]
-    step = {(job["loss"], job["engine"]): r["seconds"] for job, r in zip(jobs, measure(jobs, sizes.rounds))}
     rows, targets = [], []
-    for loss in mlp_losses.LOSSES:
-        ours, torch = step[loss, "ours compiled"], step[loss, "torch batched"]
+    for loss, step in zip(mlp_losses.LOSSES, measure(jobs, sizes.rounds)):
+        ours, torch = step["ours compiled"], step["torch batched"]
         rows.append([loss, seconds(ours), seconds(torch), f"{ours / torch:.2f}"])
         targets.append(
             Target(f"{loss}: ours compiled within 1.5x of PyTorch batched", f"{ours / torch:.2f}x", ours <= 1.5 * torch)
@@ -421,7 +412,8 @@ def mlp_losses_table(sizes: Sizes, measure: Measure) -> Section:
         "loss written five ways (`benchmarks/mlp_losses.py`): `hinge` relu(1 - y * score); `hinge + L2` the same "
         "plus `1e-4 * sum(p * p for p in params)` (Python's sum over every parameter); `(pred - t) ** 2`; "
         "`nn.mse_loss`; `cross-entropy` over 10 classes, `logsumexp(logits) - dot(one_hot, logits)`. PyTorch "
-        "batched runs the same loss on the same weights. `times PyTorch's`: ours' time over PyTorch's.",
+        "batched runs the same loss on the same weights. Steps of the two alternate in one process; processor "
+        "time, median. `times PyTorch's`: ours' time over PyTorch's.",
         ["loss", "ours compiled", "torch batched", "times PyTorch's"],
         rows,
         targets,
@@ -435,11 +427,10 @@ def gpt_step(sizes: Sizes, measure: Measure) -> Section:
     engines = ["minimal", "ours"]
     small = sizes is QUICK
     jobs = [
-        {"workload": "gpt_step", "engine": e, "gc": gc, "repeats": sizes.fast_step_repeats, "small": small}
-        for e in engines
-        for gc in (True, False)
+        {"workload": "gpt_step", "gc": gc, "repeats": sizes.fast_step_repeats, "small": small} for gc in (True, False)
     ]
-    step = {(job["engine"], job["gc"]): r["seconds"] for job, r in zip(jobs, measure(jobs, sizes.rounds))}
+    on, off = measure(jobs, sizes.rounds)
+    step = {(engine, gc): run[engine] for gc, run in ((True, on), (False, off)) for engine in engines}
     memory_jobs = [{"workload": "gpt_memory", "engine": e, "small": small} for e in engines]
     memory = dict(zip(engines, measure(memory_jobs, 1)))
     per_node_bytes = {e: memory[e]["peak_bytes"] / memory[e]["nodes"] for e in engines}
@@ -462,9 +453,10 @@ def gpt_step(sizes: Sizes, measure: Measure) -> Section:
         "softmax cross-entropy over one name, backward, Adam; `benchmarks/gpt.py`), in our engine and in the "
         "minimal engine that learners write (`benchmarks/minimal.py`: each node stores its children and its local "
         "gradients at forward time, a recursive topological sort, one multiply-add per edge), the same graph and "
-        "the same losses in both. Steps timed one after another, at Python's default garbage-collector settings "
-        "and with it off; `vs minimal`: the minimal engine's time over this one. Peak memory (tracemalloc) of one "
-        "step's graph built and differentiated, parameters included, per node of the graph.",
+        "the same losses in both. A step of each in turn in one process (processor time, median), at Python's "
+        "default garbage-collector settings and with it off; `vs minimal`: the minimal engine's time over this "
+        "one. Peak memory (tracemalloc) of one step's graph built and differentiated, parameters included, per "
+        "node of the graph.",
         ["engine", "step (default GC)", "vs minimal", "step (GC off)", "vs minimal", "nodes", "peak memory per node"],
         rows,
         [

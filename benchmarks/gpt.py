@@ -64,6 +64,7 @@ NAMES = [
 CHARS = sorted(set("".join(NAMES)))
 BOS = len(CHARS)  # the token that begins and ends a name
 SEED = 42
+ENGINES = ("minimal", "ours")
 
 
 @dataclass(frozen=True)

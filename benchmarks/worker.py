@@ -13,6 +13,7 @@ import itertools
 import json
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from . import gpt, graphs, mlp_losses, mlp_wide, modes, moons, recurrence
@@ -103,32 +104,36 @@ def mlp_wide_step(engine: str, model: str, gc: bool, repeats: int, n: int = mlp_
         return timed_runs(run, repeats, collect=False)
 
 
-def mlp_loss_step(engine: str, loss: str, repeats: int, n: int = mlp_losses.N) -> Runs:
-    """One step of the 2-64-64-K MLP with `loss` written one way or another, timed step after step."""
-    X, y = mlp_losses.data(loss, n)
-    step = mlp_losses.TRAINERS[engine](loss, X, y)
-    steps = itertools.count()
+def interleaved(steps: dict[str, Callable[[int], float]], repeats: int) -> Runs:
+    """One step of each engine in turn, `repeats` times after a warm-up round: per round, each
+    engine's processor time. Measured in one process, one step after the other, a busy spell of a
+    shared machine falls on every engine alike; processor time leaves out the time that other
+    processes take the processor from this one."""
+    rounds = itertools.count()
 
     def run() -> dict[str, float]:
-        start = time.perf_counter()
-        step(next(steps))
-        return {"seconds": time.perf_counter() - start}
+        k, times = next(rounds), {}
+        for engine, step in steps.items():
+            start = time.process_time()
+            step(k)
+            times[engine] = time.process_time() - start
+        return times
 
     return timed_runs(run, repeats, collect=False)
 
 
-def gpt_step(engine: str, gc: bool, repeats: int, small: bool = False) -> Runs:
-    """One training step of the scalar GPT, timed step after step (a new name each step)."""
-    step = gpt.trainer(engine, gpt.Config(n_embd=8, n_head=2, block_size=8) if small else None)
-    steps = itertools.count()
+def mlp_loss_step(loss: str, repeats: int, n: int = mlp_losses.N) -> Runs:
+    """One step of the 2-64-64-K MLP with `loss` written one way or another, compiled and in PyTorch."""
+    X, y = mlp_losses.data(loss, n)
+    return interleaved({engine: make(loss, X, y) for engine, make in mlp_losses.TRAINERS.items()}, repeats)
 
-    def run() -> dict[str, float]:
-        start = time.perf_counter()
-        step(next(steps))
-        return {"seconds": time.perf_counter() - start}
 
+def gpt_step(gc: bool, repeats: int, small: bool = False) -> Runs:
+    """One training step of the scalar GPT in each engine (a new name each step)."""
+    config = gpt.Config(n_embd=8, n_head=2, block_size=8) if small else None
+    steps = {engine: gpt.trainer(engine, config) for engine in gpt.ENGINES}
     with garbage_collector(gc):
-        return timed_runs(run, repeats, collect=False)
+        return interleaved(steps, repeats)
 
 
 def gpt_memory(engine: str, small: bool = False) -> Runs:
