@@ -24,8 +24,9 @@ class Elementwise(NamedTuple):
     """Nodes of one op, arity and depth: their outputs are rows start:stop.
 
     A `uniform` group depends on no input (say, an L2 penalty on the parameters): it is
-    computed once, in column 0, and its rows are then filled across the batch, unless it is
-    `narrow`: read by uniform groups only (the terms of a penalty), it lives in column 0. A uniform
+    computed once, into the workspace's `column` (one number a row), and its rows are then filled
+    across the batch, unless it is `narrow`: read by uniform groups only (the terms of a penalty),
+    it lives in the column alone. A uniform
     group of one node runs on Python floats (`ops.scalar`, as eager mode): for a single
     number that is faster than numpy, whose every call costs as much as a thousand additions.
 
@@ -42,7 +43,7 @@ class Elementwise(NamedTuple):
     parents: np.ndarray  # (arity, size): the row of each node's k-th input
     scatter: list[tuple[Any, Any]]  # see _scatter_plan
     consecutive: slice | None = None  # the rows of `parents`, where they follow each other: read in place
-    narrow: bool = False  # uniform, and read in column 0 only: never filled across the batch
+    narrow: bool = False  # uniform, and read from the column only: never filled across the batch
 
     @property
     def on_floats(self) -> bool:
@@ -62,11 +63,8 @@ class Matmul(NamedTuple):
     other half, W (k per node), depends on no input: rows start:stop are W @ X, and the
     backward gives X the gradient W.T @ G and W, summed over the batch, G @ X.T.
 
-    W is read from column 0 (it is the same for every example); it is `weights` reshaped
-    to `shape` (nodes, k). Where every weight is a parameter (a layer's), W is read from the
-    parameters' own contiguous vector instead, at `in_parameters`, and its gradient goes back
-    there (by `parameter_scatter`): a column of the (rows, batch) array is read a row (a page)
-    at a time, which for thousands of weights costs more than the layer's product.
+    W is read from the workspace's `column` (it is the same for every example); it is `weights` reshaped
+    to `shape` (nodes, k).
 
     >>> import autodiff
     >>> from autodiff.compiled.trace import trace
@@ -83,8 +81,6 @@ class Matmul(NamedTuple):
     shared: slice | np.ndarray  # the rows of X
     weight_scatter: list[tuple[Any, Any]]
     shared_scatter: list[tuple[Any, Any]]
-    in_parameters: slice | np.ndarray | None = None  # W's places among the parameters, if all are
-    parameter_scatter: list[tuple[Any, Any]] | None = None
 
 
 Group = Elementwise | Matmul
@@ -101,13 +97,12 @@ class Plan(NamedTuple):
 
     n_inputs: int
     parameters: list[Value]  # leaves with requires_grad, rows n_inputs onwards
-    n_wide: int  # the first n_wide parameters are read across the batch; the others, in column 0 only
+    n_wide: int  # the first n_wide parameters are read across the batch too; all, in the column
     constants: np.ndarray
     constant_rows: slice
     groups: list[Group]
     n_rows: int
     output_rows: list[int]
-    n_column0: int  # the n_column0 parameters after the wide ones are read in column 0; the rest, by Matmuls only
 
 
 class _Nodes(NamedTuple):
@@ -133,12 +128,9 @@ def make_plan(traced: Trace) -> Plan:
     groups = _groups_by_depth(order, placeholders)
     leaves = _leaves_by_first_use(groups, order, placeholders)
     wide = _read_across_the_batch(groups, outputs)
-    column0 = _read_in_column_0(groups)
     parameters = [v for v in leaves if v.requires_grad and v in wide]
     n_wide = len(parameters)
-    parameters += [v for v in leaves if v.requires_grad and v not in wide and v in column0]
-    n_column0 = len(parameters) - n_wide
-    parameters += [v for v in leaves if v.requires_grad and v not in wide and v not in column0]
+    parameters += [v for v in leaves if v.requires_grad and v not in wide]
     constants = [v for v in leaves if not v.requires_grad]
     row = {v: i for i, v in enumerate([*inputs, *parameters, *constants])}
     constant_rows = slice(len(row) - len(constants), len(row))
@@ -161,8 +153,6 @@ def make_plan(traced: Trace) -> Plan:
         k = len(parents) // 2
         shared = parents[k:, 0] if shared_half else parents[:k, 0]
         weights = (parents[:k] if shared_half else parents[k:]).T.ravel()  # node after node
-        first, stop = len(inputs), len(inputs) + len(parameters)
-        in_parameters = weights - first if np.all((weights >= first) & (weights < stop)) else None
         planned.append(
             Matmul(
                 start,
@@ -172,15 +162,11 @@ def make_plan(traced: Trace) -> Plan:
                 _as_slice(shared),
                 _scatter_plan(weights, needs_grad(weights)),
                 _scatter_plan(shared, needs_grad(shared)),
-                None if in_parameters is None else _as_slice(in_parameters),
-                None if in_parameters is None else _scatter_plan(in_parameters, in_parameters >= 0),
             )
         )
     constant_data = np.array([v.data for v in constants], dtype=float)
     output_rows = [row[v] for v in outputs]
-    return Plan(
-        len(inputs), parameters, n_wide, constant_data, constant_rows, planned, len(row), output_rows, n_column0
-    )
+    return Plan(len(inputs), parameters, n_wide, constant_data, constant_rows, planned, len(row), output_rows)
 
 
 def _matmul_half(v: Value, uniform: dict[Value, bool]) -> int | None:
@@ -247,7 +233,7 @@ def _parents_in_gradient_order(group: _Nodes) -> list[Value]:
 
 def _read_across_the_batch(groups: Sequence[_Nodes], outputs: Sequence[Value]) -> set[Value]:
     """The Values whose rows some group reads (or the caller gets) example by example. The
-    other parameters need their row's column 0 only: filling a whole row for each of a wide
+    other parameters need their number in the workspace's column only: filling a whole row for each of a wide
     layer's weights would cost more than the layer's matrix product."""
     wide = set(outputs)
     for group in groups:
@@ -260,23 +246,6 @@ def _read_across_the_batch(groups: Sequence[_Nodes], outputs: Sequence[Value]) -
             parents = group.nodes[0].parents
             wide.update(parents[k:] if group.shared_half else parents[:k])
     return wide
-
-
-def _read_in_column_0(groups: Sequence[_Nodes]) -> set[Value]:
-    """The Values that some group reads in column 0: the inputs of groups that depend on no
-    input, and the weights of a Matmul group where some weight is not a parameter (a layer's
-    weights are read from the parameters' vector)."""
-    read: set[Value] = set()
-    for group in groups:
-        if group.shared_half is None:
-            if group.uniform:
-                read.update(p for v in group.nodes for p in v.parents)
-            continue
-        k = len(group.nodes[0].parents) // 2
-        weights = [p for v in group.nodes for p in (v.parents[:k] if group.shared_half else v.parents[k:])]
-        if not all(w._grad_fn is None and w.requires_grad for w in weights):
-            read.update(weights)
-    return read
 
 
 def _scatter_plan(rows: np.ndarray, needs_grad: np.ndarray) -> list[tuple[Any, Any]]:

@@ -1,5 +1,5 @@
 """Compiled mode does not care how a sum is spelled: chains of `+` fold into one n-ary sum
-(autodiff.compiled.fold), and a penalty's terms stay in column 0 (narrow uniform groups)."""
+(autodiff.compiled.fold), and a penalty's terms are never filled across the batch (narrow uniform groups)."""
 
 from __future__ import annotations
 
