@@ -153,9 +153,24 @@ def backward(plan: Plan, work: Workspace, seed: float) -> None:
                 _uniform_backward(group, work, args, stacked)
                 continue
             g, out = grads[group.start : group.stop], values[group.start : group.stop]
+            if (rows := _straight(group)) is not None:  # one input, its own rows: added as it comes
+                for cols in blocks:
+                    (local,) = group.op.derivative(arrays, g[:, cols], out[:, cols], *args[..., cols])
+                    grads[rows, cols] += local
+                continue
             for cols in blocks:
                 _stack(group.op.derivative(arrays, g[:, cols], out[:, cols], *args[..., cols]), stacked[:, cols])
             _scatter(grads, group.scatter, stacked)
+
+
+def _straight(group: Elementwise) -> slice | None:
+    """The rows that a group of one input adds its gradients into, when they follow each other
+    and each is one node's input (a layer's tanh): then no copy into `stacked`. None otherwise."""
+    if len(group.parents) != 1 or len(group.scatter) != 1:
+        return None
+    rows, positions = group.scatter[0]
+    whole = slice(0, group.stop - group.start)
+    return rows if type(rows) is slice and type(positions) is slice and positions == whole else None
 
 
 def _uniform_backward(group: Elementwise, work: Workspace, args: np.ndarray, stacked: np.ndarray) -> None:
