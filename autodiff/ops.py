@@ -127,7 +127,7 @@ def sum(values: Iterable[Any]) -> _value.Value:  # noqa: A001 - the name users k
     values = _as_sequence(values, "sum")
     if len(values) == 0:
         raise ValueError("sum: needs at least one value, got an empty sequence")
-    return _value.apply(SUM, *values)
+    return _value._many(SUM, tuple(values))
 
 
 def dot(a: Iterable[Any], b: Iterable[Any]) -> _value.Value:
@@ -140,7 +140,7 @@ def dot(a: Iterable[Any], b: Iterable[Any]) -> _value.Value:
     a, b = _as_sequence(a, "dot"), _as_sequence(b, "dot")
     if len(a) != len(b) or len(a) == 0:
         raise ValueError(f"dot: needs two sequences of the same non-zero length, got {len(a)} and {len(b)}")
-    return _value.apply(DOT, *a, *b)
+    return _value._many(DOT, (*a, *b))
 
 
 def logsumexp(values: Iterable[Any]) -> _value.Value:
@@ -157,7 +157,7 @@ def logsumexp(values: Iterable[Any]) -> _value.Value:
     values = _as_sequence(values, "logsumexp")
     if len(values) == 0:
         raise ValueError("logsumexp: needs at least one value, got an empty sequence")
-    return _value.apply(LOGSUMEXP, *values)
+    return _value._many(LOGSUMEXP, tuple(values))
 
 
 def _as_sequence(xs: Iterable[Any], function: str) -> Sequence[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -311,6 +312,22 @@ def _single(op: ops.Op, a: Value) -> Value:
     return out
 
 
+def _many(op: ops.Op, inputs: tuple[Any, ...]) -> Value:
+    """The n-ary ops' path (sum, dot, logsumexp) where every input is a Value: apply's, with its
+    inputs in a tuple once, not unpacked and packed again at each call, and no generator."""
+    data = [x.data for x in inputs if type(x) is Value]
+    if len(data) != len(inputs):
+        return apply(op, *inputs)
+    data = op.forward(floats, *data)
+    records = True in map(_REQUIRES_GRAD, inputs)
+    if not records or type(data) is not float or anomaly_mode.enabled or not grad_mode.enabled:
+        return _recorded(op, data, inputs, records)
+    out = _new(Value)
+    out.data, out.grad, out.label = data, 0.0, ""
+    out.requires_grad, out._grad_fn, out.parents = True, op, inputs
+    return out
+
+
 def _recorded(op: ops.Op, data: Any, parents: tuple[Value, ...], records: bool) -> Value:
     """The node of `op` with `data`; its op and parents kept if `records` (an input requires
     grad) in grad mode. Made without Value.__init__: its checks are for users."""
@@ -326,6 +343,7 @@ def _recorded(op: ops.Op, data: Any, parents: tuple[Value, ...], records: bool) 
 
 
 _new = object.__new__
+_REQUIRES_GRAD = operator.attrgetter("requires_grad")
 
 
 def _node(data: float, requires_grad: bool) -> Value:

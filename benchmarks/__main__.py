@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import chart, moons, worker
+from . import chart, mlp_losses, moons, worker
 from . import mlp_wide as mlp_wide_models
 from . import modes as modes_table
 from .graphs import wide_nodes
@@ -396,7 +396,93 @@ def mlp_wide(sizes: Sizes, measure: Measure) -> Section:
     )
 
 
-TABLES = [moons_step, moons_train, mlp_wide, chain, wide, ops, modes, checkpoint, player]
+def mlp_losses_table(sizes: Sizes, measure: Measure) -> Section:
+    jobs = [
+        {"workload": "mlp_losses", "loss": loss, "n": sizes.wide_points, "repeats": sizes.fast_step_repeats}
+        for loss in mlp_losses.LOSSES
+    ]
+    rows, targets = [], []
+    for loss, step in zip(mlp_losses.LOSSES, measure(jobs, sizes.rounds)):
+        ours, torch = step["ours compiled"], step["torch batched"]
+        rows.append([loss, seconds(ours), seconds(torch), f"{ours / torch:.2f}"])
+        targets.append(
+            Target(f"{loss}: ours compiled within 1.5x of PyTorch batched", f"{ours / torch:.2f}x", ours <= 1.5 * torch)
+        )
+    return Section(
+        "mlp_losses",
+        f"The compiled step whatever the spelling of the loss: an MLP 2-64-64-K (tanh) on {sizes.wide_points:,} "
+        "two-moons points, one full step (forward, loss, zero_grad, backward, SGD), default GC, with one example's "
+        "loss written five ways (`benchmarks/mlp_losses.py`): `hinge` relu(1 - y * score); `hinge + L2` the same "
+        "plus `1e-4 * sum(p * p for p in params)` (Python's sum over every parameter); `(pred - t) ** 2`; "
+        "`nn.mse_loss`; `cross-entropy` over 10 classes, `logsumexp(logits) - dot(one_hot, logits)`. PyTorch "
+        "batched runs the same loss on the same weights. Steps of the two alternate in one process; processor "
+        "time, median. `times PyTorch's`: ours' time over PyTorch's.",
+        ["loss", "ours compiled", "torch batched", "times PyTorch's"],
+        rows,
+        targets,
+    )
+
+
+mlp_losses_table.__name__ = "mlp_losses"
+
+
+def gpt_step(sizes: Sizes, measure: Measure) -> Section:
+    engines = ["minimal", "ours"]
+    small = sizes is QUICK
+    jobs = [
+        {"workload": "gpt_step", "gc": gc, "repeats": sizes.fast_step_repeats, "small": small} for gc in (True, False)
+    ]
+    on, off = measure(jobs, sizes.rounds)
+    step = {(engine, gc): run[engine] for gc, run in ((True, on), (False, off)) for engine in engines}
+    memory_jobs = [{"workload": "gpt_memory", "engine": e, "small": small} for e in engines]
+    memory = dict(zip(engines, measure(memory_jobs, 1)))
+    per_node_bytes = {e: memory[e]["peak_bytes"] / memory[e]["nodes"] for e in engines}
+    rows = [
+        [
+            engine,
+            seconds(step[engine, True]),
+            ratio(step["minimal", True], step[engine, True]),
+            seconds(step[engine, False]),
+            ratio(step["minimal", False], step[engine, False]),
+            f"{memory[engine]['nodes']:,}",
+            f"{per_node_bytes[engine]:.0f} B",
+        ]
+        for engine in engines
+    ]
+    faster = {gc: step["minimal", gc] / step["ours", gc] for gc in (True, False)}
+    return Section(
+        "gpt_step",
+        "One training step of a scalar GPT (microgpt's model: one layer, 16-dim embeddings, 4 heads, a relu MLP; "
+        "softmax cross-entropy over one name, backward, Adam; `benchmarks/gpt.py`), in our engine and in the "
+        "minimal engine that learners write (`benchmarks/minimal.py`: each node stores its children and its local "
+        "gradients at forward time, a recursive topological sort, one multiply-add per edge), the same graph and "
+        "the same losses in both. A step of each in turn in one process (processor time, median), at Python's "
+        "default garbage-collector settings and with it off; `vs minimal`: the minimal engine's time over this "
+        "one. Peak memory (tracemalloc) of one step's graph built and differentiated, parameters included, per "
+        "node of the graph.",
+        ["engine", "step (default GC)", "vs minimal", "step (GC off)", "vs minimal", "nodes", "peak memory per node"],
+        rows,
+        [
+            Target(
+                "ours at least 1.5x faster than the minimal engine, default GC",
+                f"{faster[True]:.2f}x",
+                faster[True] >= 1.5,
+            ),
+            Target(
+                "ours at least 1.5x faster than the minimal engine, GC off",
+                f"{faster[False]:.2f}x",
+                faster[False] >= 1.5,
+            ),
+            Target(
+                "ours' peak memory per node no more than the minimal engine's",
+                f"{per_node_bytes['ours']:.0f} B against {per_node_bytes['minimal']:.0f} B",
+                per_node_bytes["ours"] <= per_node_bytes["minimal"],
+            ),
+        ],
+    )
+
+
+TABLES = [moons_step, moons_train, mlp_wide, mlp_losses_table, gpt_step, chain, wide, ops, modes, checkpoint, player]
 
 
 def in_fresh_process(job: dict[str, Any]) -> list[dict[str, Any]]:

@@ -13,9 +13,10 @@ import itertools
 import json
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
-from . import graphs, mlp_wide, modes, moons, player, recurrence
+from . import gpt, graphs, mlp_losses, mlp_wide, modes, moons, player, recurrence
 from .engines import leaf_maker
 from .measure import garbage_collector, peak_bytes, timed_runs
 
@@ -103,6 +104,52 @@ def mlp_wide_step(engine: str, model: str, gc: bool, repeats: int, n: int = mlp_
         return timed_runs(run, repeats, collect=False)
 
 
+def interleaved(steps: dict[str, Callable[[int], float]], repeats: int) -> Runs:
+    """One step of each engine in turn, `repeats` times after a warm-up round: per round, each
+    engine's processor time. Measured in one process, one step after the other, a busy spell of a
+    shared machine falls on every engine alike; processor time leaves out the time that other
+    processes take the processor from this one."""
+    rounds = itertools.count()
+
+    def run() -> dict[str, float]:
+        k, times = next(rounds), {}
+        for engine, step in steps.items():
+            start = time.process_time()
+            step(k)
+            times[engine] = time.process_time() - start
+        return times
+
+    return timed_runs(run, repeats, collect=False)
+
+
+def mlp_loss_step(loss: str, repeats: int, n: int = mlp_losses.N) -> Runs:
+    """One step of the 2-64-64-K MLP with `loss` written one way or another, compiled and in PyTorch."""
+    X, y = mlp_losses.data(loss, n)
+    return interleaved({engine: make(loss, X, y) for engine, make in mlp_losses.TRAINERS.items()}, repeats)
+
+
+def gpt_step(gc: bool, repeats: int, small: bool = False) -> Runs:
+    """One training step of the scalar GPT in each engine (a new name each step)."""
+    config = gpt.Config(n_embd=8, n_head=2, block_size=8) if small else None
+    steps = {engine: gpt.trainer(engine, config) for engine in gpt.ENGINES}
+    with garbage_collector(gc):
+        return interleaved(steps, repeats)
+
+
+def gpt_memory(engine: str, small: bool = False) -> Runs:
+    """The peak memory of one step's graph, built and differentiated, and its number of nodes."""
+    config = gpt.Config(n_embd=8, n_head=2, block_size=8) if small else None
+    kept = []
+
+    def run() -> None:
+        loss, _ = gpt.graph_of_a_step(engine, 0, config)
+        loss.backward()
+        kept.append(loss)  # counted once the tracing is over
+
+    peak = peak_bytes(run)
+    return [{"peak_bytes": peak, "nodes": gpt.graph_size(kept[0])[0]}]
+
+
 def compile_time(model: str, repeats: int) -> Runs:
     """Seconds to compile (trace and plan) one example's loss: `moons`' or an `mlp_wide` model's."""
     import autodiff
@@ -147,6 +194,9 @@ WORKLOADS = {
     "modes_memory": modes.memory,
     "mlp_wide": mlp_wide_step,
     "compile": compile_time,
+    "gpt_step": gpt_step,
+    "mlp_losses": mlp_loss_step,
+    "gpt_memory": gpt_memory,
     "recurrence": recurrence_time,
     "recurrence_memory": recurrence_memory,
     "player": player_time,

@@ -27,8 +27,9 @@ The name `compile` lives in the `autodiff` namespace (`autodiff.compile`, as `to
 it is left out of `autodiff.__all__` so that `from autodiff import *` keeps Python's builtin.
 
 The stages, one file each, in the order they run: `trace` (one call of `fn` on placeholders),
-`plan` (rows, groups and scatters, made once), `replay` (forward and backward, at each call);
-`graph.CompiledGraph` holds the plan. The math namespace on numpy arrays is `autodiff.worlds.arrays`.
+`fold` (chains of `+` folded into one n-ary sum, whatever the spelling), `plan` (rows, groups
+and scatters, made once), `replay` (forward and backward, at each call); `graph.CompiledGraph`
+holds the plan. The math namespace on numpy arrays is `autodiff.worlds.arrays`.
 
 >>> import numpy as np
 >>> from autodiff import Value, compile
@@ -48,6 +49,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .fold import fold_sums
 from .graph import CompiledGraph
 from .plan import make_plan
 from .trace import trace
@@ -74,4 +76,4 @@ def compile(  # noqa: A001 - autodiff.compile, beside Python's builtin, as torch
            [3.]])
     """
     traced = trace(fn, n_inputs, example)
-    return CompiledGraph(make_plan(traced), traced.single_output)
+    return CompiledGraph(make_plan(fold_sums(traced)), traced.single_output)

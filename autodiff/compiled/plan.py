@@ -24,7 +24,9 @@ class Elementwise(NamedTuple):
     """Nodes of one op, arity and depth: their outputs are rows start:stop.
 
     A `uniform` group depends on no input (say, an L2 penalty on the parameters): it is
-    computed once, in column 0, and its rows are then filled across the batch. A uniform
+    computed once, into the workspace's `column` (one number a row), and its rows are then filled
+    across the batch, unless it is `narrow`: read by uniform groups only (the terms of a penalty),
+    it lives in the column alone. A uniform
     group of one node runs on Python floats (`ops.scalar`, as eager mode): for a single
     number that is faster than numpy, whose every call costs as much as a thousand additions.
 
@@ -41,6 +43,7 @@ class Elementwise(NamedTuple):
     parents: np.ndarray  # (arity, size): the row of each node's k-th input
     scatter: list[tuple[Any, Any]]  # see _scatter_plan
     consecutive: slice | None = None  # the rows of `parents`, where they follow each other: read in place
+    narrow: bool = False  # uniform, and read from the column only: never filled across the batch
 
     @property
     def on_floats(self) -> bool:
@@ -60,7 +63,7 @@ class Matmul(NamedTuple):
     other half, W (k per node), depends on no input: rows start:stop are W @ X, and the
     backward gives X the gradient W.T @ G and W, summed over the batch, G @ X.T.
 
-    W is read from column 0 (it is the same for every example); it is `weights` reshaped
+    W is read from the workspace's `column` (it is the same for every example); it is `weights` reshaped
     to `shape` (nodes, k).
 
     >>> import autodiff
@@ -94,7 +97,7 @@ class Plan(NamedTuple):
 
     n_inputs: int
     parameters: list[Value]  # leaves with requires_grad, rows n_inputs onwards
-    n_wide: int  # the first n_wide parameters are read across the batch; the others, in column 0 only
+    n_wide: int  # the first n_wide parameters are read across the batch too; all, in the column
     constants: np.ndarray
     constant_rows: slice
     groups: list[Group]
@@ -144,7 +147,8 @@ def make_plan(traced: Trace) -> Plan:
             rows = parents.ravel()
             scatter, rows_in_place = _scatter_plan(rows, needs_grad(rows)), _as_slice(rows)
             in_place = rows_in_place if type(rows_in_place) is slice and not uniform else None
-            planned.append(Elementwise(op, uniform, start, len(row), parents, scatter, in_place))
+            narrow = uniform and not any(v in wide for v in nodes)
+            planned.append(Elementwise(op, uniform, start, len(row), parents, scatter, in_place, narrow))
             continue
         k = len(parents) // 2
         shared = parents[k:, 0] if shared_half else parents[:k, 0]
@@ -229,7 +233,7 @@ def _parents_in_gradient_order(group: _Nodes) -> list[Value]:
 
 def _read_across_the_batch(groups: Sequence[_Nodes], outputs: Sequence[Value]) -> set[Value]:
     """The Values whose rows some group reads (or the caller gets) example by example. The
-    other parameters need their row's column 0 only: filling a whole row for each of a wide
+    other parameters need their number in the workspace's column only: filling a whole row for each of a wide
     layer's weights would cost more than the layer's matrix product."""
     wide = set(outputs)
     for group in groups:

@@ -15,7 +15,7 @@ import numpy as np
 from .. import ops
 from ..ops import Op
 from ..worlds import arrays
-from .plan import Matmul, Plan
+from .plan import Elementwise, Matmul, Plan
 
 
 class Workspace(NamedTuple):
@@ -34,6 +34,11 @@ class Workspace(NamedTuple):
     args: list[np.ndarray]  # per group, its inputs: (arity, size, width), or X (k, batch) for a Matmul
     stacked: list[np.ndarray]  # per group, their gradients: (arity * size, width), or X's (k, batch)
     blocks: list[list[slice]]  # per group, the columns it computes at a time (see _column_blocks)
+    # What is the same for every example (parameters, constants, the nodes of groups that depend
+    # on no input) lives here, one number a row, contiguous: read from a column of `values`, a
+    # layer's thousands of weights would cost a page each.
+    column: np.ndarray  # (rows,)
+    column_grads: np.ndarray  # (rows,): the gradient of such a row, summed over the batch
 
 
 def workspace(plan: Plan, batch: int) -> Workspace:
@@ -59,8 +64,11 @@ def workspace(plan: Plan, batch: int) -> Workspace:
         )
         stacked.append(np.empty((g.parents.size, width)))
         blocks.append([slice(None)] if g.uniform else _column_blocks(g.stop - g.start, batch))
-    work = Workspace(values, np.empty((plan.n_rows, batch)), args, stacked, blocks)
+    work = Workspace(
+        values, np.empty((plan.n_rows, batch)), args, stacked, blocks, np.empty(plan.n_rows), np.empty(plan.n_rows)
+    )
     work.values[plan.constant_rows] = plan.constants[:, None]
+    work.column[plan.constant_rows] = plan.constants
     return work
 
 
@@ -75,32 +83,44 @@ def forward(plan: Plan, work: Workspace, x: np.ndarray) -> None:
     >>> work.values[plan.output_rows].tolist()
     [[4.0, 9.0]]
     """
-    values, n_in, n_wide, n_params = work.values, plan.n_inputs, plan.n_wide, len(plan.parameters)
+    values, column, n_in, n_wide = work.values, work.column, plan.n_inputs, plan.n_wide
     values[:n_in] = x.T
     # Parameters are read now, so updates since the trace are seen.
-    data = np.array([p.data for p in plan.parameters], dtype=float)  # a list first: faster than fromiter(map(...))
-    values[n_in : n_in + n_wide] = data[:n_wide, None]
-    values[n_in + n_wide : n_in + n_params, 0] = data[n_wide:]
+    column[n_in : n_in + len(plan.parameters)] = [p.data for p in plan.parameters]  # faster than fromiter(map(...))
+    values[n_in : n_in + n_wide] = column[n_in : n_in + n_wide, None]
     with np.errstate(all="ignore"):
         for group, args, blocks in zip(plan.groups, work.args, work.blocks):
             if isinstance(group, Matmul):
                 x = _shared(group, values, args)
-                np.matmul(_weights(group, values), x, out=values[group.start : group.stop])
+                np.matmul(_weights(group, column), x, out=values[group.start : group.stop])
+                continue
+            if group.uniform:
+                _uniform_forward(group, work, args)
                 continue
             if group.consecutive is None:  # else `args` is a view of those rows
-                (values[:, :1] if group.uniform else values).take(group.parents, axis=0, out=args, mode="clip")
-            if group.on_floats:
-                values[group.start] = group.op.forward(ops.scalar, *args.ravel().tolist())
-            else:
-                out = values[group.start : group.stop]
-                try:
-                    for cols in blocks:
-                        out[:, cols] = group.op.forward(arrays, *args[..., cols])
-                except ValueError:
-                    narrowed = None if group.uniform else _in_first_failing_row(group.op, args)
-                    if narrowed is None:
-                        raise
-                    raise narrowed from None
+                values.take(group.parents, axis=0, out=args, mode="clip")
+            out = values[group.start : group.stop]
+            try:
+                for cols in blocks:
+                    out[:, cols] = group.op.forward(arrays, *args[..., cols])
+            except ValueError:
+                narrowed = _in_first_failing_row(group.op, args)
+                if narrowed is None:
+                    raise
+                raise narrowed from None
+
+
+def _uniform_forward(group: Elementwise, work: Workspace, args: np.ndarray) -> None:
+    """A group that depends on no input: computed once, into `work.column` (and across the batch
+    in `work.values` unless it is narrow); on floats for a single node."""
+    column, start, stop = work.column, group.start, group.stop
+    column.take(group.parents, out=args.reshape(group.parents.shape), mode="clip")
+    if group.on_floats:
+        column[start] = group.op.forward(ops.scalar, *args.ravel().tolist())
+    else:
+        column[start:stop, None] = group.op.forward(arrays, *args)
+    if not group.narrow:
+        work.values[start:stop] = column[start:stop, None]
 
 
 def backward(plan: Plan, work: Workspace, seed: float) -> None:
@@ -116,33 +136,62 @@ def backward(plan: Plan, work: Workspace, seed: float) -> None:
     [4.0, 6.0]
     """
     values, grads = work.values, work.grads
-    n_in, n_wide, n_params = plan.n_inputs, plan.n_wide, len(plan.parameters)
-    grads[: n_in + n_wide] = 0.0
-    grads[n_in + n_wide : n_in + n_params, 0] = 0.0  # rows read in column 0 only
-    grads[n_in + n_params :] = 0.0
+    grads[: plan.n_inputs + plan.n_wide] = 0.0
+    work.column_grads[:] = 0.0
+    for group in plan.groups:  # a narrow group has no row across the batch
+        if not (isinstance(group, Elementwise) and group.narrow):
+            grads[group.start : group.stop] = 0.0
     for r in plan.output_rows:
         grads[r] += seed
     with np.errstate(all="ignore"):
         every = list(zip(plan.groups, work.args, work.stacked, work.blocks))
         for group, args, stacked, blocks in reversed(every):
             if isinstance(group, Matmul):
-                _matmul_backward(group, values, grads, args, stacked)
+                _matmul_backward(group, work, args, stacked)
+                continue
+            if group.uniform:
+                _uniform_backward(group, work, args, stacked)
                 continue
             g, out = grads[group.start : group.stop], values[group.start : group.stop]
-            if group.uniform:  # one column; its gradient is the sum over the batch
-                g, out = g.sum(axis=1, keepdims=True), out[:, :1]
-            if group.on_floats:
-                floats = args.ravel().tolist()
-                stacked[:, 0] = group.op.derivative(ops.scalar, float(g[0, 0]), float(out[0, 0]), *floats)
-            else:
+            if (rows := _straight(group)) is not None:  # one input, its own rows: added as it comes
                 for cols in blocks:
-                    _stack(group.op.derivative(arrays, g[:, cols], out[:, cols], *args[..., cols]), stacked[:, cols])
-            _scatter(grads[:, :1] if group.uniform else grads, group.scatter, stacked)
+                    (local,) = group.op.derivative(arrays, g[:, cols], out[:, cols], *args[..., cols])
+                    grads[rows, cols] += local
+                continue
+            for cols in blocks:
+                _stack(group.op.derivative(arrays, g[:, cols], out[:, cols], *args[..., cols]), stacked[:, cols])
+            _scatter(grads, group.scatter, stacked)
+
+
+def _straight(group: Elementwise) -> slice | None:
+    """The rows that a group of one input adds its gradients into, when they follow each other
+    and each is one node's input (a layer's tanh): then no copy into `stacked`. None otherwise."""
+    if len(group.parents) != 1 or len(group.scatter) != 1:
+        return None
+    rows, positions = group.scatter[0]
+    whole = slice(0, group.stop - group.start)
+    return rows if type(rows) is slice and type(positions) is slice and positions == whole else None
+
+
+def _uniform_backward(group: Elementwise, work: Workspace, args: np.ndarray, stacked: np.ndarray) -> None:
+    """A uniform group's backward, once: its gradient is what uniform groups gave it (in
+    `work.column_grads`) and, unless narrow, its row of `work.grads` summed over the batch."""
+    start, stop = group.start, group.stop
+    g = work.column_grads[start:stop, None]
+    if not group.narrow:
+        g = g + work.grads[start:stop].sum(axis=1, keepdims=True)
+    out = work.column[start:stop, None]
+    if group.on_floats:
+        floats = args.ravel().tolist()
+        stacked[:, 0] = group.op.derivative(ops.scalar, float(g[0, 0]), float(out[0, 0]), *floats)
+    else:
+        _stack(group.op.derivative(arrays, g, out, *args), stacked)
+    _scatter(work.column_grads, group.scatter, stacked[:, 0])
 
 
 def parameter_gradients(plan: Plan, work: Workspace) -> list[float]:
-    """Each parameter's gradient, summed over the batch: a wide row's sum (per example from the
-    batch groups, in column 0 from the others), a narrow row's column 0.
+    """Each parameter's gradient, summed over the batch: what the uniform groups and the Matmuls
+    gave it (in `column_grads`) and, for a wide one, its row of `grads` summed.
 
     >>> from autodiff import Value
     >>> from autodiff.compiled.plan import make_plan
@@ -155,22 +204,23 @@ def parameter_gradients(plan: Plan, work: Workspace) -> list[float]:
     >>> parameter_gradients(plan, work)   # d/dw, summed over the batch: 2 + 5
     [7.0]
     """
-    n_in, n_wide, n_params = plan.n_inputs, plan.n_wide, len(plan.parameters)
-    wide: list[float] = work.grads[n_in : n_in + n_wide].sum(axis=1).tolist()
-    narrow: list[float] = work.grads[n_in + n_wide : n_in + n_params, 0].tolist()
-    return wide + narrow
+    n_in, n_wide = plan.n_inputs, plan.n_wide
+    totals = work.column_grads[n_in : n_in + len(plan.parameters)].copy()  # from the uniform groups and the Matmuls
+    totals[:n_wide] += work.grads[n_in : n_in + n_wide].sum(axis=1)  # from the groups that run per example
+    result: list[float] = totals.tolist()
+    return result
 
 
-def _matmul_backward(group: Matmul, values: np.ndarray, grads: np.ndarray, x: np.ndarray, dx: np.ndarray) -> None:
+def _matmul_backward(group: Matmul, work: Workspace, x: np.ndarray, dx: np.ndarray) -> None:
+    values, grads = work.values, work.grads
     g = grads[group.start : group.stop]
     x = values[group.shared] if isinstance(group.shared, slice) else x  # X, as the forward left it
-    _scatter(grads, group.shared_scatter, np.matmul(_weights(group, values).T, g, out=dx))
-    _scatter(grads[:, :1], group.weight_scatter, (g @ x.T).reshape(-1, 1))
+    _scatter(grads, group.shared_scatter, np.matmul(_weights(group, work.column).T, g, out=dx))
+    _scatter(work.column_grads, group.weight_scatter, (g @ x.T).reshape(-1))
 
 
-def _weights(group: Matmul, values: np.ndarray) -> np.ndarray:
-    # Contiguous: numpy hands a strided view (a column of `values`) to its own loops, not to BLAS.
-    return np.ascontiguousarray(values[group.weights, 0]).reshape(group.shape)
+def _weights(group: Matmul, column: np.ndarray) -> np.ndarray:
+    return column[group.weights].reshape(group.shape)
 
 
 def _shared(group: Matmul, values: np.ndarray, buffer: np.ndarray) -> np.ndarray:

@@ -107,7 +107,7 @@ def _mlp(rng):
 
 def _mixed(rng):
     """Every op, shared subexpressions, constants, an input used many times, parameters read only
-    in column 0 (narrow) and across the batch (wide)."""
+    in the column only (narrow) and across the batch (wide)."""
     a, c = Value(rng.uniform(0.5, 1.5)), Value(rng.uniform(-1, 1))
 
     def f(x, y):

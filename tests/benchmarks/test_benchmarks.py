@@ -56,10 +56,22 @@ def test_quick_run_writes_every_table(tmp_path, capsys, monkeypatch):
     out = tmp_path / "results.md"
     assert main(["--quick", "--in-process", "--output", str(out)]) == 0
     text, printed = out.read_text(), capsys.readouterr().out
-    for title in ["moons_step", "moons_train", "mlp_wide", "chain", "wide", "ops", "modes", "checkpoint", "player"]:
+    for title in [
+        "moons_step",
+        "moons_train",
+        "mlp_wide",
+        "mlp_losses",
+        "gpt_step",
+        "chain",
+        "wide",
+        "ops",
+        "modes",
+        "checkpoint",
+        "player",
+    ]:
         assert f"## {title}" in text and f"## {title}" in printed
     for engine in moons.TRAINERS:
         assert f"| {engine} " in text
-    assert text.count("- met: ") + text.count("- MISSED: ") == 19  # the player table adds 2
+    assert text.count("- met: ") + text.count("- MISSED: ") == 27  # the player table adds 2
     assert out.with_suffix(".png").read_bytes().startswith(b"\x89PNG")  # the chart
     assert "micrograd 0.1.0" in text and "torch 2.13.0" in text
