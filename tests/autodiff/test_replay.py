@@ -59,7 +59,8 @@ def assert_compiled_equals_eager(fn: Callable, x: np.ndarray, params: Sequence[V
         assert out.shape == want_out.shape and dx.shape == x.shape
         assert_close(out, want_out)
         assert_close(dx, want_dx)
-        assert_close([p.grad for p in params], want_dp)
+        # Eager adds each example's total into .grad (as PyTorch), compiled sums the batch: another order.
+        assert_close([p.grad for p in params], want_dp, rel=1e-10)
         # Again, on the examples in the other order: every gradient starts afresh but the
         # parameters', which add up.
         assert_close(graph(x[::-1]), want_out[::-1])
