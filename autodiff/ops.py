@@ -164,6 +164,6 @@ def _as_sequence(xs: Iterable[Any], function: str) -> Sequence[Any]:
     """A list or a tuple as itself; any other iterable (a generator, say) as a tuple."""
     if type(xs) is list or type(xs) is tuple:
         return xs
-    if not isinstance(xs, Iterable):
+    if not isinstance(xs, Iterable) or getattr(xs, "ndim", None) == 0:  # a 0-d numpy array is no sequence
         raise TypeError(f"{function}: expected an iterable (a list, say), got {type(xs).__name__} ({xs!r})")
     return tuple(xs)
