@@ -20,7 +20,7 @@ from .value import Value, constant
 Hook = Callable[[Any], Any]
 
 _ids = itertools.count()
-_lock = threading.Lock()  # for registering and removing from several threads at once
+_lock = threading.RLock()  # for registering and removing from several threads; a finalizer may run inside
 
 
 class _Hooked:

@@ -294,3 +294,16 @@ def test_grad_mode_switches_in_create_graph_stay_in_their_thread():
         assert not (Value(1.0) * 2).requires_grad
         leave.wait()
         join()
+
+
+def test_a_hooked_value_freed_while_hooks_are_being_registered_does_not_deadlock():
+    def hooked_cycle():
+        v = Value(1.0)
+        v.register_hook(lambda g: g * v.data)  # freed by the collector only
+        return weakref.ref(v)
+
+    ref = hooked_cycle()
+    before = hooks._hooked.values
+    with hooks._lock:  # as register_hook holds it when the collector runs inside it
+        gc.collect()  # the Value's finalizer takes the lock again, in this thread
+    assert ref() is None and hooks._hooked.values == before - 1
