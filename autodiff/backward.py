@@ -49,19 +49,17 @@ def topological_order(root: Value) -> list[Value]:
     return order
 
 
-def _marked_order(root: Value) -> tuple[list[Value], list[Value], list[Any]]:
-    """For backward: the nodes made by ops that `root` depends on, each after its parents, with
-    their `.grad` set to None; the leaves that take a gradient, their `.grad` set to None for
-    this pass; and the `.grad` that each of those leaves had (two flat lists: 16 bytes a leaf).
+def _marked_order(root: Value, order: list[Value], leaves: list[Value], olds: list[Any]) -> None:
+    """For backward, into the lists given (so that a caller stopped half way sees what was
+    done): the nodes made by ops that `root` depends on, each after its parents, with their
+    `.grad` set to None; the leaves that take a gradient, their `.grad` set to None for this
+    pass; and the `.grad` that each of those leaves had (two flat lists: 16 bytes a leaf).
 
     Visited nodes are marked in `.grad` (a mark new to each call), not in a set, which would cost
     some 40 bytes a node, a quarter of the graph itself; if the walk is stopped (Ctrl-C), every
-    mark is taken away again.
+    mark is taken away again: 0.0 in the nodes, the old `.grad` in the leaves.
     """
     mark = object()
-    order: list[Value] = []
-    leaves: list[Value] = []
-    olds: list[Any] = []
     path: list[Value] = []
     try:
         if not root.parents:
@@ -88,17 +86,16 @@ def _marked_order(root: Value) -> tuple[list[Value], list[Value], list[Any]]:
             else:
                 order.append(path.pop())
                 pending.pop()
+        for node in order:
+            node.grad = None
+        for leaf in leaves:
+            leaf.grad = None
     except BaseException:
         for node in order + path:
             node.grad = 0.0
         for leaf, old in zip(leaves, olds):
             leaf.grad = old
         raise
-    for node in order:
-        node.grad = None
-    for leaf in leaves:
-        leaf.grad = None
-    return order, leaves, olds
 
 
 def _sweep(
@@ -154,8 +151,11 @@ def backward(root: Value, gradient: float | Value = 1.0, create_graph: bool = Fa
     _check_output("backward", root)
     seed = _seed(gradient, create_graph)
     latest_root[0] = weakref.ref(root)
-    order, leaves, olds = _marked_order(root)
+    order: list[Value] = []
+    leaves: list[Value] = []
+    olds: list[Any] = []
     try:
+        _marked_order(root, order, leaves, olds)
         root.grad = seed
         with enable_grad() if create_graph else contextlib.nullcontext():
             _sweep(order, create_graph)
