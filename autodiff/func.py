@@ -14,6 +14,7 @@ the transforms compose (the guide "Function transforms").
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -213,19 +214,23 @@ def hvp(f: Function, primals: Any, tangents: Any) -> tuple[Any, Any]:
 @contextlib.contextmanager
 def _inside() -> Iterator[None]:
     # A transform called inside f (on numbers closed over, say) then returns Values, not floats.
-    _depth[0] += 1
+    _depth.value += 1
     try:
         with enable_grad():
             yield
     finally:
-        _depth[0] -= 1
+        _depth.value -= 1
 
 
-_depth = [0]
+class _Depth(threading.local):  # per thread: another thread's transform is not this one's nesting
+    value = 0
+
+
+_depth = _Depth()
 
 
 def _nested(tree: Any) -> bool:
-    return _depth[0] > 0 or any(isinstance(x, Value) or isinstance(_primal_of(x), Value) for x in leaves(tree))
+    return _depth.value > 0 or any(isinstance(x, Value) or isinstance(_primal_of(x), Value) for x in leaves(tree))
 
 
 def _lifted(name: str, run: Callable[[tuple[Any, ...], bool], Any], args: tuple[Any, ...]) -> Any:

@@ -165,6 +165,25 @@ def test_func_grad_gives_floats_while_another_thread_runs_it():
     assert results[0] == results[1]
 
 
+def test_func_grad_gives_floats_while_another_thread_is_inside_it():
+    inside, leave = threading.Barrier(2, timeout=10), threading.Barrier(2, timeout=10)
+
+    def waiting(x):
+        inside.wait()
+        leave.wait()
+        return x * x
+
+    def run():
+        assert func.grad(waiting)(3.0) == 6.0
+
+    join = _in_thread(run)
+    inside.wait()  # the other thread is inside func.grad
+    results = [func.grad(lambda x: x * x * x)(2.0) for _ in range(5)]
+    leave.wait()
+    join()
+    assert all(type(r) is float for r in results) and results == [12.0] * 5
+
+
 def test_hooks_registered_during_another_threads_backward_are_safe():
     inside, leave = threading.Barrier(2, timeout=10), threading.Barrier(2, timeout=10)
     x = Value(1.5)
