@@ -321,8 +321,13 @@ def test_a_hooked_value_freed_while_hooks_are_being_registered_does_not_deadlock
         v.register_hook(lambda g: g * v.data)  # freed by the collector only
         return weakref.ref(v)
 
-    ref = hooked_cycle()
-    before = hooks._hooked.values
-    with hooks._lock:  # as register_hook holds it when the collector runs inside it
-        gc.collect()  # the Value's finalizer takes the lock again, in this thread
+    gc.collect()
+    gc.disable()  # only this test's Value is collected below
+    try:
+        ref = hooked_cycle()
+        before = hooks._hooked.values
+        with hooks._lock:  # as register_hook holds it when the collector runs inside it
+            gc.collect()  # the Value's finalizer takes the lock again, in this thread
+    finally:
+        gc.enable()
     assert ref() is None and hooks._hooked.values == before - 1
