@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .anomaly import detect_anomaly
 from .backward import backward, grad, topological_order
 from .checkpoint import checkpoint  # eager: the module's name is the function's
-from .grad_mode import enable_grad, no_grad, set_grad_enabled
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # eager, as checkpoint
 from .ops import Op, dot, logsumexp, power
 from .ops import sum as sum  # noqa: A004 - autodiff.sum, as torch.sum
@@ -89,6 +89,7 @@ __all__ = [
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "is_grad_enabled",
     "logsumexp",
     "no_grad",
     "power",

@@ -6,6 +6,7 @@ import contextlib
 import math
 import os
 import sys
+import threading
 import weakref
 from collections.abc import Iterator, Sequence
 from types import FrameType
@@ -15,10 +16,44 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 class _AnomalyMode:
+    """`enabled`: some thread is inside `detect_anomaly()`, the one cheap look that each op
+    takes; whether this thread is, and where its nodes were made, are the thread's own."""
+
     def __init__(self) -> None:
-        self.enabled = False
-        # Where each node was made (only while enabled): the user's source line. Weak keys, so
-        # that a graph dropped inside the block is still freed at once.
+        self.enabled = 0  # how many blocks are open, over all threads
+        self._lock = threading.Lock()
+        self._here = _ThreadAnomaly()
+
+    @property
+    def here(self) -> bool:
+        """Whether this thread is inside `detect_anomaly()`."""
+        return self._here.depth > 0
+
+    @property
+    def origins(self) -> weakref.WeakKeyDictionary[Any, str]:
+        """Where each node of this thread's block was made: the user's source line. Weak keys, so
+        that a graph dropped inside the block is still freed at once."""
+        return self._here.origins
+
+    def _enter(self) -> weakref.WeakKeyDictionary[Any, str]:
+        with self._lock:
+            self.enabled += 1
+        here = self._here
+        previous, here.origins = here.origins, weakref.WeakKeyDictionary()
+        here.depth += 1
+        return previous
+
+    def _exit(self, previous: weakref.WeakKeyDictionary[Any, str]) -> None:
+        here = self._here
+        here.depth -= 1
+        here.origins = previous
+        with self._lock:
+            self.enabled -= 1
+
+
+class _ThreadAnomaly(threading.local):
+    def __init__(self) -> None:  # run in each thread, on its first look
+        self.depth = 0
         self.origins: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 
@@ -27,8 +62,10 @@ anomaly_mode = _AnomalyMode()
 
 @contextlib.contextmanager
 def detect_anomaly() -> Iterator[None]:
-    """Inside, a NaN or infinity from any op's forward or backward raises `FloatingPointError`
-    naming the op, its operands and where the offending Value was made. Outside, no cost.
+    """Inside, in this thread, a NaN or infinity from any op's forward or backward raises
+    `FloatingPointError` naming the op, its operands and where the offending Value was made.
+    Other threads are not checked (PyTorch's mode is process-wide and checks in backward only).
+    Outside, no cost.
 
     >>> from autodiff import Value, detect_anomaly
     >>> with detect_anomaly():
@@ -36,12 +73,11 @@ def detect_anomaly() -> Iterator[None]:
     Traceback (most recent call last):
     FloatingPointError: exp forward gave inf from operands (x=1000.0), at ...
     """
-    previous = anomaly_mode.enabled, anomaly_mode.origins
-    anomaly_mode.enabled, anomaly_mode.origins = True, weakref.WeakKeyDictionary()
+    previous = anomaly_mode._enter()
     try:
         yield
     finally:
-        anomaly_mode.enabled, anomaly_mode.origins = previous
+        anomaly_mode._exit(previous)
 
 
 def check_forward(op_name: str, parents: Sequence[Any], out: Any) -> None:
@@ -53,6 +89,8 @@ def check_forward(op_name: str, parents: Sequence[Any], out: Any) -> None:
     Traceback (most recent call last):
     FloatingPointError: exp forward gave inf ...
     """
+    if not anomaly_mode.here:  # another thread's block
+        return
     site = _user_site()
     if not math.isfinite(out.data):
         raise FloatingPointError(f"{op_name} forward gave {out.data} from operands ({_show(parents)}), at {site}")

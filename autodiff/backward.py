@@ -30,38 +30,16 @@ def topological_order(root: Value) -> list[Value]:
     >>> [v.label or v.op for v in topological_order(c)]
     ['a', '*', '+']
     """
-    return _post_order(root, with_leaves=True)
-
-
-def _post_order(root: Value, with_leaves: bool) -> list[Value]:
-    """`root`'s ancestors, each after all of its parents: a depth-first search on a stack.
-
-    `with_leaves=False` is for `backward`, which then resets the `.grad` of every node it gets:
-    so only nodes made by ops are taken, and marked as visited in `.grad` (a mark new to each
-    call), not in a set, which would cost some 40 bytes a node, a quarter of the graph itself.
-    """
-    mark = object()  # in .grad: visited, for this call
-    visited: set[Value] = set()  # with_leaves: every node met (then .grad is left alone)
-    if with_leaves:
-        visited.add(root)
-    elif root.parents:
-        root.grad = mark
-    else:
-        return []
+    if not isinstance(root, Value):
+        raise TypeError(f"topological_order: expected a Value, got {type(root).__name__} ({root!r})")
+    visited = {root}
     order: list[Value] = []
     path = [root]  # the nodes whose parents are being visited, with an iterator over those parents
     pending = [iter(root.parents)]
     while path:
         for parent in pending[-1]:
-            if not parent.parents:  # a leaf has no parents to wait for
-                if with_leaves and parent not in visited:
-                    visited.add(parent)
-                    order.append(parent)
-            elif parent.grad is not mark and parent not in visited:
-                if with_leaves:
-                    visited.add(parent)
-                else:
-                    parent.grad = mark
+            if parent not in visited:
+                visited.add(parent)
                 path.append(parent)
                 pending.append(iter(parent.parents))
                 break
@@ -71,25 +49,73 @@ def _post_order(root: Value, with_leaves: bool) -> list[Value]:
     return order
 
 
+def _marked_order(root: Value, order: list[Value], leaves: list[Value], olds: list[Any]) -> None:
+    """For backward, into the lists given (so that a caller stopped half way sees what was
+    done): the nodes made by ops that `root` depends on, each after its parents, with their
+    `.grad` set to None; the leaves that take a gradient, their `.grad` set to None for this
+    pass; and the `.grad` that each of those leaves had (two flat lists: 16 bytes a leaf).
+
+    Visited nodes are marked in `.grad` (a mark new to each call), not in a set, which would cost
+    some 40 bytes a node, a quarter of the graph itself; if the walk is stopped (Ctrl-C), every
+    mark is taken away again: 0.0 in the nodes, the old `.grad` in the leaves.
+    """
+    mark = object()
+    path: list[Value] = []
+    try:
+        if not root.parents:
+            leaves.append(root)
+            olds.append(root.grad)
+            root.grad = mark
+        else:
+            root.grad = mark
+            path.append(root)
+        pending = [iter(root.parents)]
+        while path:
+            for parent in pending[-1]:
+                if parent.grad is mark or not parent.requires_grad:
+                    continue
+                if not parent.parents:
+                    leaves.append(parent)
+                    olds.append(parent.grad)
+                    parent.grad = mark
+                else:
+                    parent.grad = mark
+                    path.append(parent)
+                    pending.append(iter(parent.parents))
+                    break
+            else:
+                order.append(path.pop())
+                pending.pop()
+        for node in order:
+            node.grad = None
+        for leaf in leaves:
+            leaf.grad = None
+    except BaseException:
+        for node in order + path:
+            node.grad = 0.0
+        for leaf, old in zip(leaves, olds):
+            leaf.grad = old
+        raise
+
+
 def _sweep(
-    order: list[Value],
-    create_graph: bool,
-    towards: Iterable[Value] = (),
-    nodes: Iterable[Value] | None = None,
-    record: Recorder | None = None,
+    order: list[Value], create_graph: bool, towards: Iterable[Value] = (), record: Recorder | None = None
 ) -> None:
     """Push each node's `.grad` into its parents', every node before its parents; a `.grad` of
-    None means zero (no `0 +` node). Hooks run where some Value has one (only on the way to
-    `towards`, grad()'s inputs, if given). `record(node, local)`, where given, sees each step
-    before it is added (`autodiff.trace`).
+    None means zero (no `0 +` node). A node's hooks run where the sweep reaches it, its gradient
+    then complete (only on the way to `towards`, grad()'s inputs, if given); a leaf's, by the
+    caller, once the sweep is done. `record(node, local)`, where given, sees each step before it
+    is added (`autodiff.trace`).
     """
-    if nodes is None and hooks.active():  # one look per sweep: hooks.sweep passes the nodes back
-        return hooks.sweep(order, create_graph, towards, _sweep, record)
-    check = anomaly_mode.enabled
-    for node in reversed(order) if nodes is None else nodes:
+    check = anomaly_mode.enabled and anomaly_mode.here
+    hooked = hooks.active()
+    wanted = hooks.on_the_way(order, towards) if hooked else None
+    for node in reversed(order):
         op = node._grad_fn
         if op is None:
             continue
+        if wanted is not None and node.grad is not None and node in wanted:
+            node.grad = hooks.run(node, node.grad, create_graph)
         parents = node.parents
         if create_graph:
             local = op.derivative(values, node.grad, node, *parents)
@@ -107,8 +133,11 @@ def _sweep(
 def backward(root: Value, gradient: float | Value = 1.0, create_graph: bool = False) -> None:
     """Add d(root)/d(leaf) * gradient into each leaf's `.grad`; set each interior node's `.grad`.
 
-    Leaves accumulate over calls, as in PyTorch; interior nodes start afresh each call. A Value
-    as `gradient` is part of the new graph under `create_graph=True`; otherwise its number is used.
+    Leaves accumulate over calls, as in PyTorch, and only once the pass has succeeded: a pass
+    that raises (a hook, an op's derivative, Ctrl-C) leaves every leaf's `.grad` as it was, and
+    every interior node's a number. A leaf's hooks see what this pass brings it, before it is
+    added (as PyTorch's AccumulateGrad). Interior nodes start afresh each call. A Value as
+    `gradient` is part of the new graph under `create_graph=True`; otherwise its number is used.
     A root that does not require grad (made under `no_grad()`, or from constants alone) has no
     graph to go back through: that is a `RuntimeError`, as in PyTorch.
 
@@ -118,23 +147,38 @@ def backward(root: Value, gradient: float | Value = 1.0, create_graph: bool = Fa
     >>> x.grad
     12.0
     """
+    create_graph = _checked_flag(create_graph, "backward")
     _check_output("backward", root)
     seed = _seed(gradient, create_graph)
     latest_root[0] = weakref.ref(root)
-    order = _post_order(root, with_leaves=False)
+    order: list[Value] = []
+    leaves: list[Value] = []
+    olds: list[Any] = []
     try:
-        for node in order:
-            node.grad = None
+        _marked_order(root, order, leaves, olds)
+        root.grad = seed
         with enable_grad() if create_graph else contextlib.nullcontext():
-            seed = seed if root.parents else hooks.run(root, seed, create_graph)  # a leaf root: no sweep
-            root.grad = seed if root.grad is None else root.grad + seed
             _sweep(order, create_graph)
+            hooked = hooks.active()
+            for leaf, old in zip(leaves, olds):
+                leaf.grad = _passed_to_leaf(leaf, old, hooked, create_graph)
     except BaseException:
-        # Nodes that the failed sweep did not reach got no gradient: zero, not None.
         for node in order:
-            if node.grad is None:
+            if node.grad is None:  # not reached by the failed sweep: zero, not None
                 node.grad = 0.0
+        for leaf, old in zip(leaves, olds):
+            leaf.grad = old
         raise
+
+
+def _passed_to_leaf(leaf: Value, old: Any, hooked: bool, create_graph: bool) -> Any:
+    """The `.grad` of `leaf` after this pass: what it had, plus what the pass brought it (after
+    its hooks)."""
+    new = leaf.grad
+    if new is None:  # not reached by this pass
+        return old
+    new = hooks.run(leaf, new, create_graph) if hooked else new
+    return new if old is None else old + new
 
 
 def grad(
@@ -157,6 +201,7 @@ def grad(
     >>> dx.data, grad(dx, [x])[0], grad([x * x, x + 1], x, grad_outputs=[1.0, 10.0])
     (12.0, 12.0, [14.0])
     """
+    create_graph = _checked_flag(create_graph, "grad")
     output = (
         outputs if isinstance(outputs, Value) and grad_outputs is None else _seeded(outputs, grad_outputs, create_graph)
     )
@@ -173,9 +218,13 @@ def grad(
         for node in order:
             node.grad = None
         output.grad = constant(1.0) if create_graph else 1.0
-        output.grad = output.grad if output.parents else hooks.run(output, output.grad, create_graph)
         with enable_grad() if create_graph else contextlib.nullcontext():
             _sweep(order, create_graph, towards=inputs)
+            if hooks.active():  # the leaves' hooks, on the way to the inputs
+                wanted = hooks.on_the_way(order, inputs)
+                for node in order:
+                    if not node.parents and node.grad is not None and node in wanted:
+                        node.grad = hooks.run(node, node.grad, create_graph)
         reached = set(order)
         zero = constant(0.0) if create_graph else 0.0
         return [_as_grad(x.grad, create_graph) if x in reached and x.grad is not None else zero for x in inputs]
@@ -202,6 +251,12 @@ def _seeded(outputs: Any, grad_outputs: Any, create_graph: bool) -> Value:
         return checked[0]
     with enable_grad():
         return ops.dot(checked, [s if create_graph or not isinstance(s, Value) else s.data for s in seeds])
+
+
+def _checked_flag(flag: Any, function: str) -> bool:
+    if type(flag) is not bool:
+        raise TypeError(f"{function}: create_graph must be a bool, got {type(flag).__name__} ({flag!r})")
+    return flag
 
 
 def _check_output(function: str, output: Any) -> None:

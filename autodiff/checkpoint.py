@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import array
 import random
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -52,9 +53,9 @@ def checkpoint(fn: Callable[..., Any], *args: Any, preserve_rng_state: bool = Tr
     return nodes[0] if isinstance(result, Value) else tuple(nodes)
 
 
-class _TracedThrough:
-    # Set while `autodiff.compile` traces: there a checkpoint is its plain graph, since the replay
-    # keeps every intermediate array anyway and has no node to re-run.
+class _TracedThrough(threading.local):
+    # Set while `autodiff.compile` traces in this thread: there a checkpoint is its plain graph,
+    # since the replay keeps every intermediate array anyway and has no node to re-run.
     active = False
 
 

@@ -62,6 +62,8 @@ def evaluate(text: str, inputs: Mapping[str, Value]) -> Value:
     """
     if not isinstance(text, str):
         raise TypeError(f"evaluate: the expression must be a str, got {type(text).__name__} ({text!r})")
+    if not isinstance(inputs, Mapping):
+        raise TypeError(f"evaluate: inputs must be a dict of names to Values, got {type(inputs).__name__} ({inputs!r})")
     for name, value in inputs.items():
         if not isinstance(value, Value):
             raise TypeError(f"evaluate: input {name!r} must be a Value, got {type(value).__name__} ({value!r})")

@@ -1,25 +1,50 @@
-"""Graph recording on or off: `set_grad_enabled(mode)`, and `no_grad()`, `enable_grad()` for short."""
+"""Graph recording on or off, per thread as PyTorch's grad mode: `set_grad_enabled(mode)`,
+`no_grad()`, `enable_grad()`, `is_grad_enabled()`.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import functools
 import inspect
-from collections.abc import Callable, Generator, Iterator
+import threading
+from collections.abc import Callable
 from typing import Any, TypeVar
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-class _GradMode:
+
+class _GradMode(threading.local):
+    # Class-level defaults: a new thread starts with grad on and nothing saved; one attribute
+    # read per op.
     enabled = True
+    saved: tuple[bool, ...] = ()  # the modes that the open no_grad()/enable_grad() blocks replaced
 
 
 grad_mode = _GradMode()
 
 
-@contextlib.contextmanager
-def set_grad_enabled(mode: bool) -> Iterator[None]:
-    """Record the graph inside if `mode`, else not, as `torch.set_grad_enabled` (here only a
-    context manager).
+def is_grad_enabled() -> bool:
+    """Whether this thread records the graph, as `torch.is_grad_enabled`.
+
+    >>> with no_grad():
+    ...     is_grad_enabled()
+    False
+    >>> is_grad_enabled()
+    True
+    """
+    return grad_mode.enabled
+
+
+def _checked_mode(mode: Any) -> bool:
+    if type(mode) is not bool:
+        raise TypeError(f"set_grad_enabled: mode must be a bool, got {type(mode).__name__} ({mode!r})")
+    return mode
+
+
+class set_grad_enabled:
+    """Record the graph in this thread if `mode`, else not, as `torch.set_grad_enabled`: at once
+    when called, and as a context manager, the previous mode back on leaving the block.
 
     >>> from autodiff import Value
     >>> a = Value(2.0)
@@ -27,69 +52,67 @@ def set_grad_enabled(mode: bool) -> Iterator[None]:
     ...     b = a * 3
     >>> b.parents, b.requires_grad
     ((), False)
+    >>> _ = set_grad_enabled(False); is_grad_enabled()
+    False
+    >>> _ = set_grad_enabled(True); is_grad_enabled()
+    True
     """
-    if type(mode) is not bool:
-        raise TypeError(f"set_grad_enabled: mode must be a bool, got {type(mode).__name__} ({mode!r})")
-    previous = grad_mode.enabled
-    grad_mode.enabled = mode
-    try:
-        yield
-    finally:
-        grad_mode.enabled = previous
 
+    def __init__(self, mode: bool) -> None:
+        self.previous = grad_mode.enabled
+        grad_mode.enabled = _checked_mode(mode)
 
-F = TypeVar("F", bound=Callable[..., Any])
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        grad_mode.enabled = self.previous
 
 
 class _Switch(contextlib.ContextDecorator):
-    """`set_grad_enabled(mode)` as a context manager and a decorator; a decorated generator
-    function runs each step of its body in the mode (not only the call that makes the generator),
-    as PyTorch's."""
+    """A block with grad mode set to `mode`: one object may be entered again, nested, and from
+    several threads at once (the replaced mode is kept on the thread's own stack); as a
+    decorator it also covers each step of a generator function."""
 
-    def __init__(self, mode: bool) -> None:
-        self.mode = mode
-        self.entered: list[contextlib.AbstractContextManager[None]] = []
+    mode = True
 
     def __enter__(self) -> None:
-        switch = set_grad_enabled(self.mode)
-        switch.__enter__()
-        self.entered.append(switch)
+        grad_mode.saved = (*grad_mode.saved, grad_mode.enabled)
+        grad_mode.enabled = self.mode
 
-    def __exit__(self, *exc: Any) -> None:
-        self.entered.pop().__exit__(*exc)
+    def __exit__(self, *exc: object) -> None:
+        *rest, grad_mode.enabled = grad_mode.saved
+        grad_mode.saved = tuple(rest)
 
     def __call__(self, fn: F) -> F:
         if not inspect.isgeneratorfunction(fn):
             return super().__call__(fn)
-        mode = self.mode
 
         @functools.wraps(fn)
-        def generator(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
-            steps = fn(*args, **kwargs)
-            try:
-                with set_grad_enabled(mode):
-                    response = steps.send(None)
-                while True:
-                    try:
-                        request = yield response
-                    except GeneratorExit:
-                        with set_grad_enabled(mode):
-                            steps.close()
-                        raise
-                    except BaseException as error:
-                        with set_grad_enabled(mode):
-                            response = steps.throw(error)
-                    else:
-                        with set_grad_enabled(mode):
-                            response = steps.send(request)
-            except StopIteration as stop:
-                return stop.value
+        def stepped(*args: Any, **kwargs: Any) -> Any:
+            generator = fn(*args, **kwargs)
+            resume: Callable[[Any], Any] = generator.send
+            given: Any = None
+            while True:
+                try:
+                    with self:
+                        out = resume(given)
+                except StopIteration as stop:
+                    return stop.value
+                try:
+                    given, resume = (yield out), generator.send
+                except GeneratorExit:
+                    generator.close()
+                    raise
+                except BaseException as error:  # thrown in: passed on, in the mode
+                    given, resume = error, generator.throw
 
-        return generator  # type: ignore[return-value]
+        return stepped  # type: ignore[return-value]
 
 
-def no_grad() -> _Switch:
-    """`set_grad_enabled(False)`: Values made inside record no parents, so no graph is kept (inference).
+class no_grad(_Switch):
+    """Values made inside record no parents, so no graph is kept (inference), as `torch.no_grad`;
+    also a decorator.
 
     >>> from autodiff import Value
     >>> a = Value(2.0)
@@ -103,11 +126,12 @@ def no_grad() -> _Switch:
     >>> [t.parents for t in triples()]
     [()]
     """
-    return _Switch(False)
+
+    mode = False
 
 
-def enable_grad() -> _Switch:
-    """`set_grad_enabled(True)`: record again inside a `no_grad()` block (as `create_graph=True` does).
+class enable_grad(_Switch):
+    """Record again inside a `no_grad()` block (as `create_graph=True` does), as `torch.enable_grad`.
 
     >>> from autodiff import Value
     >>> a = Value(2.0)
@@ -116,4 +140,5 @@ def enable_grad() -> _Switch:
     >>> b.op, len(b.parents)
     ('*', 2)
     """
-    return _Switch(True)
+
+    mode = True

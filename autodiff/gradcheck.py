@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from ._numbers import _to_float
+from ._numbers import _is_number, _to_float
 from .backward import grad
 from .value import Value
 
@@ -45,6 +46,7 @@ def gradcheck(
     >>> gradcheck(lambda x, y: (x * y).tanh(), [0.3, -1.2])
     True
     """
+    _check_settings("gradcheck", fn, eps, atol, rtol)
     point, modes = _point(inputs, "gradcheck"), _modes(modes, "gradcheck")
     numeric = _central_difference(lambda p: _output(fn, [Value(x) for x in p]).data, point, eps)
     for mode in modes:
@@ -70,6 +72,7 @@ def gradgradcheck(
     >>> gradgradcheck(lambda x, y: x**3 * y, [0.5, 2.0])
     True
     """
+    _check_settings("gradgradcheck", fn, eps, atol, rtol)
     point, modes = _point(inputs, "gradgradcheck"), _modes(modes, "gradgradcheck")
     n, extended = len(point), [*point, GRAD_OUTPUT]
     for i in range(n):
@@ -107,6 +110,16 @@ def _forward_second_row(fn: Function, point: list[float], i: int) -> list[float]
         return func.vjp(functools.partial(_checked, fn), *p[:-1])[1](p[-1])[i]
 
     return list(func.jacfwd(backward_at, argnums=tuple(range(len(point) + 1)))(*point, GRAD_OUTPUT))
+def _check_settings(function: str, fn: Any, eps: Any, atol: Any, rtol: Any) -> None:
+    if not callable(fn):
+        raise TypeError(f"{function}: fn must be callable, got {type(fn).__name__} ({fn!r})")
+    for name, x in (("eps", eps), ("atol", atol), ("rtol", rtol)):
+        if not _is_number(x) or type(x) is bool:
+            raise TypeError(f"{function}: {name} must be a number, got {type(x).__name__} ({x!r})")
+        value = _to_float(x, f"{function}: {name}")
+        if not (math.isfinite(value) and (value > 0 if name == "eps" else value >= 0)):
+            wanted = "a finite number > 0" if name == "eps" else "a finite number >= 0"
+            raise ValueError(f"{function}: {name} must be {wanted}, got {x!r}")
 
 
 def _point(inputs: Any, function: str) -> list[float]:

@@ -1,13 +1,15 @@
 """Gradient hooks: `Value.register_hook(fn)`, as `torch.Tensor.register_hook`.
 
-The hooks live in one registry weakly keyed by Value, which a sweep looks at once: a Value
-keeps no slot for them, and a graph without hooks pays nothing.
+A Value's hooks live on the Value (its `_hooks` slot, a tuple replaced whole on each change, so
+that a sweep in another thread reads a consistent one): they are freed with it. Only a count of
+the Values that carry the slot is process-wide: while it is zero, a sweep looks at no node.
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import threading
 import weakref
 from collections.abc import Callable, Container, Iterable, Iterator
 from typing import Any
@@ -17,15 +19,22 @@ from .value import Value, constant
 
 Hook = Callable[[Any], Any]
 
-_registry: weakref.WeakKeyDictionary[Value, dict[int, Hook]] = weakref.WeakKeyDictionary()
 _ids = itertools.count()
+_lock = threading.RLock()  # for registering and removing from several threads; a finalizer may run inside
 
 
-class _State:
-    paused = False  # set while a checkpoint re-runs its function: that inner sweep is not the user's pass
+class _Hooked:
+    values = 0  # Values alive that have had a hook: a count, no reference to any
 
 
-_state = _State()
+_hooked = _Hooked()
+
+
+class _Paused(threading.local):
+    paused = False  # set while a checkpoint re-runs its function in this thread: not the user's pass
+
+
+_state = _Paused()
 
 
 class RemovableHandle:
@@ -55,11 +64,9 @@ class RemovableHandle:
         >>> h.remove(); h.remove()
         """
         value = self._value()
-        hooks = _registry.get(value) if value is not None else None
-        if value is not None and hooks is not None:
-            hooks.pop(self._id, None)
-            if not hooks:
-                del _registry[value]  # an empty registry is what keeps hook-free sweeps free
+        if value is not None:
+            with _lock:
+                value._hooks = tuple([entry for entry in value._hooks if entry[0] != self._id])
 
     def __enter__(self) -> RemovableHandle:
         return self
@@ -80,25 +87,42 @@ def register_hook(value: Value, hook: Hook) -> RemovableHandle:
         raise TypeError(f"register_hook: the hook must be callable, got {type(hook).__name__} ({hook!r})")
     if not value.requires_grad:
         raise RuntimeError(f"register_hook: {value!r} does not require grad, so no gradient will reach it")
-    hook_id = next(_ids)
-    _registry.setdefault(value, {})[hook_id] = hook
+    with _lock:
+        hook_id = next(_ids)
+        value._hooks = (*_of(value), (hook_id, hook))
     return RemovableHandle(value, hook_id)
 
 
+def _of(value: Value) -> tuple[tuple[int, Hook], ...]:
+    try:
+        return value._hooks
+    except AttributeError:  # the slot is set on a Value's first hook only (ops make nodes without it)
+        _hooked.values += 1
+        weakref.finalize(value, _forget).atexit = False
+        return ()
+
+
+def _forget() -> None:
+    with _lock:
+        _hooked.values -= 1
+
+
 def active() -> bool:
-    """Whether a sweep must look for hooks: some Value has one, and no re-run is going on.
+    """Whether a sweep must look for hooks: some Value has had one, and this thread is not
+    re-running a checkpoint.
 
     >>> x = Value(1.0)
     >>> with x.register_hook(print):
     ...     active()
     True
     """
-    return bool(_registry) and not _state.paused
+    return _hooked.values > 0 and not _state.paused
 
 
 @contextlib.contextmanager
 def paused() -> Iterator[None]:
-    """No hook runs inside (a checkpoint's re-run: the outer pass runs the hooks of its inputs).
+    """No hook runs inside, in this thread (a checkpoint's re-run: the outer pass runs the hooks
+    of its inputs).
 
     >>> x = Value(1.0)
     >>> with x.register_hook(print), paused():
@@ -120,60 +144,31 @@ def run(value: Value, grad: Any, create_graph: bool) -> Any:
     >>> run(x, 3.0, create_graph=False)
     7.0
     """
-    for hook in list(_registry.get(value, {}).values()):  # a copy: a hook may remove itself
+    try:
+        found = value._hooks  # this tuple: a hook may remove itself, another thread add one
+    except AttributeError:
+        return grad
+    for _, hook in found:
         result = hook(constant(grad) if create_graph and not isinstance(grad, Value) else grad)
         if result is not None:
             grad = _checked(result, hook, create_graph)
     return grad
 
 
-def sweep(
-    order: list[Value],
-    create_graph: bool,
-    towards: Iterable[Value],
-    push: Callable[..., None],
-    record: Callable[..., None] | None = None,
-) -> None:
-    """`push(order, create_graph, (), nodes, record)` (backward's sweep) with the hooks run on its
-    way. A leaf's hooks see what this pass brings it, before it is added into its `.grad` (as
-    PyTorch's AccumulateGrad); if the pass fails, each leaf gets back its `.grad`. With `towards`
-    (grad()'s inputs), only the nodes on a path to them run hooks, as PyTorch.
+def on_the_way(order: list[Value], towards: Iterable[Value]) -> Container[Value]:
+    """The nodes of `order` (parents first) on a path to `towards` (grad()'s inputs), whose
+    hooks run, as PyTorch; every node if `towards` is empty (backward).
 
-    >>> from autodiff.backward import _sweep
-    >>> x = Value(2.0)
-    >>> y = x * x
-    >>> _ = x.register_hook(lambda g: g * 10)
-    >>> y.grad = 1.0
-    >>> sweep([y], False, (), _sweep)
-    >>> x.grad   # 0.0 before, plus ten times 4.0
-    40.0
+    >>> a, b = Value(1.0), Value(2.0)
+    >>> c, d = a * 2, b * 2
+    >>> e = c + d
+    >>> sorted(v.data for v in [a, b, c, d, e] if v in on_the_way([a, b, c, d, e], [a]))
+    [1.0, 2.0, 6.0]
     """
-    wanted = _on_the_way(order, towards)
-    aside = [(leaf, leaf.grad) for leaf in list(_registry) if leaf._grad_fn is None and leaf in wanted]
-    done = 0
-    try:
-        for leaf, _ in aside:
-            leaf.grad = None
-        push(order, create_graph, (), _hooked(order, create_graph, wanted), record)
-        for leaf, old in aside:
-            new = leaf.grad
-            if new is None:  # not reached by this pass
-                leaf.grad = old
-            else:
-                new = run(leaf, new, create_graph)
-                leaf.grad = new if old is None else old + new
-            done += 1
-    except BaseException:
-        for leaf, old in aside[done:]:
-            leaf.grad = old
-        raise
-
-
-def _on_the_way(order: list[Value], towards: Iterable[Value]) -> Container[Value]:
     wanted = set(towards)
     if not wanted:
         return _Everything()
-    for node in order:  # parents first
+    for node in order:
         if any(p in wanted for p in node.parents):
             wanted.add(node)
     return wanted
@@ -182,14 +177,6 @@ def _on_the_way(order: list[Value], towards: Iterable[Value]) -> Container[Value
 class _Everything:
     def __contains__(self, value: object) -> bool:
         return True
-
-
-def _hooked(order: list[Value], create_graph: bool, wanted: Container[Value]) -> Iterator[Value]:
-    # Last first: an interior node's gradient is complete, and its hooks run, before it is pushed.
-    for node in reversed(order):
-        if node._grad_fn is not None and node.grad is not None and node in _registry and node in wanted:
-            node.grad = run(node, node.grad, create_graph)
-        yield node
 
 
 def _checked(result: Any, hook: Hook, create_graph: bool) -> Any:

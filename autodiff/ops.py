@@ -66,15 +66,15 @@ LOG1P = Op("log1p", lambda m, x: m.log1p(x), lambda m, g, out, x: (g * m.recip(1
 SQRT = Op("sqrt", lambda m, x: m.sqrt(x), lambda m, g, out, x: (g * 0.5 * m.recip(out),))
 TANH = Op("tanh", lambda m, x: m.tanh(x), lambda m, g, out, x: (g * ((1.0 - out) * (1.0 + out)),))
 SIGMOID = Op("sigmoid", lambda m, x: m.sigmoid(x), lambda m, g, out, x: (g * out * (1.0 - out),))
-RELU = Op("relu", lambda m, x: m.relu(x), lambda m, g, out, x: (g * m.step(x),))
-ABS = Op("abs", lambda m, x: m.abs(x), lambda m, g, out, x: (g * m.sign(x),))
+RELU = Op("relu", lambda m, x: m.relu(x), lambda m, g, out, x: (m.step(x, g),))  # a mask: 0 * inf is 0 here
+ABS = Op("abs", lambda m, x: m.abs(x), lambda m, g, out, x: (m.sign(x, g),))
 SIN = Op("sin", lambda m, x: m.sin(x), lambda m, g, out, x: (g * m.cos(x),))
 COS = Op("cos", lambda m, x: m.cos(x), lambda m, g, out, x: (-g * m.sin(x),))
 SUM = Op("sum", lambda m, *xs: builtins.sum(xs), lambda m, g, out, *xs: (g,) * len(xs))
 LOGSUMEXP = Op(
     "logsumexp",
     lambda m, *xs: m.logsumexp(xs),
-    lambda m, g, out, *xs: tuple([g * m.exp(x - out) for x in xs]),  # softmax
+    lambda m, g, out, *xs: tuple([g * p for p in m.softmax(xs)]),  # not exp(x - out): out is rounded
 )
 DOT = Op(
     "dot",
@@ -164,6 +164,6 @@ def _as_sequence(xs: Iterable[Any], function: str) -> Sequence[Any]:
     """A list or a tuple as itself; any other iterable (a generator, say) as a tuple."""
     if type(xs) is list or type(xs) is tuple:
         return xs
-    if not isinstance(xs, Iterable):
+    if not isinstance(xs, Iterable) or getattr(xs, "ndim", None) == 0:  # a 0-d numpy array is no sequence
         raise TypeError(f"{function}: expected an iterable (a list, say), got {type(xs).__name__} ({xs!r})")
     return tuple(xs)

@@ -29,7 +29,9 @@ class Value(MicrogradViews):
     """
 
     # __weakref__: so that anomaly mode can note where a node was made without keeping it alive.
-    __slots__ = ("__weakref__", "_grad_fn", "data", "grad", "label", "parents", "requires_grad")
+    # _hooks: set on a Value's first hook only (autodiff.hooks).
+    __slots__ = ("__weakref__", "_grad_fn", "_hooks", "data", "grad", "label", "parents", "requires_grad")
+    _hooks: tuple[tuple[int, Callable[[Any], Any]], ...]
 
     def __init__(self, data: Any, label: str = "", requires_grad: bool = True) -> None:
         if not isinstance(label, str) or type(requires_grad) is not bool:

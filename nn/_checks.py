@@ -5,22 +5,50 @@ from __future__ import annotations
 
 import numbers
 import os
+import sys
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from autodiff._numbers import _to_float
 
-def positive_int(who: str, what: str, x: Any) -> int:
+# A module's parameters are Values of some 150 bytes each: past this many (600 GB), a size is a
+# mistake, refused before anything is made.
+MAX_PARAMETERS = 2**32
+
+
+def positive_int(who: str, what: str, x: Any, most: int = sys.maxsize) -> int:
+    """`x` as an int from 1 to `most` (by default, what a list can hold), checked before it is used."""
     if not isinstance(x, numbers.Integral) or isinstance(x, bool):
         raise TypeError(f"{who}: {what} should be a positive int, got {type(x).__name__} ({x!r})")
-    if x < 1:
+    n = int(x)
+    if n < 1:
         raise ValueError(f"{who}: {what} should be a positive int, got {x!r}")
-    return int(x)
+    if n > most:
+        raise ValueError(f"{who}: {what} should be at most {most}, got {_int_shown(n)}")
+    return n
+
+
+def parameter_count(who: str, count: int) -> int:
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"{who}: these sizes make {_int_shown(count)} parameters, more than {MAX_PARAMETERS} "
+            "(each is a Value of some 150 bytes)"
+        )
+    return count
+
+
+def _int_shown(x: int) -> str:
+    if x.bit_length() < 64:
+        return repr(x)
+    import decimal  # here: importing it costs a tenth of `import autodiff`
+
+    return f"{decimal.Decimal(int(x)):.4e}"  # it may have thousands of digits
 
 
 def number(who: str, what: str, x: Any) -> float:
     if not isinstance(x, numbers.Real) or isinstance(x, bool):
         raise TypeError(f"{who}: {what} should be a number, got {type(x).__name__} ({x!r})")
-    return float(x)
+    return _to_float(x, f"{who}: {what}")  # an int too large for a float is a ValueError
 
 
 def non_negative(who: str, what: str, x: Any) -> float:

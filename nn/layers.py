@@ -36,8 +36,9 @@ class Neuron(Module):
     """
 
     def __init__(self, nin: int, activation: str = "linear", label: str = "") -> None:
-        self.nin = checks.positive_int("Neuron", "nin", nin)
-        self.activation = checks.choice("Neuron", "activation", activation, ACTIVATIONS)
+        who = type(self).__name__  # Perceptron's errors name it
+        self.nin = checks.positive_int(who, "nin", nin, most=checks.MAX_PARAMETERS - 1)
+        self.activation = checks.choice(who, "activation", activation, ACTIVATIONS)
         self.label = label
         self.w = [Value(0.0, self._label(f"w{i}")) for i in range(nin)]
         self.b = Value(0.0, self._label("b"))
@@ -83,6 +84,7 @@ class Layer(Module):
     ) -> None:
         self.nin = checks.positive_int("Layer", "nin", nin)
         self.nout = checks.positive_int("Layer", "nout", nout)
+        checks.parameter_count("Layer", (self.nin + 1) * self.nout)
         self.activation = checks.choice("Layer", "activation", activation, ACTIVATIONS)
         if weight_init is not None and not callable(weight_init):
             raise TypeError(
@@ -149,6 +151,7 @@ class MLP(Module):
         if not nouts:
             raise ValueError("MLP: nouts should be a non-empty list of layer sizes, got an empty one")
         sizes = [self.nin, *nouts]
+        checks.parameter_count("MLP", sum([(a + 1) * b for a, b in zip(sizes, nouts)]))
         self.activation = checks.choice("MLP", "activation", activation, ACTIVATIONS)
         self.output_activation = checks.choice("MLP", "output_activation", output_activation, ACTIVATIONS)
         activations = [activation] * (len(nouts) - 1) + [output_activation]

@@ -165,7 +165,7 @@ class Module:
         with open(checks.path(where, path), encoding="utf-8") as file:
             try:
                 state = json.load(file)
-            except json.JSONDecodeError as error:
+            except (json.JSONDecodeError, RecursionError) as error:  # RecursionError: nested too deep
                 raise ValueError(f"{where}: {os.fspath(path)!r} is not a JSON state ({error})") from None
         self.load_state_dict(state)
         return self
@@ -205,4 +205,4 @@ def _checked_numbers(where: str, name: str, tensor: Tensor, saved: Any) -> list[
     for item in items:
         if not isinstance(item, numbers.Real):
             raise TypeError(f"{where}: {name!r} should hold numbers, got {type(item).__name__} ({item!r})")
-    return [float(item) for item in items]
+    return [checks.number(where, repr(name), item) for item in items]

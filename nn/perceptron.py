@@ -54,7 +54,10 @@ class Perceptron(Neuron):
             raise ValueError(f"{who}: X and y should be non-empty, of one length, got {len(X)} and {len(y)}")
         labels = [_label(label) for label in y]
         lr, epochs = checks.positive(who, "lr", lr), checks.positive_int(who, "epochs", epochs)
-        rows = [[xi.data if isinstance(xi, Value) else float(xi) for xi in _check_inputs(self, x)] for x in X]
+        rows = [
+            [xi.data if isinstance(xi, Value) else checks.number(who, "X", xi) for xi in _check_inputs(self, x)]
+            for x in X
+        ]
         mistakes: list[int] = []
         for _ in range(epochs):
             mistakes.append(0)

@@ -117,6 +117,8 @@ class CompiledGraph:
             x = x.astype(float, copy=False)
         except (TypeError, ValueError) as error:
             raise TypeError(f"compiled graph: inputs must be an array of numbers ({error})") from None
+        except OverflowError as error:  # an int past 1.8e308
+            raise ValueError(f"compiled graph: inputs must be numbers that a float can hold ({error})") from None
         if x.ndim != 2 or x.shape[1] != self.n_inputs or x.shape[0] == 0:
             raise ValueError(
                 f"compiled graph: expected inputs of shape (batch, {self.n_inputs}) with batch >= 1, got {x.shape}"

@@ -28,6 +28,9 @@ class Trace(NamedTuple):
     single_output: bool  # fn returned one Value, not a list
 
 
+MAX_INPUTS = 2**32  # each is a Value, a row of the replay's arrays: past this, a mistake
+
+
 def trace(fn: Callable[..., Any], n_inputs: int, example: Sequence[float] | None = None) -> Trace:
     """Run `fn` on `n_inputs` placeholders holding `example` (default all 1.0); its graph.
 
@@ -35,10 +38,13 @@ def trace(fn: Callable[..., Any], n_inputs: int, example: Sequence[float] | None
     >>> t.outputs[0].data, len(t.order)
     (7.0, 5)
     """
+    if not callable(fn):
+        raise TypeError(f"compile: fn must be callable, got {type(fn).__name__} ({fn!r})")
     if not isinstance(n_inputs, int) or isinstance(n_inputs, bool):
         raise TypeError(f"compile: n_inputs must be an int, got {type(n_inputs).__name__} ({n_inputs!r})")
-    if n_inputs < 1:
-        raise ValueError(f"compile: n_inputs must be at least 1, got {n_inputs}")
+    if not 1 <= n_inputs <= MAX_INPUTS:  # checked before a placeholder is made
+        shown = repr(n_inputs) if n_inputs.bit_length() < 64 else f"an int of {n_inputs.bit_length()} bits"
+        raise ValueError(f"compile: n_inputs must be from 1 to {MAX_INPUTS}, got {shown}")
     example = [1.0] * n_inputs if example is None else list(example)
     if len(example) != n_inputs:
         raise ValueError(f"compile: example must hold n_inputs = {n_inputs} numbers, got {len(example)}")

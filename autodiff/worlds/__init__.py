@@ -54,6 +54,11 @@ class Math(Protocol):
     def logsumexp(self, xs: Sequence[Any], /) -> Any:
         """log(exp(xs[0]) + exp(xs[1]) + ...), without overflow; -inf if all are -inf."""
 
+    def softmax(self, xs: Sequence[Any], /) -> Any:
+        """exp(xs[i]) / (exp(xs[0]) + exp(xs[1]) + ...) for each i, to the last digits for any
+        finite xs: logsumexp's derivative. Where the largest x is infinite, exp(xs[i] - it), as
+        torch."""
+
     def div(self, a: Any, b: Any, /) -> Any:
         """a / b; `DivisionByZeroError` for b == 0."""
 
@@ -71,14 +76,13 @@ class Math(Protocol):
     def recip(self, x: Any, /) -> Any:
         """1 / x inside a derivative, never an error: 1 / ±0 is ±inf."""
 
-    def step(self, x: Any, /) -> Any:
-        """1 where x > 0, else 0: relu's derivative (0 at the kink, as PyTorch).
+    def step(self, x: Any, g: Any = 1.0, /) -> Any:
+        """g where x > 0, else an exact 0 whatever g is (inf, nan): relu's derivative applied to
+        g, a mask (0 at the kink, as PyTorch). Its own derivative is zero: a mask is never a node."""
 
-        Its own derivative is zero: the Value world returns a number, not a node."""
-
-    def sign(self, x: Any, /) -> Any:
-        """-1, 0 or 1: abs's derivative (0 at the kink, as PyTorch), a number
-        in the Value world as `step`."""
+    def sign(self, x: Any, g: Any = 1.0, /) -> Any:
+        """g, -g or an exact 0 (x > 0, x < 0, x == 0) whatever g is: abs's derivative applied to
+        g, a mask as `step` (PyTorch gives g * 0, nan for an infinite g, at the kink)."""
 
     def is_zero(self, x: Any, /) -> Any:
         """x == 0 (either sign), where pow's derivatives take their special case."""

@@ -22,7 +22,7 @@ import numpy as np
 
 from . import domain
 
-exp, tanh, sin, cos, abs, sign = np.exp, np.tanh, np.sin, np.cos, np.abs, np.sign
+exp, tanh, sin, cos, abs = np.exp, np.tanh, np.sin, np.cos, np.abs
 
 
 def _check_domain(bad: Any, x: Any, message: str) -> None:
@@ -75,6 +75,15 @@ def logsumexp(xs: Sequence[Any]) -> Any:
     return top + np.log(np.sum(np.exp(stacked - top), axis=0))
 
 
+def softmax(xs: Sequence[Any]) -> Any:
+    stacked = np.stack(np.broadcast_arrays(*xs))
+    top = np.max(stacked, axis=0)
+    shifted = np.exp(stacked - top)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # As floats.softmax: where the top is infinite, exp(x - top), as torch.
+        return list(np.where(np.isinf(top), shifted, shifted / np.sum(shifted, axis=0)))
+
+
 def div(a: Any, b: Any) -> Any:
     zero = np.equal(b, 0.0)
     if np.any(zero):
@@ -108,8 +117,13 @@ def recip(x: Any) -> Any:
     return 1.0 / x  # 1 / ±0 is ±inf, as floats.recip
 
 
-def step(x: Any) -> Any:
-    return np.greater(x, 0.0) * 1.0
+def step(x: Any, g: Any = 1.0) -> Any:
+    return np.where(np.greater(x, 0.0), g, 0.0)
+
+
+def sign(x: Any, g: Any = 1.0) -> Any:
+    with np.errstate(invalid="ignore"):  # -g of an infinite g where x >= 0, not taken
+        return np.where(np.greater(x, 0.0), g, np.where(np.less(x, 0.0), np.negative(g), 0.0 * x))
 
 
 def is_zero(x: Any) -> Any:

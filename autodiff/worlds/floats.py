@@ -77,6 +77,15 @@ def logsumexp(xs: Sequence[float]) -> float:
     return top + math.log(builtins.sum([math.exp(x - top) for x in xs]))  # in order, as torch adds
 
 
+def softmax(xs: Sequence[float]) -> list[float]:
+    top = max(xs)
+    if math.isinf(top):  # as torch: exp(x - logsumexp), nan for an infinite x, 0 for the others
+        return [exp(x - top) for x in xs]
+    shifted = [math.exp(x - top) for x in xs]
+    total = builtins.sum(shifted)
+    return [e / total for e in shifted]
+
+
 def div(a: float, b: float) -> float:
     if b == 0:
         raise domain.DivisionByZeroError(domain.DIVISION.format(a, b))
@@ -112,12 +121,12 @@ def recip(x: float) -> float:
     return 1.0 / x if x else math.copysign(math.inf, x)
 
 
-def step(x: float) -> float:
-    return 1.0 if x > 0 else 0.0
+def step(x: float, g: Any = 1.0) -> Any:
+    return g if x > 0 else 0.0
 
 
-def sign(x: float) -> float:
-    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0 * x)
+def sign(x: float, g: Any = 1.0) -> Any:
+    return g if x > 0 else (-g if x < 0 else 0.0 * x)
 
 
 def is_zero(x: float) -> bool:

@@ -14,10 +14,12 @@ itself (`step`, `sign`, `is_zero`) is a plain number, and so are pow's and recip
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from .. import ops
-from ..value import Value, _data
+from ..grad_mode import grad_mode
+from ..value import Value, _data, _node
 from . import floats
 
 exp, log, log1p, sqrt = ops.EXP, ops.LOG, ops.LOG1P, ops.SQRT
@@ -31,21 +33,40 @@ def pow_number(x: Any, p: float) -> Value:
 
 
 def pow(x: Any, p: Any) -> Any:
-    if _data(x) == 0 and _data(p) < 0:
-        return math.inf  # an infinite derivative; 0 ** p itself would raise
+    if _data(x) == 0 and _data(p) < 0:  # 0 ** p itself would raise: an infinite derivative
+        return _singular(ops.power(p), floats.pow(0.0, p), x) if isinstance(p, (int, float)) else math.inf
     return x**p
 
 
 def recip(x: Any) -> Any:
-    return 1.0 / x if _data(x) != 0 else floats.recip(_data(x))
+    return 1.0 / x if _data(x) != 0 else _singular(ops.power(-1.0), floats.recip(_data(x)), x)
 
 
-def step(x: Any) -> float:
-    return floats.step(_data(x))
+def _singular(op: ops.Op, data: float, x: Any) -> Any:
+    """The node `op(x)` at a point where its forward refuses (1 / 0, say), with the infinite
+    `data`: differentiated again, it gives the infinite derivatives of the next orders."""
+    if not isinstance(x, Value) or not x.requires_grad or not grad_mode.enabled:
+        return data
+    node = _node(data, True)
+    node._grad_fn, node.parents = op, (x,)
+    return node
 
 
-def sign(x: Any) -> float:
-    return floats.sign(_data(x))
+def step(x: Any, g: Any = 1.0) -> Any:
+    return floats.step(_data(x), g)
+
+
+def sign(x: Any, g: Any = 1.0) -> Any:
+    return floats.sign(_data(x), g)
+
+
+def softmax(xs: Sequence[Any]) -> list[Any]:
+    top = floats.max([_data(x) for x in xs])
+    if math.isinf(top):
+        return [exp(x - top) for x in xs]
+    shifted = [exp(x - top) for x in xs]  # top is a number: softmax does not change with it
+    total = ops.sum(shifted)
+    return [e / total for e in shifted]
 
 
 def is_zero(x: Any) -> bool:

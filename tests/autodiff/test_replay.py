@@ -59,7 +59,8 @@ def assert_compiled_equals_eager(fn: Callable, x: np.ndarray, params: Sequence[V
         assert out.shape == want_out.shape and dx.shape == x.shape
         assert_close(out, want_out)
         assert_close(dx, want_dx)
-        assert_close([p.grad for p in params], want_dp)
+        # Eager adds each example's total into .grad (as PyTorch), compiled sums the batch: another order.
+        assert_close([p.grad for p in params], want_dp, rel=1e-10)
         # Again, on the examples in the other order: every gradient starts afresh but the
         # parameters', which add up.
         assert_close(graph(x[::-1]), want_out[::-1])
@@ -298,7 +299,7 @@ def test_values_as_inputs_are_refused_not_read_as_their_numbers():
 
 
 def test_compile_checks_its_arguments():
-    with pytest.raises(ValueError, match="n_inputs must be at least 1"):
+    with pytest.raises(ValueError, match="n_inputs must be from 1 to"):
         autodiff.compile(lambda: Value(1.0), 0)
     with pytest.raises(TypeError, match="n_inputs must be an int"):
         autodiff.compile(lambda a: a, 1.0)

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from autodiff import DivisionByZeroError, Value, grad, ops, set_grad_enabled
+from autodiff import DivisionByZeroError, Value, constant, grad, no_grad, ops, set_grad_enabled
 from autodiff.testing import assert_close
 from autodiff.worlds import Math, arrays, domain, floats, values
 
@@ -204,11 +204,15 @@ def test_the_value_world_builds_a_graph_where_the_float_world_gives_a_number(x):
     assert values.step(v) == floats.step(x) and values.sign(v) == floats.sign(x)
 
 
-def test_the_value_world_at_zero_gives_infinities_as_numbers():
+def test_the_value_world_at_zero_gives_infinite_nodes_differentiated_again():
     zero = Value(0.0)
-    assert values.recip(zero) == math.inf and values.recip(Value(-0.0)) == -math.inf
-    assert values.pow(zero, -0.5) == math.inf and values.pow(zero, -1.0) == math.inf
+    assert values.recip(zero).data == math.inf and values.recip(Value(-0.0)).data == -math.inf
+    assert values.pow(zero, -0.5).data == math.inf and values.pow(zero, -1.0).data == math.inf
+    assert grad(values.pow(zero, -0.5), [zero]) == [-math.inf]  # -0.5 * 0 ** -1.5
     assert values.pow(zero, 0.0).data == 1.0 and values.pow(zero, 1.0).data == 0.0
+    assert values.recip(constant(0.0)) == math.inf  # nothing to differentiate: a number
+    with no_grad():
+        assert values.recip(zero) == math.inf
 
 
 def test_an_array_error_names_the_first_element_that_fails():

@@ -1,0 +1,366 @@
+"""Random programs over every op of the op table (shared subgraphs, constants on either side, deep
+chains and wide sums), seeded and bounded: values and derivatives of orders 1 to 3 against
+PyTorch float64 (and against exact values, by mpmath, where PyTorch gives nan), forward mode
+against `torch.func.jvp`, compiled mode against eager. A failure names its seed and the smallest
+program found that still fails.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import math
+import operator
+import random
+from dataclasses import dataclass, replace
+from typing import Any
+
+import mpmath
+import numpy as np
+import pytest
+import torch
+
+import autodiff
+from autodiff import Op, Value, func, grad, ops
+from autodiff.testing.programs import TABLE, OpTwin
+
+PROGRAMS = 400
+ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow}
+# The n-ary ops on any number of tensors (the testing table's twins take a fixed number).
+N_ARY = {
+    "sum": lambda *xs: torch.stack(xs).sum(),
+    "dot": lambda *xs: torch.dot(torch.stack(xs[: len(xs) // 2]), torch.stack(xs[len(xs) // 2 :])),
+    "logsumexp": lambda *xs: torch.logsumexp(torch.stack(xs), 0),
+}
+
+# Exact counterparts, for the points where PyTorch gives nan.
+EXACT = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "**": operator.pow,
+    "neg": operator.neg,
+    "exp": mpmath.exp,
+    "log": mpmath.log,
+    "log1p": mpmath.log1p,
+    "sqrt": mpmath.sqrt,
+    "tanh": mpmath.tanh,
+    "sigmoid": lambda x: 1 / (1 + mpmath.exp(-x)),
+    "relu": lambda x: max(x, 0),
+    "abs": abs,
+    "sin": mpmath.sin,
+    "cos": mpmath.cos,
+    "**2": lambda x: x**2,
+    "**-1": lambda x: 1 / x,
+    "**0.5": mpmath.sqrt,
+    "sum": lambda *xs: mpmath.fsum(xs),
+    "dot": lambda *xs: mpmath.fsum(a * b for a, b in zip(xs[: len(xs) // 2], xs[len(xs) // 2 :])),
+    "logsumexp": lambda *xs: mpmath.log(mpmath.fsum(mpmath.exp(x) for x in xs)),
+}
+
+
+def _twins() -> list[OpTwin]:
+    """A twin for every Op of the op table: the testing table's, or one made from torch's function
+    of the same name (a new op joins here by itself)."""
+    twins = []
+    for op in [v for v in vars(ops).values() if isinstance(v, Op)]:
+        if op.name in TABLE:
+            twins.append(TABLE[op.name])
+        elif hasattr(torch, op.name) and len(inspect.signature(op.forward).parameters) == 2:
+            twins.append(OpTwin(op.name, op, getattr(torch, op.name)))
+    powers = [TABLE[name] for name in TABLE if name.startswith("**") and name != "**"]
+    return twins + powers
+
+
+TWINS = _twins()
+
+
+def test_every_op_of_the_table_is_fuzzed():
+    names = {twin.name for twin in TWINS}
+    missing = [v.name for v in vars(ops).values() if isinstance(v, Op) and v.name not in names]
+    assert not missing, f"ops without a torch twin (add one to autodiff.testing.programs.TABLE): {missing}"
+
+
+@dataclass(frozen=True)
+class Step:
+    twin: OpTwin
+    args: tuple[Any, ...]  # an int: an earlier result (the inputs first); a float: a constant
+    raw: bool = False  # no map into the op's domain: at its edge (sqrt at 0, say)
+
+
+@dataclass(frozen=True)
+class Program:
+    n_inputs: int
+    steps: tuple[Step, ...]
+
+    def __call__(self, *xs: Any) -> Any:
+        results = list(xs)
+        for step in self.steps:
+            args = [results[a] if isinstance(a, int) else a for a in step.args]
+            results.append(_apply(step.twin, args, step.args, torch.is_tensor(xs[0]), step.raw))
+        out = results[-1]
+        for r in results[self.n_inputs : -1][-3:]:  # several branches reach the output
+            out = out + r
+        return out
+
+    def __str__(self) -> str:
+        def shown(a: Any) -> str:
+            return f"v{a}" if isinstance(a, int) else repr(a)
+
+        lines = [
+            f"v{self.n_inputs + k} = {s.twin.name}({', '.join(map(shown, s.args))})" for k, s in enumerate(self.steps)
+        ]
+        return f"{self.n_inputs} inputs: " + "; ".join(lines)
+
+
+def _apply(twin: OpTwin, args: list[Any], refs: tuple[Any, ...], in_torch: bool, raw: bool) -> Any:
+    if raw:
+        return (twin.torch if in_torch else twin.ours)(*args)
+    if twin.name in ARITHMETIC:
+        a, b = args
+        if twin.name == "/" and isinstance(refs[1], int):
+            b = b * b + 1.0
+        if twin.name == "**":  # a positive base; a number exponent is the op **p
+            a = a * a + 0.5 if isinstance(refs[0], int) else a
+            b = b.tanh() if isinstance(refs[1], int) else b
+        return ARITHMETIC[twin.name](a, b)
+    if twin.into_domain is not None:
+        args = list(twin.into_domain(*args))
+    if twin.name in N_ARY and in_torch:
+        return N_ARY[twin.name](*args)
+    return (twin.torch if in_torch else twin.ours)(*args)
+
+
+def generate(rng: random.Random) -> Program:
+    n_inputs = rng.randint(1, 3)
+    shape = rng.random()
+    n_steps = rng.randint(30, 60) if shape < 0.1 else rng.randint(1, 10)
+    steps: list[Step] = []
+    singular_at = rng.randrange(n_steps) if rng.random() < 0.1 else -1
+    for k in range(n_steps):
+        available = n_inputs + len(steps)
+        latest = available - 1 if shape < 0.1 else rng.randrange(available)  # deep: a chain
+        twin = rng.choice(TWINS)
+        if twin.name in ARITHMETIC:
+            args: list[Any] = [latest, rng.randrange(available)]
+            if rng.random() < 0.4:  # a constant on either side
+                side = rng.randrange(2)
+                args[side] = _constant(rng, twin.name, side)
+        elif twin.name in N_ARY:
+            width = rng.randint(2, 12) if shape > 0.9 else rng.randint(2, 4)  # wide now and then
+            if twin.name == "dot":
+                width = 2 * (width // 2 + 1)
+            args = [latest] + [rng.randrange(available) for _ in range(width - 1)]
+        else:
+            args = [latest]
+        steps.append(Step(twin, tuple(args)))
+        if k == singular_at:  # sqrt(abs(v - v)) or sqrt(relu(v - v)): zero, at sqrt's pole
+            at = n_inputs + len(steps)
+            mask = TABLE[rng.choice(["abs", "relu"])]
+            steps += [Step(TABLE["-"], (latest, latest)), Step(mask, (at,)), Step(TABLE["sqrt"], (at + 1,), raw=True)]
+    return Program(n_inputs, tuple(steps))
+
+
+def _constant(rng: random.Random, name: str, side: int) -> float:
+    if name == "/" and side == 1:
+        return rng.choice([-1.0, 1.0]) * rng.uniform(0.5, 2.5)
+    if name == "**":
+        return rng.uniform(0.5, 2.5) if side == 0 else rng.choice([2.0, 3.0, -1.0, 0.5, rng.uniform(-2.5, 2.5)])
+    return rng.choice([0.0, 1.0, -2.5, rng.uniform(-3.0, 3.0)])
+
+
+def _ours(program: Program, point: list[float]) -> list[list[float]]:
+    """The value, then the gradient, the gradient of its sum, and of that one's sum: orders 0 to 3."""
+    xs = [Value(x) for x in point]
+    out = program(*xs)
+    rows = [[out.data]]
+    for _ in range(3):
+        if not isinstance(out, Value) or not out.requires_grad:
+            rows.append([0.0] * len(xs))
+            out = None
+            continue
+        gs = grad(out, xs, create_graph=True)
+        rows.append([g.data for g in gs])
+        out = autodiff.sum(gs)
+    return rows
+
+
+def _torchs(program: Program, point: list[float]) -> list[list[float]]:
+    xs = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in point]
+    out = program(*xs)
+    rows = [[out.item()]]
+    for _ in range(3):
+        if out is None or not out.requires_grad:
+            rows.append([0.0] * len(xs))
+            out = None
+            continue
+        gs = torch.autograd.grad(out, xs, create_graph=True, allow_unused=True, materialize_grads=True)
+        rows.append([g.item() for g in gs])
+        out = sum(gs)
+    return rows
+
+
+def _exact(program: Program, point: list[float]) -> list[list[float]]:
+    """Orders 0 to 3 as `_ours` computes them, at 30 digits by mpmath: row k + 1 holds, for each
+    input j, the sum over i1..ik of d^(k+1) f / dx_i1 .. dx_ik dx_j."""
+    exact_twins = {name: OpTwin(name, fn, fn, 1) for name, fn in EXACT.items()}
+    mp_program = replace(program, steps=tuple(replace(s, twin=exact_twins[s.twin.name]) for s in program.steps))
+    n = program.n_inputs
+    with mpmath.workdps(30):
+        at = [mpmath.mpf(x) for x in point]
+        rows = [[float(_mp_call(mp_program, at))]]
+        for order in range(1, 4):
+            row = []
+            for j in range(n):
+                total = mpmath.mpf(0)
+                for rest in itertools.product(range(n), repeat=order - 1):
+                    counts = [list(rest).count(i) + (i == j) for i in range(n)]
+                    total += mpmath.diff(lambda *xs: _mp_call(mp_program, xs), at, counts)
+                row.append(float(total))
+            rows.append(row)
+    return rows
+
+
+def _mp_call(program: Program, xs: Any) -> Any:
+    results = list(xs)
+    for step in program.steps:
+        args = [results[a] if isinstance(a, int) else mpmath.mpf(a) for a in step.args]
+        name = step.twin.name
+        if step.raw:
+            pass
+        elif name == "/" and isinstance(step.args[1], int):
+            args[1] = args[1] ** 2 + 1
+        elif name == "**":
+            args[0] = args[0] ** 2 + mpmath.mpf(0.5) if isinstance(step.args[0], int) else args[0]
+            args[1] = mpmath.tanh(args[1]) if isinstance(step.args[1], int) else args[1]
+        elif name not in ARITHMETIC and TABLE.get(name) is not None and TABLE[name].into_domain is not None:
+            args = list(_mp_domain(name, args))
+        results.append(step.twin.ours(*args))
+    out = results[-1]
+    for r in results[program.n_inputs : -1][-3:]:
+        out = out + r
+    return out
+
+
+def _mp_domain(name: str, args: list[Any]) -> tuple[Any, ...]:
+    maps = {
+        "exp": lambda a: (mpmath.tanh(a),),
+        "log": lambda a: (a * a + mpmath.mpf(0.5),),
+        "log1p": lambda a: (a * a - mpmath.mpf(0.5),),
+        "sqrt": lambda a: (a * a + mpmath.mpf(0.25),),
+        "**-1": lambda a: (a * a + mpmath.mpf(0.5),),
+        "**0.5": lambda a: (a * a + mpmath.mpf(0.25),),
+    }
+    return maps[name](*args)
+
+
+def _close(ours: float, theirs: float, scale: float) -> bool:
+    if math.isnan(theirs) or math.isnan(ours):
+        return math.isnan(theirs) and math.isnan(ours)
+    if math.isinf(theirs) or math.isinf(ours):
+        return ours == theirs
+    return abs(ours - theirs) <= 1e-8 * (abs(theirs) + scale)
+
+
+def _compare(what: str, ours: list[list[float]], theirs: list[list[float]]) -> None:
+    for order, (a, b) in enumerate(zip(ours, theirs)):
+        scale = max([1.0] + [abs(x) for x in b if math.isfinite(x)])
+        if not all(_close(x, y, scale) for x, y in zip(a, b)):
+            raise AssertionError(f"order {order}: ours {a}, {what} {b}")
+
+
+def check(program: Program, point: list[float], tangent: list[float]) -> None:
+    try:
+        ours = _ours(program, point)
+    except (ValueError, OverflowError) as error:  # an op outside its domain (a new op without a map)
+        raise SkipProgram(str(error)) from None
+    theirs = _torchs(program, point)
+    nan = [i for i, row in enumerate(theirs) if any(map(math.isnan, row))]
+    if nan and all(step.twin.name in EXACT for step in program.steps):  # torch gives nan: exact values
+        exact = _exact(program, point)
+        _compare("exact", [ours[i] for i in nan], [exact[i] for i in nan])
+        theirs = [ours[i] if i in nan else row for i, row in enumerate(theirs)]
+    _compare("torch", ours, theirs)
+
+    value, ours_tangent = func.jvp(program, tuple(point), tuple(tangent))
+    primals = tuple(torch.tensor(x, dtype=torch.float64) for x in point)
+    directions = tuple(torch.tensor(t, dtype=torch.float64) for t in tangent)
+    _, their_tangent = torch.func.jvp(program, primals, directions)
+    _compare("torch.func.jvp", [[float(value), float(ours_tangent)]], [[theirs[0][0], their_tangent.item()]])
+
+    graph = autodiff.compile(program, program.n_inputs)
+    rows = np.array([point, [x * 0.5 for x in point]])
+    outputs = graph(rows)
+    gradients = graph.backward("sum")
+    for row, out, g in zip(rows, outputs, gradients):
+        eager = _ours(program, list(row))
+        _compare("compiled", [[float(out)], list(g)], eager[:2])
+
+
+class SkipProgram(Exception):
+    pass
+
+
+def shrink(program: Program, fails: Any) -> Program:
+    """The program with as many steps dropped as keeps `fails(program)` true."""
+    changed = True
+    while changed:
+        changed = False
+        for k in range(len(program.steps) - 1, -1, -1):
+            smaller = _without(program, k)
+            if smaller is not None and fails(smaller):
+                program, changed = smaller, True
+    return program
+
+
+def _without(program: Program, k: int) -> Program | None:
+    if len(program.steps) == 1:
+        return None
+    dropped = program.n_inputs + k
+    first = next((a for a in program.steps[k].args if isinstance(a, int)), 0)
+
+    def moved(a: Any) -> Any:
+        if not isinstance(a, int):
+            return a
+        a = first if a == dropped else a
+        return a - 1 if a > dropped else a
+
+    steps = [replace(s, args=tuple(map(moved, s.args))) for i, s in enumerate(program.steps) if i != k]
+    return Program(program.n_inputs, tuple(steps))
+
+
+def _fails(program: Program, point: list[float], tangent: list[float]) -> bool:
+    return bool(_failure(program, point, tangent))
+
+
+def _failure(program: Program, point: list[float], tangent: list[float]) -> str:
+    """How `check` fails on the program, "" if it does not."""
+    try:
+        check(program, point, tangent)
+    except SkipProgram:
+        return ""
+    except Exception as error:  # any failure counts while shrinking
+        return f"{type(error).__name__}: {error}"
+    return ""
+
+
+@pytest.mark.parametrize("block", range(4))
+def test_random_programs_match_torch_at_orders_one_to_three_forward_and_compiled(block):
+    skipped = 0
+    for seed in range(block * PROGRAMS // 4, (block + 1) * PROGRAMS // 4):
+        rng = random.Random(seed)
+        program = generate(rng)
+        point = [rng.uniform(-2.0, 2.0) for _ in range(program.n_inputs)]
+        tangent = [rng.uniform(-1.0, 1.0) for _ in range(program.n_inputs)]
+        try:
+            check(program, point, tangent)
+        except SkipProgram:
+            skipped += 1
+        except Exception as error:  # reported with the seed and a minimal program
+            minimal = shrink(program, lambda p: _fails(p, point, tangent))
+            pytest.fail(
+                f"seed {seed}, point {point}, tangent {tangent}:\n  program {program}\n"
+                f"  {type(error).__name__}: {error}\n  minimal {minimal}\n  {_failure(minimal, point, tangent)}"
+            )
+    assert skipped <= PROGRAMS // 40  # most programs run
