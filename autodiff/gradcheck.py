@@ -110,6 +110,8 @@ def _forward_second_row(fn: Function, point: list[float], i: int) -> list[float]
         return func.vjp(functools.partial(_checked, fn), *p[:-1])[1](p[-1])[i]
 
     return list(func.jacfwd(backward_at, argnums=tuple(range(len(point) + 1)))(*point, GRAD_OUTPUT))
+
+
 def _check_settings(function: str, fn: Any, eps: Any, atol: Any, rtol: Any) -> None:
     if not callable(fn):
         raise TypeError(f"{function}: fn must be callable, got {type(fn).__name__} ({fn!r})")

@@ -45,6 +45,10 @@ def test_mask_derivatives_are_exact_zeros_in_every_world(op, x0, g):
     assert _same(float(in_values), ours)
     (in_arrays,) = op.derivative(arrays, np.array([g, 1.0]), None, np.array([x0, x0]))
     assert _same(float(in_arrays[0]), ours)
+    # forward mode: the tangent g through the op alone, and beside a second input with a tangent
+    _, alone = func.jvp(lambda x: op(x), (x0,), (g,))
+    _, beside = func.jvp(lambda x, y: op(x) + y * 0.0, (x0, 1.0), (g, 1.0))
+    assert _same(alone, ours) and _same(beside, ours)
 
 
 def test_relu_then_sqrt_gives_zero_not_nan_as_torch():
