@@ -4,6 +4,7 @@ player's object, then its page: one Graphviz layout and the frames' data) and th
 
 from __future__ import annotations
 
+import concurrent.futures
 import pathlib
 import resource
 import tempfile
@@ -54,6 +55,13 @@ STEPS = """() => {
 
 
 def _in_chromium(page: str) -> dict[str, float]:
+    # In a thread of its own: Playwright's sync API refuses a thread whose asyncio loop runs, as
+    # the main thread's does while a test session holds its own browser open.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_measure_in_chromium, page).result()
+
+
+def _measure_in_chromium(page: str) -> dict[str, float]:
     import sys
 
     from playwright.sync_api import sync_playwright
