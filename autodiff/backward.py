@@ -91,11 +91,32 @@ def _marked_order(root: Value, order: list[Value], leaves: list[Value], olds: li
         for leaf in leaves:
             leaf.grad = None
     except BaseException:
-        for node in order + path:
-            node.grad = 0.0
-        for leaf, old in zip(leaves, olds):
-            leaf.grad = old
+        _to_the_end(lambda: _undo(order + path, leaves, olds, all_nodes=True))
         raise
+
+
+def _undo(nodes: list[Value], leaves: list[Value], olds: list[Any], all_nodes: bool) -> None:
+    # After a failed pass: interior nodes get a number (0.0 for those the pass did not reach, or
+    # for all of them), leaves their `.grad` of before.
+    for node in nodes:
+        if all_nodes or node.grad is None:
+            node.grad = 0.0
+    for leaf, old in zip(leaves, olds):
+        leaf.grad = old
+
+
+def _to_the_end(cleanup: Callable[[], None]) -> None:
+    """Run `cleanup` (which can be run again) to its end: a Ctrl-C in the middle of it would leave
+    half of the graph undone, so it runs again, and the interrupt is raised once it is done."""
+    interrupted: KeyboardInterrupt | None = None
+    while True:
+        try:
+            cleanup()
+            break
+        except KeyboardInterrupt as error:
+            interrupted = error
+    if interrupted is not None:
+        raise interrupted
 
 
 def _sweep(
@@ -163,11 +184,7 @@ def backward(root: Value, gradient: float | Value = 1.0, create_graph: bool = Fa
             for leaf, old in zip(leaves, olds):
                 leaf.grad = _passed_to_leaf(leaf, old, hooked, create_graph)
     except BaseException:
-        for node in order:
-            if node.grad is None:  # not reached by the failed sweep: zero, not None
-                node.grad = 0.0
-        for leaf, old in zip(leaves, olds):
-            leaf.grad = old
+        _to_the_end(lambda: _undo(order, leaves, olds, all_nodes=False))
         raise
 
 
@@ -229,8 +246,7 @@ def grad(
         zero = constant(0.0) if create_graph else 0.0
         return [_as_grad(x.grad, create_graph) if x in reached and x.grad is not None else zero for x in inputs]
     finally:
-        for node, g in zip(order, saved):
-            node.grad = g
+        _to_the_end(lambda: _undo([], order, saved, all_nodes=False))
 
 
 def _seeded(outputs: Any, grad_outputs: Any, create_graph: bool) -> Value:

@@ -104,6 +104,21 @@ class _Words:
     def where(self, condition: bool, then: Callable[[], Any], otherwise: Callable[[], Any]) -> Any:
         return then() if condition else otherwise()
 
+    def softmax(self, xs: Any) -> list[Term]:
+        terms = [Term.of(x) for x in xs]
+        names, numbers = ", ".join(t.names for t in terms), ", ".join(t.numbers for t in terms)
+        shares = floats.softmax([t.value for t in terms])
+        return [Term(f"softmax({names})[{i}]", f"softmax({numbers})[{i}]", p) for i, p in enumerate(shares)]
+
+    # The masks (relu's and abs's derivatives) pass the upstream gradient g, its negative or 0:
+    # written as what they pass, as the float world computes them.
+    def step(self, x: Term, g: Any = 1.0) -> Any:
+        return g if Term.of(x).value > 0 else Term.of(0.0)
+
+    def sign(self, x: Term, g: Any = 1.0) -> Any:
+        value = Term.of(x).value
+        return g if value > 0 else (-Term.of(g) if value < 0 else Term.of(0.0))
+
     def is_zero(self, x: Any) -> bool:
         return Term.of(x).value == 0
 
