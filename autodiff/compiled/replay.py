@@ -26,14 +26,14 @@ class Workspace(NamedTuple):
     >>> from autodiff.compiled.trace import trace
     >>> work = workspace(make_plan(trace(lambda x: x.tanh(), n_inputs=1)), batch=4)
     >>> work.values.shape, work.args[0].shape, work.blocks[0]
-    ((2, 4), (1, 1, 4), [slice(0, 16384, None)])
+    ((2, 4), (1, 1, 4), [(slice(0, 4096, None), slice(None, None, None))])
     """
 
     values: np.ndarray  # (rows, batch): every node's value for every example
     grads: np.ndarray  # (rows, batch): the gradient of the output with respect to each
     args: list[np.ndarray]  # per group, its inputs: (arity, size, width), or X (k, batch) for a Matmul
     stacked: list[np.ndarray]  # per group, their gradients: (arity * size, width), or X's (k, batch)
-    blocks: list[list[slice]]  # per group, the columns it computes at a time (see _column_blocks)
+    blocks: list[list[Block]]  # per group, the rows and columns it computes at a time (see _blocks)
     # What is the same for every example (parameters, constants, the nodes of groups that depend
     # on no input) lives here, one number a row, contiguous: read from a column of `values`, a
     # layer's thousands of weights would cost a page each.
@@ -55,7 +55,7 @@ def workspace(plan: Plan, batch: int) -> Workspace:
         if isinstance(g, Matmul):
             args.append(np.empty((g.shape[1], batch)))
             stacked.append(np.empty((g.shape[1], batch)))
-            blocks.append([slice(None)])
+            blocks.append([_WHOLE])
             continue
         width = 1 if g.uniform else batch
         in_place = g.consecutive is not None
@@ -63,7 +63,7 @@ def workspace(plan: Plan, batch: int) -> Workspace:
             values[g.consecutive].reshape(*g.parents.shape, width) if in_place else np.empty((*g.parents.shape, width))
         )
         stacked.append(np.empty((g.parents.size, width)))
-        blocks.append([slice(None)] if g.uniform else _column_blocks(g.stop - g.start, batch))
+        blocks.append([_WHOLE] if g.uniform else _blocks(g.stop - g.start, batch))
     work = Workspace(
         values, np.empty((plan.n_rows, batch)), args, stacked, blocks, np.empty(plan.n_rows), np.empty(plan.n_rows)
     )
@@ -101,8 +101,8 @@ def forward(plan: Plan, work: Workspace, x: np.ndarray) -> None:
                 values.take(group.parents, axis=0, out=args, mode="clip")
             out = values[group.start : group.stop]
             try:
-                for cols in blocks:
-                    out[:, cols] = group.op.forward(arrays, *args[..., cols])
+                for rows, cols in blocks:
+                    out[rows, cols] = group.op.forward(arrays, *args[:, rows, cols])
             except ValueError:
                 narrowed = _in_first_failing_row(group.op, args)
                 if narrowed is None:
@@ -153,13 +153,16 @@ def backward(plan: Plan, work: Workspace, seed: float) -> None:
                 _uniform_backward(group, work, args, stacked)
                 continue
             g, out = grads[group.start : group.stop], values[group.start : group.stop]
-            if (rows := _straight(group)) is not None:  # one input, its own rows: added as it comes
-                for cols in blocks:
-                    (local,) = group.op.derivative(arrays, g[:, cols], out[:, cols], *args[..., cols])
-                    grads[rows, cols] += local
+            if (parent_rows := _straight(group)) is not None:  # one input, its own rows: added as it comes
+                into = grads[parent_rows]
+                for rows, cols in blocks:
+                    (local,) = group.op.derivative(arrays, g[rows, cols], out[rows, cols], *args[:, rows, cols])
+                    into[rows, cols] += local
                 continue
-            for cols in blocks:
-                _stack(group.op.derivative(arrays, g[:, cols], out[:, cols], *args[..., cols]), stacked[:, cols])
+            by_input = stacked.reshape(args.shape)
+            for rows, cols in blocks:
+                local = group.op.derivative(arrays, g[rows, cols], out[rows, cols], *args[:, rows, cols])
+                _stack(local, by_input[:, rows, cols])
             _scatter(grads, group.scatter, stacked)
 
 
@@ -185,7 +188,7 @@ def _uniform_backward(group: Elementwise, work: Workspace, args: np.ndarray, sta
         floats = args.ravel().tolist()
         stacked[:, 0] = group.op.derivative(ops.scalar, float(g[0, 0]), float(out[0, 0]), *floats)
     else:
-        _stack(group.op.derivative(arrays, g, out, *args), stacked)
+        _stack(group.op.derivative(arrays, g, out, *args), stacked.reshape(args.shape))
     _scatter(work.column_grads, group.scatter, stacked[:, 0])
 
 
@@ -215,7 +218,12 @@ def _matmul_backward(group: Matmul, work: Workspace, x: np.ndarray, dx: np.ndarr
     values, grads = work.values, work.grads
     g = grads[group.start : group.stop]
     x = values[group.shared] if isinstance(group.shared, slice) else x  # X, as the forward left it
-    _scatter(grads, group.shared_scatter, np.matmul(_weights(group, work.column).T, g, out=dx))
+    w = _weights(group, work.column)
+    if group.shape[0] == 1:  # one node: W.T @ G is an outer product, where BLAS is slow
+        np.multiply(w.T, g, out=dx)
+    else:
+        np.matmul(w.T, g, out=dx)
+    _scatter(grads, group.shared_scatter, dx)
     _scatter(work.column_grads, group.weight_scatter, (g @ x.T).reshape(-1))
 
 
@@ -231,14 +239,26 @@ def _shared(group: Matmul, values: np.ndarray, buffer: np.ndarray) -> np.ndarray
 
 
 _BLOCK = 16384  # numbers per array at a time: the size where numpy's temporaries stop costing fresh pages
+Block = tuple[slice, slice]  # rows and columns of a group's (size, batch) arrays
+_WHOLE: Block = (slice(None), slice(None))
 
 
-def _column_blocks(size: int, batch: int) -> list[slice]:
-    """Columns in blocks of about `_BLOCK` numbers for a group of `size` rows. An op's formula
+def _blocks(size: int, batch: int) -> list[Block]:
+    """A group of `size` rows, computed in blocks of about `_BLOCK` numbers. An op's formula
     makes a temporary array per step (`g * (1 - out) * (1 + out)`); one the size of the whole
-    group comes from fresh pages of the system each time, which costs more than the arithmetic."""
+    group comes from fresh pages of the system each time, which costs more than the arithmetic.
+    A block is whole rows, one piece of memory, where a row fits in a block; else columns.
+
+    >>> _blocks(3, 8192)
+    [(slice(0, 2, None), slice(None, None, None)), (slice(2, 4, None), slice(None, None, None))]
+    >>> _blocks(2, 20000)[0]
+    (slice(None, None, None), slice(0, 8192, None))
+    """
+    if batch <= _BLOCK:
+        height = _BLOCK // batch
+        return [(slice(a, a + height), slice(None)) for a in range(0, size, height)]
     width = max(1, _BLOCK // size)
-    return [slice(a, a + width) for a in range(0, batch, width)]
+    return [(slice(None), slice(a, a + width)) for a in range(0, batch, width)]
 
 
 def _in_first_failing_row(op: Op, args: np.ndarray) -> ValueError | None:
@@ -262,14 +282,14 @@ def _in_first_failing_row(op: Op, args: np.ndarray) -> ValueError | None:
 
 
 def _stack(local: Sequence[Any], stacked: np.ndarray) -> None:
-    """Write a group's input gradients, one (size, width) block per input, into `stacked`."""
+    """Write a group's input gradients, one (size, width) block per input, into `stacked`
+    (arity, size, width)."""
     try:
         # Each gradient has its node's shape (size, width), being made from g, out or the args.
-        np.concatenate(local, out=stacked)
+        np.stack(local, out=stacked)
     except ValueError:  # numbers, or arrays that broadcast: place them one by one
-        size = len(stacked) // len(local)
         for k, d in enumerate(local):
-            stacked[k * size : (k + 1) * size] = d
+            stacked[k] = d
 
 
 def _scatter(grads: np.ndarray, plan: list[tuple[Any, Any]], stacked: np.ndarray) -> None:
