@@ -69,6 +69,8 @@ def workspace(plan: Plan, batch: int) -> Workspace:
     )
     work.values[plan.constant_rows] = plan.constants[:, None]
     work.column[plan.constant_rows] = plan.constants
+    for rows, data in plan.tails:
+        work.values[rows] = data[:, None]
     return work
 
 
