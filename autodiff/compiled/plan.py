@@ -20,6 +20,9 @@ from .. import ops
 from ..ops import Op
 from ..value import Value
 from .trace import Trace
+from .writes import first_writes
+
+Scatter = list[tuple[Any, Any, bool]]  # (rows, positions, assign): see _scatter_plan and writes.first_writes
 
 
 class Elementwise(NamedTuple):
@@ -43,7 +46,7 @@ class Elementwise(NamedTuple):
     start: int
     stop: int
     parents: np.ndarray  # (arity, size): the row of each node's k-th input
-    scatter: list[tuple[Any, Any]]  # see _scatter_plan
+    scatter: Scatter
     consecutive: slice | None = None  # the rows of `parents`, where they follow each other: read in place
     narrow: bool = False  # uniform, and read from the column only: never filled across the batch
 
@@ -81,8 +84,8 @@ class Matmul(NamedTuple):
     weights: slice | np.ndarray  # the rows of W, node after node
     shape: tuple[int, int]
     shared: slice | np.ndarray  # the rows of X
-    weight_scatter: list[tuple[Any, Any]]
-    shared_scatter: list[tuple[Any, Any]]
+    weight_scatter: Scatter
+    shared_scatter: Scatter
 
 
 Group = Elementwise | Matmul
@@ -106,6 +109,7 @@ class Plan(NamedTuple):
     n_rows: int
     output_rows: list[int]
     tails: list[tuple[slice, np.ndarray]]  # rows that copy constants after a group's rows (see _tails)
+    zeroed: list[slice]  # the rows of the gradients that start each backward at zero (see writes.first_writes)
 
 
 class _Nodes(NamedTuple):
@@ -180,8 +184,18 @@ def make_plan(traced: Trace) -> Plan:
         )
     constant_data = np.array([v.data for v in constants], dtype=float)
     output_rows = [row[v] for v in outputs]
+    planned, zeroed = first_writes(planned, n_rows, output_rows, slice(0, len(inputs) + n_wide))
     return Plan(
-        len(inputs), parameters, n_wide, constant_data, constant_rows, planned, n_rows, output_rows, placed_tails
+        len(inputs),
+        parameters,
+        n_wide,
+        constant_data,
+        constant_rows,
+        planned,
+        n_rows,
+        output_rows,
+        placed_tails,
+        zeroed,
     )
 
 
@@ -292,14 +306,16 @@ def _read_across_the_batch(groups: Sequence[_Nodes], outputs: Sequence[Value]) -
     return wide
 
 
-def _scatter_plan(rows: np.ndarray, needs_grad: np.ndarray) -> list[tuple[Any, Any]]:
+def _scatter_plan(rows: np.ndarray, needs_grad: np.ndarray) -> Scatter:
     """How to add a group's input gradients into their rows, where a row may repeat.
 
     `rows[i]` is the row that the i-th input gradient goes to. Rows are sorted by how many
-    times they occur, m: for each m, one pair (the rows, an array (m, rows) of positions)
+    times they occur, m: for each m, the rows, an array (m, rows) of positions, and False,
     so that `grads[rows] += stacked[positions].sum(axis=0)` adds every occurrence at once.
     (`np.add.at` does the same, several times slower.) Rows that need no gradient are left out.
     For m = 1, the positions are one row, and a run of consecutive indices becomes a slice.
+    The False says "add"; `writes.first_writes` makes it True ("assign") where the rows get
+    their first gradient.
     """
     positions = np.flatnonzero(needs_grad)
     unique, inverse, counts = np.unique(rows[positions], return_inverse=True, return_counts=True)
@@ -309,7 +325,7 @@ def _scatter_plan(rows: np.ndarray, needs_grad: np.ndarray) -> list[tuple[Any, A
     for m in np.unique(counts):
         chosen = counts == m
         occurrences = by_row[np.arange(m)[:, None] + starts[chosen]]
-        plan.append((_as_slice(unique[chosen]), _as_slice(occurrences[0]) if m == 1 else occurrences))
+        plan.append((_as_slice(unique[chosen]), _as_slice(occurrences[0]) if m == 1 else occurrences, False))
     return plan
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from .. import ops
 from ..ops import Op
 from ..worlds import arrays
-from .plan import Elementwise, Matmul, Plan
+from .plan import Elementwise, Matmul, Plan, Scatter
 
 
 class Workspace(NamedTuple):
@@ -138,11 +138,9 @@ def backward(plan: Plan, work: Workspace, seed: float) -> None:
     [4.0, 6.0]
     """
     values, grads = work.values, work.grads
-    grads[: plan.n_inputs + plan.n_wide] = 0.0
+    for rows in plan.zeroed:  # the other rows get their first gradient by assignment
+        grads[rows] = 0.0
     work.column_grads[:] = 0.0
-    for group in plan.groups:  # a narrow group has no row across the batch
-        if not (isinstance(group, Elementwise) and group.narrow):
-            grads[group.start : group.stop] = 0.0
     for r in plan.output_rows:
         grads[r] += seed
     with np.errstate(all="ignore"):
@@ -156,10 +154,13 @@ def backward(plan: Plan, work: Workspace, seed: float) -> None:
                 continue
             g, out = grads[group.start : group.stop], values[group.start : group.stop]
             if (parent_rows := _straight(group)) is not None:  # one input, its own rows: added as it comes
-                into = grads[parent_rows]
+                into, assign = grads[parent_rows], group.scatter[0][2]
                 for rows, cols in blocks:
                     (local,) = group.op.derivative(arrays, g[rows, cols], out[rows, cols], *args[:, rows, cols])
-                    into[rows, cols] += local
+                    if assign:
+                        into[rows, cols] = local
+                    else:
+                        into[rows, cols] += local
                 continue
             by_input = stacked.reshape(args.shape)
             for rows, cols in blocks:
@@ -173,7 +174,7 @@ def _straight(group: Elementwise) -> slice | None:
     and each is one node's input (a layer's tanh): then no copy into `stacked`. None otherwise."""
     if len(group.parents) != 1 or len(group.scatter) != 1:
         return None
-    rows, positions = group.scatter[0]
+    rows, positions, _ = group.scatter[0]
     whole = slice(0, group.stop - group.start)
     return rows if type(rows) is slice and type(positions) is slice and positions == whole else None
 
@@ -294,8 +295,13 @@ def _stack(local: Sequence[Any], stacked: np.ndarray) -> None:
             stacked[k] = d
 
 
-def _scatter(grads: np.ndarray, plan: list[tuple[Any, Any]], stacked: np.ndarray) -> None:
-    """Add the stacked input gradients into their parents' rows of `grads` (see plan._scatter_plan)."""
-    for rows, positions in plan:
+def _scatter(grads: np.ndarray, plan: Scatter, stacked: np.ndarray) -> None:
+    """Add (or assign: see writes.first_writes) the stacked input gradients into their parents'
+    rows of `grads` (see plan._scatter_plan)."""
+    for rows, positions, assign in plan:
         repeated = type(positions) is np.ndarray and positions.ndim == 2
-        grads[rows] += stacked[positions].sum(axis=0) if repeated else stacked[positions]
+        gradient = stacked[positions].sum(axis=0) if repeated else stacked[positions]
+        if assign:
+            grads[rows] = gradient
+        else:
+            grads[rows] += gradient
