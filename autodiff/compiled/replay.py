@@ -221,13 +221,22 @@ def _matmul_backward(group: Matmul, work: Workspace, x: np.ndarray, dx: np.ndarr
     values, grads = work.values, work.grads
     g = grads[group.start : group.stop]
     x = values[group.shared] if isinstance(group.shared, slice) else x  # X, as the forward left it
-    w = _weights(group, work.column)
+    w_t = _weights(group, work.column).T
+    scatter = group.shared_scatter
+    if _in_place(scatter):  # X's first gradient, into rows that follow each other: written there
+        rows, positions, _ = scatter[0]
+        w_t, dx, scatter = w_t[positions], grads[rows], []
     if group.shape[0] == 1:  # one node: W.T @ G is an outer product, where BLAS is slow
-        np.multiply(w.T, g, out=dx)
+        np.multiply(w_t, g, out=dx)
     else:
-        np.matmul(w.T, g, out=dx)
-    _scatter(grads, group.shared_scatter, dx)
+        np.matmul(w_t, g, out=dx)
+    _scatter(grads, scatter, dx)
     _scatter(work.column_grads, group.weight_scatter, (g @ x.T).reshape(-1))
+
+
+def _in_place(scatter: Scatter) -> bool:
+    """One assignment, from positions in a run to rows in a run: written straight into its rows."""
+    return len(scatter) == 1 and type(scatter[0][0]) is slice and type(scatter[0][1]) is slice and scatter[0][2]
 
 
 def _weights(group: Matmul, column: np.ndarray) -> np.ndarray:
