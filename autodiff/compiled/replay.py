@@ -39,6 +39,7 @@ class Workspace(NamedTuple):
     # layer's thousands of weights would cost a page each.
     column: np.ndarray  # (rows,)
     column_grads: np.ndarray  # (rows,): the gradient of such a row, summed over the batch
+    floats: dict[int, list[float]]  # a group on floats (by its first row): its inputs, as the forward read them
 
 
 def workspace(plan: Plan, batch: int) -> Workspace:
@@ -65,7 +66,7 @@ def workspace(plan: Plan, batch: int) -> Workspace:
         stacked.append(np.empty((g.parents.size, width)))
         blocks.append([_WHOLE] if g.uniform else _blocks(g.stop - g.start, batch))
     work = Workspace(
-        values, np.empty((plan.n_rows, batch)), args, stacked, blocks, np.empty(plan.n_rows), np.empty(plan.n_rows)
+        values, np.empty((plan.n_rows, batch)), args, stacked, blocks, np.empty(plan.n_rows), np.empty(plan.n_rows), {}
     )
     work.values[plan.constant_rows] = plan.constants[:, None]
     work.column[plan.constant_rows] = plan.constants
@@ -118,7 +119,8 @@ def _uniform_forward(group: Elementwise, work: Workspace, args: np.ndarray) -> N
     column, start, stop = work.column, group.start, group.stop
     column.take(group.parents, out=args.reshape(group.parents.shape), mode="clip")
     if group.on_floats:
-        column[start] = group.op.forward(ops.scalar, *args.ravel().tolist())
+        floats = work.floats[start] = args.ravel().tolist()  # kept for the backward
+        column[start] = group.op.forward(ops.scalar, *floats)
     else:
         column[start:stop, None] = group.op.forward(arrays, *args)
     if not group.narrow:
@@ -188,8 +190,8 @@ def _uniform_backward(group: Elementwise, work: Workspace, args: np.ndarray, sta
         g = g + work.grads[start:stop].sum(axis=1, keepdims=True)
     out = work.column[start:stop, None]
     if group.on_floats:
-        floats = args.ravel().tolist()
-        stacked[:, 0] = group.op.derivative(ops.scalar, float(g[0, 0]), float(out[0, 0]), *floats)
+        local = group.op.derivative(ops.scalar, float(g[0, 0]), float(out[0, 0]), *work.floats[start])
+        stacked[:, 0] = np.fromiter(local, float, len(stacked))  # faster than from a tuple
     else:
         _stack(group.op.derivative(arrays, g, out, *args), stacked.reshape(args.shape))
     _scatter(work.column_grads, group.scatter, stacked[:, 0])
