@@ -167,6 +167,11 @@ class SGD(Optimizer):
         grads = _gradients("SGD.step", self.params)
         group = self.param_groups[0]
         lr, momentum, weight_decay = group["lr"], group["momentum"], group["weight_decay"]
+        if not momentum and not weight_decay:  # plain SGD, the common case: a loop of one line
+            for p, g in zip(self.params, grads):
+                if g is not None:
+                    p.data -= lr * g
+            return
         for p, g in zip(self.params, grads):
             if g is None:
                 continue

@@ -28,8 +28,9 @@ it is left out of `autodiff.__all__` so that `from autodiff import *` keeps Pyth
 
 The stages, one file each, in the order they run: `trace` (one call of `fn` on placeholders),
 `fold` (chains of `+` folded into one n-ary sum, whatever the spelling), `plan` (rows, groups
-and scatters, made once), `replay` (forward and backward, at each call); `graph.CompiledGraph`
-holds the plan. The math namespace on numpy arrays is `autodiff.worlds.arrays`.
+and scatters, made once; `writes` marks the backward's writes that can assign instead of add),
+`replay` (forward and backward, at each call); `graph.CompiledGraph` holds the plan. The math
+namespace on numpy arrays is `autodiff.worlds.arrays`.
 
 >>> import numpy as np
 >>> from autodiff import Value, compile

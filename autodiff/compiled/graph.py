@@ -54,9 +54,12 @@ class CompiledGraph:
     def __repr__(self) -> str:
         return (
             f"CompiledGraph({_count(self.n_inputs, 'input')}, {_count(len(self._plan.output_rows), 'output')}, "
-            f"{_count(len(self._plan.parameters), 'parameter')}, {_count(self._plan.n_rows, 'node')} "
+            f"{_count(len(self._plan.parameters), 'parameter')}, {_count(self._nodes(), 'node')} "
             f"in {_count(len(self._plan.groups), 'group')})"
         )
+
+    def _nodes(self) -> int:
+        return self._plan.n_rows - sum(len(data) for _, data in self._plan.tails)
 
     def __call__(self, inputs: Any) -> np.ndarray:
         """The outputs for `inputs` of shape (batch, n_inputs): shape (batch,) or (batch, n_outputs).

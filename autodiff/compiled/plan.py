@@ -4,7 +4,9 @@ Every node gets a row of a (rows, batch) array. Inputs come first, then the para
 constants, and the interior nodes group by group. Nodes of the same op, arity and depth form
 one group, computed in one go. Among dot nodes, those of one depth that share one half of their
 inputs while the other half depends on no input (a layer's neurons: each its own weights, all
-the same inputs) form a `Matmul` group, one matrix product for all of them (BLAS).
+the same inputs) form a `Matmul` group, one matrix product for all of them (BLAS). The 1.0
+that multiplies a layer's bias is copied into the row after the previous layer's rows (a tail),
+so that the layer reads its inputs in place.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from .. import ops
 from ..ops import Op
 from ..value import Value
 from .trace import Trace
+from .writes import first_writes
+
+Scatter = list[tuple[Any, Any, bool]]  # (rows, positions, assign): see _scatter_plan and writes.first_writes
 
 
 class Elementwise(NamedTuple):
@@ -41,7 +46,7 @@ class Elementwise(NamedTuple):
     start: int
     stop: int
     parents: np.ndarray  # (arity, size): the row of each node's k-th input
-    scatter: list[tuple[Any, Any]]  # see _scatter_plan
+    scatter: Scatter
     consecutive: slice | None = None  # the rows of `parents`, where they follow each other: read in place
     narrow: bool = False  # uniform, and read from the column only: never filled across the batch
 
@@ -79,8 +84,8 @@ class Matmul(NamedTuple):
     weights: slice | np.ndarray  # the rows of W, node after node
     shape: tuple[int, int]
     shared: slice | np.ndarray  # the rows of X
-    weight_scatter: list[tuple[Any, Any]]
-    shared_scatter: list[tuple[Any, Any]]
+    weight_scatter: Scatter
+    shared_scatter: Scatter
 
 
 Group = Elementwise | Matmul
@@ -103,6 +108,8 @@ class Plan(NamedTuple):
     groups: list[Group]
     n_rows: int
     output_rows: list[int]
+    tails: list[tuple[slice, np.ndarray]]  # rows that copy constants after a group's rows (see _tails)
+    zeroed: list[slice]  # the rows of the gradients that start each backward at zero (see writes.first_writes)
 
 
 class _Nodes(NamedTuple):
@@ -126,6 +133,7 @@ def make_plan(traced: Trace) -> Plan:
     inputs, outputs, order = traced.inputs, traced.outputs, traced.order
     placeholders = set(inputs)
     groups = _groups_by_depth(order, placeholders)
+    tails = _tails(groups, placeholders)
     leaves = _leaves_by_first_use(groups, order, placeholders)
     wide = _read_across_the_batch(groups, outputs)
     parameters = [v for v in leaves if v.requires_grad and v in wide]
@@ -134,29 +142,39 @@ def make_plan(traced: Trace) -> Plan:
     constants = [v for v in leaves if not v.requires_grad]
     row = {v: i for i, v in enumerate([*inputs, *parameters, *constants])}
     constant_rows = slice(len(row) - len(constants), len(row))
+    n_rows = len(row)
+    tail_rows: dict[tuple[Value, ...], np.ndarray] = {}  # a layer's X, tail included -> its rows
+    placed_tails: list[tuple[slice, np.ndarray]] = []
 
     def needs_grad(rows: np.ndarray) -> np.ndarray:
-        return (rows < constant_rows.start) | (rows >= constant_rows.stop)
+        tail = np.isin(rows, [r for t, _ in placed_tails for r in range(t.start, t.stop)])
+        return ((rows < constant_rows.start) | (rows >= constant_rows.stop)) & ~tail
 
     planned: list[Group] = []
     for op, uniform, nodes, shared_half in groups:
-        start = len(row)
+        start = n_rows
         row.update((v, start + i) for i, v in enumerate(nodes))
+        n_rows += len(nodes)
         parents = np.array([[row[p] for p in v.parents] for v in nodes], dtype=np.intp).T
+        if tail := tails.get(tuple(nodes)):
+            placed_tails.append((slice(n_rows, n_rows + len(tail)), np.array([v.data for v in tail], dtype=float)))
+            tail_rows[tuple(nodes) + tail] = np.arange(start, n_rows + len(tail))
+            n_rows += len(tail)
         if shared_half is None:
             rows = parents.ravel()
             scatter, rows_in_place = _scatter_plan(rows, needs_grad(rows)), _as_slice(rows)
             in_place = rows_in_place if type(rows_in_place) is slice and not uniform else None
             narrow = uniform and not any(v in wide for v in nodes)
-            planned.append(Elementwise(op, uniform, start, len(row), parents, scatter, in_place, narrow))
+            planned.append(Elementwise(op, uniform, start, start + len(nodes), parents, scatter, in_place, narrow))
             continue
         k = len(parents) // 2
         shared = parents[k:, 0] if shared_half else parents[:k, 0]
+        shared = tail_rows.get(_shared_half(nodes[0], shared_half), shared)
         weights = (parents[:k] if shared_half else parents[k:]).T.ravel()  # node after node
         planned.append(
             Matmul(
                 start,
-                len(row),
+                start + len(nodes),
                 _as_slice(weights),
                 (len(nodes), k),
                 _as_slice(shared),
@@ -166,7 +184,47 @@ def make_plan(traced: Trace) -> Plan:
         )
     constant_data = np.array([v.data for v in constants], dtype=float)
     output_rows = [row[v] for v in outputs]
-    return Plan(len(inputs), parameters, n_wide, constant_data, constant_rows, planned, len(row), output_rows)
+    planned, zeroed = first_writes(planned, n_rows, output_rows, slice(0, len(inputs) + n_wide))
+    return Plan(
+        len(inputs),
+        parameters,
+        n_wide,
+        constant_data,
+        constant_rows,
+        planned,
+        n_rows,
+        output_rows,
+        placed_tails,
+        zeroed,
+    )
+
+
+def _shared_half(v: Value, half: int) -> tuple[Value, ...]:
+    """A dot node's inputs that its Matmul group shares: X, the second half (1) or the first (0)."""
+    k = len(v.parents) // 2
+    return v.parents[k:] if half else v.parents[:k]
+
+
+def _tails(groups: Sequence[_Nodes], inputs: set[Value]) -> dict[tuple[Value, ...], tuple[Value, ...]]:
+    """The constants to copy into rows right after a group's own: a layer's X is the previous
+    layer's outputs and then the 1.0 that multiplies the bias; with the 1.0 copied after them,
+    X is rows that follow each other, read in place instead of gathered at each call.
+
+    Keyed by the group's nodes; only elementwise groups that run per example, one tail each.
+    """
+    per_example = {tuple(g.nodes) for g in groups if g.shared_half is None and not g.uniform}
+    tails: dict[tuple[Value, ...], tuple[Value, ...]] = {}
+    for group in groups:
+        if group.shared_half is None:
+            continue
+        x = _shared_half(group.nodes[0], group.shared_half)
+        m = len(x)
+        while m > 0 and x[m - 1]._grad_fn is None and not x[m - 1].requires_grad and x[m - 1] not in inputs:
+            m -= 1
+        head, tail = x[:m], x[m:]
+        if head in per_example and tail:
+            tails.setdefault(head, tail)
+    return tails
 
 
 def _matmul_half(v: Value, uniform: dict[Value, bool]) -> int | None:
@@ -248,14 +306,16 @@ def _read_across_the_batch(groups: Sequence[_Nodes], outputs: Sequence[Value]) -
     return wide
 
 
-def _scatter_plan(rows: np.ndarray, needs_grad: np.ndarray) -> list[tuple[Any, Any]]:
+def _scatter_plan(rows: np.ndarray, needs_grad: np.ndarray) -> Scatter:
     """How to add a group's input gradients into their rows, where a row may repeat.
 
     `rows[i]` is the row that the i-th input gradient goes to. Rows are sorted by how many
-    times they occur, m: for each m, one pair (the rows, an array (m, rows) of positions)
+    times they occur, m: for each m, the rows, an array (m, rows) of positions, and False,
     so that `grads[rows] += stacked[positions].sum(axis=0)` adds every occurrence at once.
     (`np.add.at` does the same, several times slower.) Rows that need no gradient are left out.
     For m = 1, the positions are one row, and a run of consecutive indices becomes a slice.
+    The False says "add"; `writes.first_writes` makes it True ("assign") where the rows get
+    their first gradient.
     """
     positions = np.flatnonzero(needs_grad)
     unique, inverse, counts = np.unique(rows[positions], return_inverse=True, return_counts=True)
@@ -265,7 +325,7 @@ def _scatter_plan(rows: np.ndarray, needs_grad: np.ndarray) -> list[tuple[Any, A
     for m in np.unique(counts):
         chosen = counts == m
         occurrences = by_row[np.arange(m)[:, None] + starts[chosen]]
-        plan.append((_as_slice(unique[chosen]), _as_slice(occurrences[0]) if m == 1 else occurrences))
+        plan.append((_as_slice(unique[chosen]), _as_slice(occurrences[0]) if m == 1 else occurrences, False))
     return plan
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from .. import ops
 from ..ops import Op
 from ..worlds import arrays
-from .plan import Elementwise, Matmul, Plan
+from .plan import Elementwise, Matmul, Plan, Scatter
 
 
 class Workspace(NamedTuple):
@@ -26,19 +26,20 @@ class Workspace(NamedTuple):
     >>> from autodiff.compiled.trace import trace
     >>> work = workspace(make_plan(trace(lambda x: x.tanh(), n_inputs=1)), batch=4)
     >>> work.values.shape, work.args[0].shape, work.blocks[0]
-    ((2, 4), (1, 1, 4), [slice(0, 16384, None)])
+    ((2, 4), (1, 1, 4), [(slice(0, 4096, None), slice(None, None, None))])
     """
 
     values: np.ndarray  # (rows, batch): every node's value for every example
     grads: np.ndarray  # (rows, batch): the gradient of the output with respect to each
     args: list[np.ndarray]  # per group, its inputs: (arity, size, width), or X (k, batch) for a Matmul
     stacked: list[np.ndarray]  # per group, their gradients: (arity * size, width), or X's (k, batch)
-    blocks: list[list[slice]]  # per group, the columns it computes at a time (see _column_blocks)
+    blocks: list[list[Block]]  # per group, the rows and columns it computes at a time (see _blocks)
     # What is the same for every example (parameters, constants, the nodes of groups that depend
     # on no input) lives here, one number a row, contiguous: read from a column of `values`, a
     # layer's thousands of weights would cost a page each.
     column: np.ndarray  # (rows,)
     column_grads: np.ndarray  # (rows,): the gradient of such a row, summed over the batch
+    floats: dict[int, list[float]]  # a group on floats (by its first row): its inputs, as the forward read them
 
 
 def workspace(plan: Plan, batch: int) -> Workspace:
@@ -55,7 +56,7 @@ def workspace(plan: Plan, batch: int) -> Workspace:
         if isinstance(g, Matmul):
             args.append(np.empty((g.shape[1], batch)))
             stacked.append(np.empty((g.shape[1], batch)))
-            blocks.append([slice(None)])
+            blocks.append([_WHOLE])
             continue
         width = 1 if g.uniform else batch
         in_place = g.consecutive is not None
@@ -63,12 +64,14 @@ def workspace(plan: Plan, batch: int) -> Workspace:
             values[g.consecutive].reshape(*g.parents.shape, width) if in_place else np.empty((*g.parents.shape, width))
         )
         stacked.append(np.empty((g.parents.size, width)))
-        blocks.append([slice(None)] if g.uniform else _column_blocks(g.stop - g.start, batch))
+        blocks.append([_WHOLE] if g.uniform else _blocks(g.stop - g.start, batch))
     work = Workspace(
-        values, np.empty((plan.n_rows, batch)), args, stacked, blocks, np.empty(plan.n_rows), np.empty(plan.n_rows)
+        values, np.empty((plan.n_rows, batch)), args, stacked, blocks, np.empty(plan.n_rows), np.empty(plan.n_rows), {}
     )
     work.values[plan.constant_rows] = plan.constants[:, None]
     work.column[plan.constant_rows] = plan.constants
+    for rows, data in plan.tails:
+        work.values[rows] = data[:, None]
     return work
 
 
@@ -101,8 +104,8 @@ def forward(plan: Plan, work: Workspace, x: np.ndarray) -> None:
                 values.take(group.parents, axis=0, out=args, mode="clip")
             out = values[group.start : group.stop]
             try:
-                for cols in blocks:
-                    out[:, cols] = group.op.forward(arrays, *args[..., cols])
+                for rows, cols in blocks:
+                    out[rows, cols] = group.op.forward(arrays, *args[:, rows, cols])
             except ValueError:
                 narrowed = _in_first_failing_row(group.op, args)
                 if narrowed is None:
@@ -116,7 +119,8 @@ def _uniform_forward(group: Elementwise, work: Workspace, args: np.ndarray) -> N
     column, start, stop = work.column, group.start, group.stop
     column.take(group.parents, out=args.reshape(group.parents.shape), mode="clip")
     if group.on_floats:
-        column[start] = group.op.forward(ops.scalar, *args.ravel().tolist())
+        floats = work.floats[start] = args.ravel().tolist()  # kept for the backward
+        column[start] = group.op.forward(ops.scalar, *floats)
     else:
         column[start:stop, None] = group.op.forward(arrays, *args)
     if not group.narrow:
@@ -136,11 +140,9 @@ def backward(plan: Plan, work: Workspace, seed: float) -> None:
     [4.0, 6.0]
     """
     values, grads = work.values, work.grads
-    grads[: plan.n_inputs + plan.n_wide] = 0.0
+    for rows in plan.zeroed:  # the other rows get their first gradient by assignment
+        grads[rows] = 0.0
     work.column_grads[:] = 0.0
-    for group in plan.groups:  # a narrow group has no row across the batch
-        if not (isinstance(group, Elementwise) and group.narrow):
-            grads[group.start : group.stop] = 0.0
     for r in plan.output_rows:
         grads[r] += seed
     with np.errstate(all="ignore"):
@@ -153,13 +155,19 @@ def backward(plan: Plan, work: Workspace, seed: float) -> None:
                 _uniform_backward(group, work, args, stacked)
                 continue
             g, out = grads[group.start : group.stop], values[group.start : group.stop]
-            if (rows := _straight(group)) is not None:  # one input, its own rows: added as it comes
-                for cols in blocks:
-                    (local,) = group.op.derivative(arrays, g[:, cols], out[:, cols], *args[..., cols])
-                    grads[rows, cols] += local
+            if (parent_rows := _straight(group)) is not None:  # one input, its own rows: added as it comes
+                into, assign = grads[parent_rows], group.scatter[0][2]
+                for rows, cols in blocks:
+                    (local,) = group.op.derivative(arrays, g[rows, cols], out[rows, cols], *args[:, rows, cols])
+                    if assign:
+                        into[rows, cols] = local
+                    else:
+                        into[rows, cols] += local
                 continue
-            for cols in blocks:
-                _stack(group.op.derivative(arrays, g[:, cols], out[:, cols], *args[..., cols]), stacked[:, cols])
+            by_input = stacked.reshape(args.shape)
+            for rows, cols in blocks:
+                local = group.op.derivative(arrays, g[rows, cols], out[rows, cols], *args[:, rows, cols])
+                _stack(local, by_input[:, rows, cols])
             _scatter(grads, group.scatter, stacked)
 
 
@@ -168,7 +176,7 @@ def _straight(group: Elementwise) -> slice | None:
     and each is one node's input (a layer's tanh): then no copy into `stacked`. None otherwise."""
     if len(group.parents) != 1 or len(group.scatter) != 1:
         return None
-    rows, positions = group.scatter[0]
+    rows, positions, _ = group.scatter[0]
     whole = slice(0, group.stop - group.start)
     return rows if type(rows) is slice and type(positions) is slice and positions == whole else None
 
@@ -182,10 +190,10 @@ def _uniform_backward(group: Elementwise, work: Workspace, args: np.ndarray, sta
         g = g + work.grads[start:stop].sum(axis=1, keepdims=True)
     out = work.column[start:stop, None]
     if group.on_floats:
-        floats = args.ravel().tolist()
-        stacked[:, 0] = group.op.derivative(ops.scalar, float(g[0, 0]), float(out[0, 0]), *floats)
+        local = group.op.derivative(ops.scalar, float(g[0, 0]), float(out[0, 0]), *work.floats[start])
+        stacked[:, 0] = np.fromiter(local, float, len(stacked))  # faster than from a tuple
     else:
-        _stack(group.op.derivative(arrays, g, out, *args), stacked)
+        _stack(group.op.derivative(arrays, g, out, *args), stacked.reshape(args.shape))
     _scatter(work.column_grads, group.scatter, stacked[:, 0])
 
 
@@ -215,8 +223,22 @@ def _matmul_backward(group: Matmul, work: Workspace, x: np.ndarray, dx: np.ndarr
     values, grads = work.values, work.grads
     g = grads[group.start : group.stop]
     x = values[group.shared] if isinstance(group.shared, slice) else x  # X, as the forward left it
-    _scatter(grads, group.shared_scatter, np.matmul(_weights(group, work.column).T, g, out=dx))
+    w_t = _weights(group, work.column).T
+    scatter = group.shared_scatter
+    if _in_place(scatter):  # X's first gradient, into rows that follow each other: written there
+        rows, positions, _ = scatter[0]
+        w_t, dx, scatter = w_t[positions], grads[rows], []
+    if group.shape[0] == 1:  # one node: W.T @ G is an outer product, where BLAS is slow
+        np.multiply(w_t, g, out=dx)
+    else:
+        np.matmul(w_t, g, out=dx)
+    _scatter(grads, scatter, dx)
     _scatter(work.column_grads, group.weight_scatter, (g @ x.T).reshape(-1))
+
+
+def _in_place(scatter: Scatter) -> bool:
+    """One assignment, from positions in a run to rows in a run: written straight into its rows."""
+    return len(scatter) == 1 and type(scatter[0][0]) is slice and type(scatter[0][1]) is slice and scatter[0][2]
 
 
 def _weights(group: Matmul, column: np.ndarray) -> np.ndarray:
@@ -231,14 +253,26 @@ def _shared(group: Matmul, values: np.ndarray, buffer: np.ndarray) -> np.ndarray
 
 
 _BLOCK = 16384  # numbers per array at a time: the size where numpy's temporaries stop costing fresh pages
+Block = tuple[slice, slice]  # rows and columns of a group's (size, batch) arrays
+_WHOLE: Block = (slice(None), slice(None))
 
 
-def _column_blocks(size: int, batch: int) -> list[slice]:
-    """Columns in blocks of about `_BLOCK` numbers for a group of `size` rows. An op's formula
+def _blocks(size: int, batch: int) -> list[Block]:
+    """A group of `size` rows, computed in blocks of about `_BLOCK` numbers. An op's formula
     makes a temporary array per step (`g * (1 - out) * (1 + out)`); one the size of the whole
-    group comes from fresh pages of the system each time, which costs more than the arithmetic."""
+    group comes from fresh pages of the system each time, which costs more than the arithmetic.
+    A block is whole rows, one piece of memory, where a row fits in a block; else columns.
+
+    >>> _blocks(3, 8192)
+    [(slice(0, 2, None), slice(None, None, None)), (slice(2, 4, None), slice(None, None, None))]
+    >>> _blocks(2, 20000)[0]
+    (slice(None, None, None), slice(0, 8192, None))
+    """
+    if batch <= _BLOCK:
+        height = _BLOCK // batch
+        return [(slice(a, a + height), slice(None)) for a in range(0, size, height)]
     width = max(1, _BLOCK // size)
-    return [slice(a, a + width) for a in range(0, batch, width)]
+    return [(slice(None), slice(a, a + width)) for a in range(0, batch, width)]
 
 
 def _in_first_failing_row(op: Op, args: np.ndarray) -> ValueError | None:
@@ -262,18 +296,23 @@ def _in_first_failing_row(op: Op, args: np.ndarray) -> ValueError | None:
 
 
 def _stack(local: Sequence[Any], stacked: np.ndarray) -> None:
-    """Write a group's input gradients, one (size, width) block per input, into `stacked`."""
+    """Write a group's input gradients, one (size, width) block per input, into `stacked`
+    (arity, size, width)."""
     try:
         # Each gradient has its node's shape (size, width), being made from g, out or the args.
-        np.concatenate(local, out=stacked)
+        np.stack(local, out=stacked)
     except ValueError:  # numbers, or arrays that broadcast: place them one by one
-        size = len(stacked) // len(local)
         for k, d in enumerate(local):
-            stacked[k * size : (k + 1) * size] = d
+            stacked[k] = d
 
 
-def _scatter(grads: np.ndarray, plan: list[tuple[Any, Any]], stacked: np.ndarray) -> None:
-    """Add the stacked input gradients into their parents' rows of `grads` (see plan._scatter_plan)."""
-    for rows, positions in plan:
+def _scatter(grads: np.ndarray, plan: Scatter, stacked: np.ndarray) -> None:
+    """Add (or assign: see writes.first_writes) the stacked input gradients into their parents'
+    rows of `grads` (see plan._scatter_plan)."""
+    for rows, positions, assign in plan:
         repeated = type(positions) is np.ndarray and positions.ndim == 2
-        grads[rows] += stacked[positions].sum(axis=0) if repeated else stacked[positions]
+        gradient = stacked[positions].sum(axis=0) if repeated else stacked[positions]
+        if assign:
+            grads[rows] = gradient
+        else:
+            grads[rows] += gradient

@@ -9,7 +9,9 @@ import torch
 import autodiff
 import nn
 from autodiff import Value, dot
+from autodiff.compiled.fold import fold_sums
 from autodiff.compiled.plan import Elementwise, Matmul
+from autodiff.compiled.trace import trace
 from benchmarks import mlp_wide
 from tests.autodiff.test_compiled import assert_close, assert_compiled_equals_eager
 
@@ -97,3 +99,16 @@ def test_a_batch_wider_than_a_block_gives_the_same_as_one_example_at_a_time(rng)
     model = nn.MLP(3, [300, 1], activation="tanh")
     x = rng.normal(size=(130, 3))
     assert_compiled_equals_eager(lambda a, b, c: model([a, b, c]), x, model.parameters())
+
+
+def test_a_layer_reads_the_previous_layer_and_the_bias_one_in_place(rng):
+    # The 1.0 that multiplies each bias is copied into a row right after the previous layer's:
+    # a hidden layer's X is then rows that follow each other, no gather.
+    model = nn.MLP(2, [5, 4, 3], activation="tanh")
+    graph = autodiff.compile(lambda a, b: model([a, b]), n_inputs=2)
+    matmuls = [g for g in graph._plan.groups if isinstance(g, Matmul)]
+    assert [type(g.shared) for g in matmuls] == [np.ndarray, slice, slice]
+    assert [rows.stop - rows.start for rows, _ in graph._plan.tails] == [1, 1]
+    nodes = len(fold_sums(trace(lambda a, b: model([a, b]), n_inputs=2)).order)
+    assert f"{nodes} nodes" in repr(graph)  # the copies are rows, not nodes
+    assert_compiled_equals_eager(lambda a, b: model([a, b]), rng.normal(size=(30, 2)), model.parameters())

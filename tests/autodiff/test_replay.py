@@ -167,6 +167,19 @@ def _outputs(rng):
     return (lambda x: x * autodiff.sum([p.exp(), q.exp()])), [p, q]
 
 
+def _first_writes(rng):
+    """Rows that get their first gradient by assignment and more by addition: a node read by two
+    groups, an output that other nodes read, the same output twice."""
+    p = Value(rng.uniform(-1, 1))
+
+    def f(x, y):
+        s = x * y
+        t = s.tanh()
+        return [t, s * p + t.exp() + x, t]
+
+    return f, [p]
+
+
 PROGRAMS = {
     "mlp": (_mlp, 3),
     "mixed": (_mixed, 2),
@@ -175,6 +188,7 @@ PROGRAMS = {
     "terms": (_terms, 1),
     "outputs": (_outputs, 1),
     "layer": (_layer_of_many_weights, 10),
+    "first writes": (_first_writes, 2),
 }
 
 
@@ -268,12 +282,21 @@ def test_repr_counts_inputs_outputs_parameters_nodes_and_groups():
 
 
 def test_a_group_wider_than_a_block_of_columns():
-    # More nodes in one group than numbers in a block (16384): one column at a time.
+    # More nodes in one group than numbers in a block (16384): blocks of rows.
     n = 16385
     f = autodiff.compile(lambda x: autodiff.sum([x * float(i % 7) for i in range(n)]), n_inputs=1)
     total = sum(i % 7 for i in range(n))
     testing.assert_close(f(np.array([[1.0], [-2.0]])), [total, -2.0 * total], rtol=RTOL)
     testing.assert_close(f.backward(reduction="sum"), [[total], [total]], rtol=RTOL)
+
+
+def test_a_batch_wider_than_a_block():
+    # More examples than numbers in a block: blocks of columns, the last one narrower.
+    x = np.linspace(-2.0, 2.0, 2 * 16384 + 5).reshape(-1, 1)
+    f = autodiff.compile(lambda x: [(x * 0.5).tanh(), (x * -1.5).tanh()], n_inputs=1)
+    testing.assert_close(f(x), np.tanh(x * [0.5, -1.5]), rtol=RTOL)
+    want = 0.5 / np.cosh(0.5 * x) ** 2 - 1.5 / np.cosh(1.5 * x) ** 2
+    testing.assert_close(f.backward(reduction="sum"), want, rtol=RTOL, atol=1e-15)
 
 
 @pytest.mark.parametrize("shape", [(5,), (5, 2), (5, 4), (1, 5, 3), (0, 3), ()])
