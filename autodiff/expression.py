@@ -6,11 +6,21 @@ import ast
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import ops
+from . import activations, functions, ops
 from .value import Value, constant
 
-METHODS = ("exp", "log", "log1p", "sqrt", "tanh", "sigmoid", "relu", "abs", "sin", "cos")
+METHODS: tuple[str, ...] = ("exp", "log", "log1p", "sqrt", "tanh", "sigmoid", "relu", "abs", "sin", "cos", "tan")
+METHODS += ("sinh", "cosh", "asin", "acos", "atan", "asinh", "acosh", "atanh", "expm1", "exp2", "log2", "log10")
+METHODS += ("erf", "erfc", "sign", "floor", "ceil", "round", "trunc", "silu", "gelu", "elu", "leaky_relu", "softplus")
 FUNCTIONS: dict[str, Callable[..., Value]] = {"sum": ops.sum, "dot": ops.dot, "logsumexp": ops.logsumexp}
+# Functions of Values or numbers (not lists): each one-input method as a function, those of two
+# inputs, and clamp(x, min, max).
+ELEMENTWISE: dict[str, tuple[Callable[..., Value], int]] = {
+    name: (getattr(activations, name, None) or getattr(functions, name), 1) for name in METHODS
+}
+ELEMENTWISE |= {name: (getattr(functions, name), 2) for name in ("atan2", "hypot", "maximum", "minimum")}
+ELEMENTWISE |= {"remainder": (functions.remainder, 2), "floor_divide": (functions.floor_divide, 2)}
+ELEMENTWISE |= {"clamp": (functions.clamp, 3)}
 NOT_A_METHOD = "evaluate: `.{}` is not allowed; the methods are " + ", ".join(METHODS)
 MAX_LENGTH = 2000  # a longer text is refused before parsing, so a huge paste cannot hang the page
 BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
@@ -19,6 +29,8 @@ BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Mult: lambda x, y: x * y,
     ast.Div: lambda x, y: x / y,
     ast.Pow: lambda x, y: x**y,
+    ast.Mod: lambda x, y: x % y,
+    ast.FloorDiv: lambda x, y: x // y,
 }
 
 
@@ -36,9 +48,10 @@ def evaluate(text: str, inputs: Mapping[str, Value]) -> Value:
     """The Value that `text` computes from `inputs` (name -> Value), built by the engine's ops.
 
     The text is parsed by `ast`, never run by `eval`: only the inputs' names, numbers,
-    `+ - * / **`, unary minus and plus, the methods in `METHODS` and the functions in `FUNCTIONS`
-    (on lists) are accepted, anything else is an `ExpressionError`; an op's own errors (`log` of
-    a negative number) come through as the engine raises them. Numbers alone make a constant.
+    `+ - * / ** % //`, unary minus and plus, the methods in `METHODS`, the functions in `FUNCTIONS`
+    (on lists) and in `ELEMENTWISE` (on Values and numbers: `atan2(a, b)`) are accepted, anything
+    else is an `ExpressionError`; an op's own errors (`log` of a negative number) come through as
+    the engine raises them. Numbers alone make a constant.
 
     >>> x = Value(0.5, label="x")
     >>> evaluate("-x**2 + sum([x, 1, x.exp()])", {"x": x})
@@ -109,9 +122,14 @@ def _call(node: ast.Call, inputs: Mapping[str, Value]) -> Value:
             raise ExpressionError(f"evaluate: `{ast.unparse(node)}`: {function.id}() takes {wanted} list(s)")
         lists = [[_walk(item, inputs) for item in _items(arg, function.id)] for arg in node.args]
         return FUNCTIONS[function.id](*lists)
+    if isinstance(function, ast.Name) and function.id in ELEMENTWISE:
+        elementwise, arity = ELEMENTWISE[function.id]
+        if len(node.args) != arity:
+            raise ExpressionError(f"evaluate: `{ast.unparse(node)}`: {function.id}() takes {arity} argument(s)")
+        return elementwise(*[_walk(arg, inputs) for arg in node.args])
     if isinstance(function, ast.Name):
         raise ExpressionError(
-            f"evaluate: unknown function `{function.id}`; the functions are {', '.join(FUNCTIONS)}, "
+            f"evaluate: unknown function `{function.id}`; the functions are {', '.join([*FUNCTIONS, *ELEMENTWISE])}, "
             "and the methods are called as x.tanh()"
         )
     if isinstance(function, ast.Attribute):
@@ -129,5 +147,5 @@ def _kind(node: ast.expr) -> str:
     if isinstance(node, ast.Constant):
         return f"only numbers are allowed, not {type(node.value).__name__}"
     if isinstance(node, (ast.BinOp, ast.UnaryOp)):
-        return "the operators are + - * / ** and unary minus"
+        return "the operators are + - * / ** % // and unary minus"
     return f"{type(node).__name__} is not arithmetic on Values"

@@ -312,7 +312,7 @@ def _atan2_derivative(m: Any, g: Any, y: Any, x: Any) -> tuple[Any, Any]:
 
 def _silu_derivative(m: Any, g: Any, x: Any) -> Any:
     s = m.sigmoid(x)
-    return g * (s * (1.0 + x * (1.0 - s)))
+    return g * s * (1.0 + x * (1.0 - s))  # in PyTorch's order
 
 
 def _gelu_derivative(m: Any, g: Any, x: Any) -> Any:

@@ -408,4 +408,4 @@ def test_a_parameter_that_is_not_a_number_is_a_type_error_naming_the_op(bad):
         with pytest.raises(TypeError, match=f"^{name}: expected an int, a float or a numpy scalar"):
             call()
     with pytest.raises(TypeError, match="^comparison: expected a Value or a number, got"):
-        Value(1.0) < bad
+        assert Value(1.0) < bad
