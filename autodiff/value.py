@@ -188,16 +188,16 @@ class Value(MicrogradViews, OneInputMethods):
         >>> Value(2.0) < 3, max([Value(1.0), Value(4.0)]).data, Value(2.0) == Value(2.0)
         (True, 4.0, False)
         """
-        return self.data < _compared(other)  # type: ignore[no-any-return]
+        return bool(self.data < _compared(other))  # bool, not numpy's, for a numpy scalar
 
     def __le__(self, other: Any) -> bool:
-        return self.data <= _compared(other)  # type: ignore[no-any-return]
+        return bool(self.data <= _compared(other))
 
     def __gt__(self, other: Any) -> bool:
-        return self.data > _compared(other)  # type: ignore[no-any-return]
+        return bool(self.data > _compared(other))
 
     def __ge__(self, other: Any) -> bool:
-        return self.data >= _compared(other)  # type: ignore[no-any-return]
+        return bool(self.data >= _compared(other))
 
 
 def apply(op: ops.Op, *inputs: Any) -> Value:
