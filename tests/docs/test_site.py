@@ -162,3 +162,19 @@ def test_a_public_name_without_a_docstring_is_a_build_warning(monkeypatch, caplo
     warnings = [record.getMessage() for record in caplog.records]
     assert len(warnings) == 1 and "fake.bare has no docstring" in warnings[0]
     assert f"::: {__name__}._documented" in page and f"::: {__name__}._bare" in page
+
+
+def test_the_op_table_page_has_a_row_per_op_of_the_table_with_its_own_source():
+    # Generated from autodiff/ops.py at build time: an op added to the table is a row at once.
+    from autodiff import ops
+
+    page = HOOKS.op_table_page()
+    rows = {row.split("`")[1]: row for row in page.splitlines() if row.startswith("| `")}
+    table = [v for v in vars(ops).values() if isinstance(v, ops.Op)]
+    families = [v for v in vars(ops).values() if isinstance(v, ops.Family)]
+    assert len(rows) == len(table) + len(families) + 1 and "**p" in rows  # power(p)'s, made per exponent
+    assert all(op.name in rows for op in table) and len(table) > 40
+    assert all(any(name.startswith(f"{family.name}(") for name in rows) for family in families)
+    assert rows["tan"] == "| `tan` | `x` | `m.tan(x)` | `(g * (1.0 + out * out),)` |"
+    assert "clamp(min=-inf, max=inf)" in rows and "`x; numbers low, high`" in rows["clamp(min=-inf, max=inf)"]
+    assert "def _won(m: Any, g: Any, a: Any, b: Any) -> Any:" in page and "_LN2, _LN10 = " in page
