@@ -481,3 +481,46 @@ def test_a_zero_gradient_is_exactly_zero_for_any_upstream(upstream):
     y.grad = 0.0
     ad.maximum(x, y).backward(upstream)  # now x takes all of it, and y none
     assert y.grad == 0.0 and (x.grad == upstream or upstream != upstream)
+
+
+def test_the_edges_of_the_new_rules_as_pytorch_has_them():
+    # Each as torch gives it (test_ops.py compares the same points with torch itself).
+    y, x = Value(0.0), Value(0.0)
+    assert grad(ad.atan2(y, x), [y, x]) == [0.0, 0.0]  # 0 at the origin, where 1 / (y^2 + x^2) is inf
+    y, x = Value(1e-200), Value(1e-200)  # y^2 + x^2 underflows to 0: 0 as well
+    assert grad(ad.atan2(y, x), [y, x]) == [0.0, 0.0]
+    y, x = Value(3e-154), Value(4e-154)  # just above the underflow: the exact partials
+    assert_close(grad(ad.atan2(y, x), [y, x]), [4e-154 / 25e-308, -3e-154 / 25e-308], rtol=1e-12)
+    a, b = Value(0.0), Value(0.0)
+    assert all(math.isnan(d) for d in grad(ad.hypot(a, b), [a, b]))  # 0 * inf, as torch's 0 / 0
+    for kink in (0.0, -0.0):
+        assert ad.sign(kink).data == 0.0 and ad.sign(Value(kink)).data == 0.0
+    assert (ad.sign(math.nan).data, ad.sign(-3.0).data, ad.sign(1e-300).data) == (0.0, -1.0, 1.0)
+    # softplus is x itself where beta * x > threshold (not at it), and its slope 1 there.
+    for x0, want in [(10.5, 10.5), (10.0, math.log1p(math.exp(20.0)) / 2), (9.5, math.log1p(math.exp(19.0)) / 2)]:
+        x = Value(x0)
+        out = ad.softplus(x, beta=2.0, threshold=20.0)
+        assert out.data == want and grad(out, [x]) == [1.0 if x0 >= 10.5 else _sigmoid(2 * x0)]
+    # leaky_relu and elu take their negative branch at 0, as torch: the slope there is theirs.
+    for f, slope in [(lambda v: ad.leaky_relu(v, 0.2), 0.2), (lambda v: ad.elu(v, 1.5), 1.5)]:
+        zero = Value(0.0)
+        assert f(zero).data == 0.0 and grad(f(zero), [zero]) == [slope]
+    assert ad.elu(-0.0).data == 0.0 and math.copysign(1.0, ad.elu(-0.0).data) == -1.0  # expm1(-0.0), as torch
+
+
+def test_an_op_with_parameters_is_made_once_per_set_of_numbers():
+    from autodiff import ops
+
+    assert ops.LEAKY_RELU(0.2) is ops.LEAKY_RELU(0.2) is ops.LEAKY_RELU(np.float64(0.2))
+    assert ops.CLAMP(0, 1) is ops.CLAMP(0.0, 1.0) and ops.CLAMP(0.0, 1.0) is not ops.CLAMP(0.0, 2.0)
+    assert repr(ops.ELU) == "Family('elu')" and ops.ELU(1.0).name == "elu" and ops.ELU(0.5).name == "elu(alpha=0.5)"
+    assert ops.SOFTPLUS(1, 20).name == "softplus" and ops.SOFTPLUS(1, 5.5).name == "softplus(threshold=5.5)"
+    assert ops.CLAMP(-math.inf, 2.0).name == "clamp(max=2)" and ops.CLAMP(-1, 2).name == "clamp(min=-1, max=2)"
+    with pytest.raises(TypeError, match=r"^leaky_relu: takes 1 numbers \(negative_slope\)$"):
+        ops.LEAKY_RELU(0.1, 0.2)
+    with pytest.raises(TypeError, match=r"^softplus: expected an int, a float or a numpy scalar, got str"):
+        ops.SOFTPLUS("1", 20.0)
+    first = ops.ELU(0.125)
+    for i in range(1100):  # numbers from data: past 1,024 the family starts afresh, as power's table
+        ops.ELU(float(i) + 0.5)
+    assert len(ops.ELU.ops) <= 1024 and ops.ELU(0.125) is not first and ops.ELU(0.125).name == first.name
