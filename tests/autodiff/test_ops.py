@@ -151,16 +151,16 @@ BINARY = {
     "atan2": (
         ad.atan2,
         pairs,
-        [(0.0, 0.0), (0.0, -1.0), (-0.0, -1.0), (1e-200, 1e-200), (1e300, 1e300), (1.0, 0.0), (-1.0, 1e-300)],
+        [(0.0, -1.0), (-0.0, -1.0), (1e300, 1e300), (1.0, 0.0), (-1.0, 1e-300)],  # the origin: below
     ),
     "hypot": (ad.hypot, pairs, [(0.0, 0.0), (3.0, 4.0), (1e300, 1e300), (0.0, 1.0), (1e-300, 1e-300)]),
-    "a%b": (
-        lambda a, b: a % b,
+    "remainder": (
+        ad.remainder,
         [(a, b) for a, b in pairs if b != 0],
         [(5.5, 2.0), (-5.5, 2.0), (5.5, -2.0), (4.0, 2.0), (-4.0, 2.0), (0.0, 3.0), (-0.0, -3.0), (1e300, 3.0)],
     ),
-    "a//b": (
-        lambda a, b: a // b,
+    "floor_divide": (
+        ad.floor_divide,
         [(a, b) for a, b in pairs if b != 0],
         [(5.5, 2.0), (-5.5, 2.0), (5.5, -2.0), (4.0, 2.0), (-4.0, 2.0), (0.0, 3.0), (1e300, 3.0)],
     ),
@@ -170,7 +170,8 @@ BINARY = {
 TORCH |= {
     "atan2": torch.atan2,
     "hypot": torch.hypot,
-    "a//b": lambda a, b: torch.div(a, b, rounding_mode="floor"),
+    "remainder": torch.remainder,
+    "floor_divide": lambda a, b: torch.div(a, b, rounding_mode="floor"),
     "maximum": torch.maximum,
     "minimum": torch.minimum,
 }
@@ -240,11 +241,9 @@ def test_central_finite_difference(name):
         f"**{p}" in name for p in (0.5, 1.5, -0.5, 2.5, -1.5)
     )
     into_domain = FD_DOMAINS.get(name, abs if needs_positive else lambda x: x)
-    # Forward mode's Dual has no `%` or `//` operator (autodiff.remainder and floor_divide take Duals).
-    modes = ("rev",) if name in ("a%b", "a//b") else ("rev", "fwd")
     for i, x in enumerate(FD_POINTS):
         point = [into_domain(x), FD_POINTS[(i + 2) % len(FD_POINTS)]][:arity]
-        assert gradcheck(fn, point, eps=1e-6, atol=1e-7, rtol=1e-6, modes=modes)
+        assert gradcheck(fn, point, eps=1e-6, atol=1e-7, rtol=1e-6)
 
 
 def test_every_operator_records_the_op_of_the_table_itself():
@@ -294,10 +293,6 @@ def test_forward_mode_matches_torch_func_jvp(name):
 def test_forward_mode_of_two_inputs_matches_torch_func_jvp(name):
     ours, pairs, edges = BINARY[name]
     for a, b in pairs[::10] + edges:
-        if name == "atan2" and a * a + b * b == 0:
-            # There torch's forward mode gives 0/0 = nan and its backward 0: ours reads the one
-            # rule, and follows backward (tested against torch above).
-            continue
         t = [torch.tensor(v, dtype=torch.float64) for v in (a, b, 0.5, -2.0)]
         want = torch.func.jvp(TORCH[name], (t[0], t[1]), (t[2], t[3]))
         assert_close(ad.func.jvp(ours, (a, b), (0.5, -2.0)), [w.item() for w in want], rtol=1e-12)
@@ -311,7 +306,8 @@ MASKS = {
     "leaky_relu": (lambda a: ad.leaky_relu(a, 0.2), lambda a: F.leaky_relu(a, 0.2), [-2.0, 0.0, 1.0]),
     "elu": (ad.elu, F.elu, [-2.0, 0.0, 1.0]),
     "softplus": (ad.softplus, F.softplus, [30.0, -2.0]),
-    "a//b": (lambda a: a // 2.0, lambda a: torch.div(a, 2.0, rounding_mode="floor"), [3.0]),
+    "a//2": (lambda a: a // 2.0, lambda a: torch.div(a, 2.0, rounding_mode="floor"), [3.0]),
+    "a%2": (lambda a: a % 2.0, lambda a: a % 2.0, [3.0]),
     "maximum": (
         lambda a: ad.maximum(a, 1.0),
         lambda a: torch.maximum(a, torch.tensor(1.0, dtype=torch.float64)),
@@ -409,3 +405,21 @@ def test_a_parameter_that_is_not_a_number_is_a_type_error_naming_the_op(bad):
             call()
     with pytest.raises(TypeError, match="^comparison: expected a Value or a number, got"):
         assert Value(1.0) < bad
+
+
+@pytest.mark.parametrize("point", [(0.0, 0.0), (-0.0, 0.0), (1e-200, 1e-200), (1e-170, -1e-170)])
+def test_atan2_at_the_origin_has_pytorch_s_zero_gradient(point):
+    # Where y^2 + x^2 is 0, or too small to invert, torch's backward gives 0 (its forward mode
+    # 0/0 = nan): ours reads one rule for both modes, and follows backward.
+    assert_matches_torch(ad.atan2, list(point), torch_fn=torch.atan2)
+    assert ad.func.jvp(ad.atan2, point, (1.0, 1.0))[1] == 0.0
+
+
+def test_the_operators_percent_and_floor_division_are_remainder_and_floor_divide():
+    # A number on the left as a constant tensor: torch has no gradient for remainder(number, tensor).
+    three = torch.tensor(3.0, dtype=torch.float64)
+    for a, b in BINARY["remainder"][1][:20]:
+        theirs = lambda x, y: x % y + torch.remainder(three, y) + x % 2.5
+        assert_matches_torch(lambda x, y: x % y + 3.0 % y + x % 2.5, [a, b], torch_fn=theirs)
+        theirs = lambda x, y: torch.div(x, y, rounding_mode="floor") * x + torch.div(three, y, rounding_mode="floor")
+        assert_matches_torch(lambda x, y: (x // y) * x + 3.0 // y, [a, b], torch_fn=theirs)
