@@ -133,7 +133,7 @@ def moons_like(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.column_stack([x, np.where(x[:, 0] * x[:, 1] > 0, 1.0, -1.0)])
 
 
-@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+@pytest.mark.parametrize("activation", nn.layers.ACTIVATIONS)
 def test_mlps_of_each_activation_equal_eager(activation, rng):
     nn.manual_seed(1)
     model = nn.MLP(3, [6, 5, 2], activation=activation, output_activation=activation)
