@@ -87,6 +87,17 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
     (_OPS, "if len(a) != len(b) or len(a) == 0:", "if len(a) != len(b) or len(a) <= 0:"): "a length is never negative",
     (_OPS, "if len(_POWERS) >= 1024:", "if len(_POWERS) > 1024:"): "the size of the cache of power ops only",
     (_OPS, "if len(_POWERS) >= 1024:", "if len(_POWERS) >= 1025:"): "the size of the cache of power ops only",
+    **{
+        (_OPS, "if len(self.ops) >= 1024:  # as power's table: numbers may come from data", changed): (
+            "the size of a family's cache of ops only"
+        )
+        for changed in (
+            "if len(self.ops) >= 1023:  # as power's table: numbers may come from data",
+            "if len(self.ops) == 1024:  # as power's table: numbers may come from data",
+            "if len(self.ops) > 1024:  # as power's table: numbers may come from data",
+            "if len(self.ops) >= 1025:  # as power's table: numbers may come from data",
+        )
+    },
     # worlds/arrays.py
     (
         _ARRAYS,
