@@ -4,8 +4,8 @@
 >>> a, b = Value(2.0), Value(-3.0)
 >>> c = (a * b + b**2).tanh()
 >>> c.backward()
->>> round(a.grad, 6), round(b.grad, 6)
-(-0.029598, -0.039464)
+>>> f"{a.grad:.6f} {b.grad:.6f}"
+'-0.029598 -0.039464'
 
 `import autodiff` needs only the standard library and loads only the core (Value, the op table,
 backward): every other part (the compiled mode and numpy, the pictures and graphviz, the
