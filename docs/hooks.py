@@ -36,7 +36,7 @@ log = get_plugin_logger("autodiff-docs")
 # Each package of the reference: the names it documents beyond `__all__` (public, but kept out of
 # `__all__` so that `from autodiff import *` leaves the builtins alone; or imported on their own).
 REFERENCE: dict[str, tuple[ModuleType, list[str]]] = {
-    "autodiff": (autodiff, ["compile", "sum", "func", "testing"]),
+    "autodiff": (autodiff, ["compile", "sum", "abs", "round", "func", "testing"]),
     "nn": (nn, ["plots"]),
 }
 CHART = ROOT / "benchmarks" / "results.png"
