@@ -37,6 +37,7 @@ _SCAN = "if g is not None and type(g) is not float:"
 _CHECK = "if type(g) is not float and g is not None:"
 _CHECKED = 'g if type(g) is float else checks.number(step, f"the gradient of parameter {i} ({params[i]!r})", g)'
 _IN_PLACE = "in_place = rows_in_place if type(rows_in_place) is slice and not uniform else None"
+_WON = "return m.where(a < b, lambda: 0.0, lambda: m.where((a <= b) & (a >= b), lambda: g * 0.5, lambda: g))"
 _WHOLE_P = "if type(p) is float and p >= 0.0 and p.is_integer():  # (x ** 2, say): every x is in the domain"
 _BACKWARD = "autodiff/backward.py"
 _LOSSES = "nn/losses.py"
@@ -87,6 +88,9 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
     (_OPS, "if len(a) != len(b) or len(a) == 0:", "if len(a) != len(b) or len(a) <= 0:"): "a length is never negative",
     (_OPS, "if len(_POWERS) >= 1024:", "if len(_POWERS) > 1024:"): "the size of the cache of power ops only",
     (_OPS, "if len(_POWERS) >= 1024:", "if len(_POWERS) >= 1025:"): "the size of the cache of power ops only",
+    (_OPS, _WON, _WON.replace("(a <= b) & (a >= b)", "(a <= b) & (a <= b)")): (
+        "a < b is taken out first: a <= b alone is then a tie"
+    ),
     **{
         (_OPS, "if len(self.ops) >= 1024:  # as power's table: numbers may come from data", changed): (
             "the size of a family's cache of ops only"

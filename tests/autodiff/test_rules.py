@@ -148,7 +148,7 @@ UNARY |= {
         _unary(math.erfc, lambda x: -2 / SQRT_PI * math.exp(-x * x), lambda x: 4 * x / SQRT_PI * math.exp(-x * x)),
         [0.7, -1.3],
     ),
-    "sign": (ad.sign, _unary(lambda x: math.copysign(1.0, x), _zero, _zero), [0.7, -2.3]),
+    "sign": (ad.sign, _unary(lambda x: math.copysign(1.0, x), _zero, _zero), [0.7, -2.3, -0.4]),
     "floor": (ad.floor, _unary(math.floor, _zero, _zero), [0.7, -2.3]),
     "ceil": (ad.ceil, _unary(math.ceil, _zero, _zero), [0.7, -2.3]),
     "round": (ad.round, _unary(round, _zero, _zero), [0.7, -2.3, 3.2]),
@@ -461,6 +461,7 @@ def test_ties_share_the_gradient_and_bounds_pass_it_as_pytorch(fn, point, want):
     # gradient at its bounds. In every mode.
     xs = [Value(x) for x in point]
     assert grad(fn(*xs), xs) == want
+    assert grad(-3.0 * fn(*xs), xs) == [-3.0 * w for w in want]  # a share of g, not g less a share
     assert [d.data for d in grad(fn(*xs), xs, create_graph=True)] == want
     assert [fn(*[Dual(x, float(i == j)) for j, x in enumerate(point)]).tangent for i in range(2)] == want
     f = ad.compile(fn, n_inputs=2)
@@ -518,9 +519,20 @@ def test_an_op_with_parameters_is_made_once_per_set_of_numbers():
     assert ops.CLAMP(-math.inf, 2.0).name == "clamp(max=2)" and ops.CLAMP(-1, 2).name == "clamp(min=-1, max=2)"
     with pytest.raises(TypeError, match=r"^leaky_relu: takes 1 numbers \(negative_slope\)$"):
         ops.LEAKY_RELU(0.1, 0.2)
+    with pytest.raises(TypeError, match=r"^softplus: takes 2 numbers \(beta, threshold\)$"):
+        ops.SOFTPLUS(1.0)
+    kept = ops.LEAKY_RELU(0.3)
+    assert ops.LEAKY_RELU(0.4) is not kept and ops.LEAKY_RELU(0.3) is kept  # another op in between
     with pytest.raises(TypeError, match=r"^softplus: expected an int, a float or a numpy scalar, got str"):
         ops.SOFTPLUS("1", 20.0)
     first = ops.ELU(0.125)
     for i in range(1100):  # numbers from data: past 1,024 the family starts afresh, as power's table
         ops.ELU(float(i) + 0.5)
     assert len(ops.ELU.ops) <= 1024 and ops.ELU(0.125) is not first and ops.ELU(0.125).name == first.name
+
+
+def test_a_nan_in_maximum_or_minimum_passes_the_whole_gradient_to_both_as_pytorch():
+    # torch: where(a == b, g / 2, g), masked where one is below the other; nan is neither.
+    for f in (ad.maximum, ad.minimum):
+        a, b = Value(math.nan), Value(1.0)
+        assert grad(f(a, b), [a, b]) == [1.0, 1.0] and math.isnan(f(a, b).data) and math.isnan(f(b, a).data)
