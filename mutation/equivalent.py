@@ -92,6 +92,20 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         "a < b is taken out first: a <= b alone is then a tie"
     ),
     **{
+        (_OPS, _WON, _WON.replace("(a <= b) & (a >= b)", f"(a <= b) {op} (a >= b)")): (
+            "of two bools (or bool arrays), * and << are non-zero exactly where & is true"
+        )
+        for op in ("*", "<<")
+    },
+    (_OPS, "if len(numbers) != len(self.defaults):", "if len(numbers) is not len(self.defaults):"): (
+        "small ints are one object each: `is not` is != here"
+    ),
+    (
+        _OPS,
+        "lambda m, x, alpha: m.where(x > 0.0, lambda: x, lambda: alpha * m.expm1(x)),",
+        "lambda m, x, alpha: m.where(x >= 0.0, lambda: x, lambda: alpha * m.expm1(x)),",
+    ): "at x = ±0 both branches give a zero (alpha * expm1(±0) is ±0 times alpha)",
+    **{
         (_OPS, "if len(self.ops) >= 1024:  # as power's table: numbers may come from data", changed): (
             "the size of a family's cache of ops only"
         )
