@@ -105,6 +105,11 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         "lambda m, x, alpha: m.where(x > 0.0, lambda: x, lambda: alpha * m.expm1(x)),",
         "lambda m, x, alpha: m.where(x >= 0.0, lambda: x, lambda: alpha * m.expm1(x)),",
     ): "at x = ±0 both branches give a zero (alpha * expm1(±0) is ±0 times alpha)",
+    (
+        _OPS,
+        "lambda m, x, slope: m.where(x > 0.0, lambda: x, lambda: x * slope),",
+        "lambda m, x, slope: m.where(x >= 0.0, lambda: x, lambda: x * slope),",
+    ): "at x = ±0 both branches give a zero (±0 times the slope)",
     **{
         (_OPS, "if len(self.ops) >= 1024:  # as power's table: numbers may come from data", changed): (
             "the size of a family's cache of ops only"

@@ -490,8 +490,10 @@ def test_the_edges_of_the_new_rules_as_pytorch_has_them():
     assert grad(ad.atan2(y, x), [y, x]) == [0.0, 0.0]  # 0 at the origin, where 1 / (y^2 + x^2) is inf
     y, x = Value(1e-200), Value(1e-200)  # y^2 + x^2 underflows to 0: 0 as well
     assert grad(ad.atan2(y, x), [y, x]) == [0.0, 0.0]
-    y, x = Value(3e-154), Value(4e-154)  # just above the underflow: the exact partials
-    assert_close(grad(ad.atan2(y, x), [y, x]), [4e-154 / 25e-308, -3e-154 / 25e-308], rtol=1e-12)
+    for y0, x0 in [(3e-154, 4e-154), (6e-155, 6e-155), (1.0, 1e-200), (1e-200, -1.0)]:
+        # Above the underflow, if only just (6e-155: y^2 + x^2 = 7.2e-309 < 2 / max): the exact partials.
+        y, x = Value(y0), Value(x0)
+        assert_close(grad(ad.atan2(y, x), [y, x]), [x0 / (y0 * y0 + x0 * x0), -y0 / (y0 * y0 + x0 * x0)], rtol=1e-12)
     a, b = Value(0.0), Value(0.0)
     assert all(math.isnan(d) for d in grad(ad.hypot(a, b), [a, b]))  # 0 * inf, as torch's 0 / 0
     for kink in (0.0, -0.0):
