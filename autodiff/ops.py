@@ -6,7 +6,6 @@ import builtins
 import itertools
 import math
 import operator
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -94,7 +93,6 @@ _SQRT_HALF = math.sqrt(0.5)
 _GELU_PDF = _TWO_OVER_SQRT_PI * _SQRT_HALF * 0.5  # 1 / sqrt(2 pi), as PyTorch writes it
 _GELU_TANH = math.sqrt(2.0) * _TWO_OVER_SQRT_PI * 0.5  # sqrt(2 / pi)
 _GELU_CUBIC = 0.044715
-_SMALLEST_INVERTIBLE = 1.0 / sys.float_info.max
 TAN = Op("tan", lambda m, x: m.tan(x), lambda m, g, out, x: (g * (1.0 + out * out),))
 SINH = Op("sinh", lambda m, x: m.sinh(x), lambda m, g, out, x: (g * m.cosh(x),))
 COSH = Op("cosh", lambda m, x: m.cosh(x), lambda m, g, out, x: (g * m.sinh(x),))
@@ -305,8 +303,8 @@ def _won(m: Any, g: Any, a: Any, b: Any) -> Any:
 
 
 def _atan2_derivative(m: Any, g: Any, y: Any, x: Any) -> tuple[Any, Any]:
-    # PyTorch's: 0 where y^2 + x^2 is too small to invert (0 at the origin, where atan2 is 0).
-    r = m.where(y * y + x * x < _SMALLEST_INVERTIBLE, lambda: 0.0, lambda: m.recip(y * y + x * x))
+    # PyTorch's: 0 where y^2 + x^2 is 0 (at the origin, or where it underflows), else its reciprocal.
+    r = m.where(m.is_zero(y * y + x * x), lambda: 0.0, lambda: m.recip(y * y + x * x))
     return g * x * r, g * -y * r
 
 

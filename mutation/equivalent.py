@@ -37,6 +37,7 @@ _SCAN = "if g is not None and type(g) is not float:"
 _CHECK = "if type(g) is not float and g is not None:"
 _CHECKED = 'g if type(g) is float else checks.number(step, f"the gradient of parameter {i} ({params[i]!r})", g)'
 _IN_PLACE = "in_place = rows_in_place if type(rows_in_place) is slice and not uniform else None"
+_CLAMP_MASK = "lambda m, g, out, x, low, high: (m.where((x >= low) & (x <= high), lambda: g, lambda: 0.0),),"
 _WON = "return m.where(a < b, lambda: 0.0, lambda: m.where((a <= b) & (a >= b), lambda: g * 0.5, lambda: g))"
 _WHOLE_P = "if type(p) is float and p >= 0.0 and p.is_integer():  # (x ** 2, say): every x is in the domain"
 _BACKWARD = "autodiff/backward.py"
@@ -97,6 +98,11 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         )
         for op in ("*", "<<")
     },
+    (
+        _OPS,
+        _CLAMP_MASK,
+        _CLAMP_MASK.replace("(x >= low) & (x <= high)", "(x >= low) * (x <= high)"),
+    ): "of two bools (or bool arrays), * is non-zero exactly where & is true",
     (_OPS, "if len(numbers) != len(self.defaults):", "if len(numbers) is not len(self.defaults):"): (
         "small ints are one object each: `is not` is != here"
     ),

@@ -409,10 +409,16 @@ def test_a_parameter_that_is_not_a_number_is_a_type_error_naming_the_op(bad):
 
 @pytest.mark.parametrize("point", [(0.0, 0.0), (-0.0, 0.0), (1e-200, 1e-200), (1e-170, -1e-170)])
 def test_atan2_at_the_origin_has_pytorch_s_zero_gradient(point):
-    # Where y^2 + x^2 is 0, or too small to invert, torch's backward gives 0 (its forward mode
+    # Where y^2 + x^2 is 0 (or underflows to 0), torch's backward gives 0 (its forward mode
     # 0/0 = nan): ours reads one rule for both modes, and follows backward.
     assert_matches_torch(ad.atan2, list(point), torch_fn=torch.atan2)
     assert ad.func.jvp(ad.atan2, point, (1.0, 1.0))[1] == 0.0
+
+
+@pytest.mark.parametrize("point", [(0.0, 5e-155), (5e-155, 5e-155), (1e-160, 0.0), (7.458340731200207e-155, 0.0)])
+def test_atan2_where_y2_plus_x2_is_subnormal_has_pytorch_s_infinities(point):
+    # y^2 + x^2 is not 0 but its reciprocal overflows: inf and 0 * inf = nan, as torch's.
+    assert_matches_torch(ad.atan2, list(point), torch_fn=torch.atan2)
 
 
 def test_the_operators_percent_and_floor_division_are_remainder_and_floor_divide():

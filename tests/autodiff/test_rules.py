@@ -487,11 +487,14 @@ def test_a_zero_gradient_is_exactly_zero_for_any_upstream(upstream):
 def test_the_edges_of_the_new_rules_as_pytorch_has_them():
     # Each as torch gives it (test_ops.py compares the same points with torch itself).
     y, x = Value(0.0), Value(0.0)
-    assert grad(ad.atan2(y, x), [y, x]) == [0.0, 0.0]  # 0 at the origin, where 1 / (y^2 + x^2) is inf
+    assert grad(ad.atan2(y, x), [y, x]) == [0.0, 0.0]  # 0 at the origin, not 0 * inf
     y, x = Value(1e-200), Value(1e-200)  # y^2 + x^2 underflows to 0: 0 as well
     assert grad(ad.atan2(y, x), [y, x]) == [0.0, 0.0]
+    y, x = Value(1e-160), Value(0.0)  # y^2 is not 0 but its reciprocal overflows: as torch, nan and -inf
+    dy, dx = grad(ad.atan2(y, x), [y, x])
+    assert math.isnan(dy) and dx == -math.inf
     for y0, x0 in [(3e-154, 4e-154), (6e-155, 6e-155), (1.0, 1e-200), (1e-200, -1.0)]:
-        # Above the underflow, if only just (6e-155: y^2 + x^2 = 7.2e-309 < 2 / max): the exact partials.
+        # Where 1 / (y^2 + x^2) is finite, if only just (6e-155: 7.2e-309): the exact partials.
         y, x = Value(y0), Value(x0)
         assert_close(grad(ad.atan2(y, x), [y, x]), [x0 / (y0 * y0 + x0 * x0), -y0 / (y0 * y0 + x0 * x0)], rtol=1e-12)
     a, b = Value(0.0), Value(0.0)
