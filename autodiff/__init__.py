@@ -4,8 +4,8 @@
 >>> a, b = Value(2.0), Value(-3.0)
 >>> c = (a * b + b**2).tanh()
 >>> c.backward()
->>> round(a.grad, 6), round(b.grad, 6)
-(-0.029598, -0.039464)
+>>> f"{a.grad:.6f} {b.grad:.6f}"
+'-0.029598 -0.039464'
 
 `import autodiff` needs only the standard library and loads only the core (Value, the op table,
 backward): every other part (the compiled mode and numpy, the pictures and graphviz, the
@@ -17,9 +17,47 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from .activations import elu, gelu, leaky_relu, relu, sigmoid, silu, softplus
 from .anomaly import detect_anomaly
 from .backward import backward, grad, topological_order
 from .checkpoint import checkpoint  # eager: the module's name is the function's
+from .functions import abs as abs  # noqa: A004 - autodiff.abs and autodiff.round, as torch's
+from .functions import (
+    acos,
+    acosh,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    ceil,
+    clamp,
+    cos,
+    cosh,
+    erf,
+    erfc,
+    exp,
+    exp2,
+    expm1,
+    floor,
+    floor_divide,
+    hypot,
+    log,
+    log1p,
+    log2,
+    log10,
+    maximum,
+    minimum,
+    remainder,
+    sign,
+    sin,
+    sinh,
+    sqrt,
+    tan,
+    tanh,
+    trunc,
+)
+from .functions import round as round  # noqa: A004
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # eager, as checkpoint
 from .ops import Op, dot, logsumexp, power
@@ -68,7 +106,8 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_LAZY, *_SUBMODULES})
 
 
-# `compile` and `sum` are left out of __all__ so that `from autodiff import *` keeps the builtins.
+# `compile`, `sum`, `abs` and `round` are left out of __all__ so that `from autodiff import *` keeps
+# the builtins.
 __all__ = [
     "CompiledGraph",
     "DivisionByZeroError",
@@ -76,26 +115,66 @@ __all__ = [
     "GradcheckError",
     "Op",
     "Value",
+    "acos",
+    "acosh",
     "apply",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
     "backward",
+    "ceil",
     "checkpoint",
+    "clamp",
     "constant",
+    "cos",
+    "cosh",
     "detect_anomaly",
     "dot",
     "draw_backward",
     "draw_dot",
+    "elu",
     "enable_grad",
+    "erf",
+    "erfc",
+    "exp",
+    "exp2",
     "explain",
+    "expm1",
+    "floor",
+    "floor_divide",
+    "gelu",
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "hypot",
     "is_grad_enabled",
+    "leaky_relu",
+    "log",
+    "log1p",
+    "log2",
+    "log10",
     "logsumexp",
+    "maximum",
+    "minimum",
     "no_grad",
     "power",
+    "relu",
+    "remainder",
     "save_graph",
     "scalar",
     "set_grad_enabled",
+    "sigmoid",
+    "sign",
+    "silu",
+    "sin",
+    "sinh",
+    "softplus",
+    "sqrt",
+    "tan",
+    "tanh",
     "topological_order",
     "trace_backward",
+    "trunc",
 ]

@@ -6,11 +6,21 @@ import ast
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import ops
+from . import activations, functions, ops
 from .value import Value, constant
 
-METHODS = ("exp", "log", "log1p", "sqrt", "tanh", "sigmoid", "relu", "abs", "sin", "cos")
+METHODS: tuple[str, ...] = ("exp", "log", "log1p", "sqrt", "tanh", "sigmoid", "relu", "abs", "sin", "cos", "tan")
+METHODS += ("sinh", "cosh", "asin", "acos", "atan", "asinh", "acosh", "atanh", "expm1", "exp2", "log2", "log10")
+METHODS += ("erf", "erfc", "sign", "floor", "ceil", "round", "trunc", "silu", "gelu", "elu", "leaky_relu", "softplus")
 FUNCTIONS: dict[str, Callable[..., Value]] = {"sum": ops.sum, "dot": ops.dot, "logsumexp": ops.logsumexp}
+# Functions of Values or numbers (not lists): each one-input method as a function, those of two
+# inputs, and clamp(x, min, max).
+ELEMENTWISE: dict[str, tuple[Callable[..., Value], int]] = {
+    name: (getattr(activations, name, None) or getattr(functions, name), 1) for name in METHODS
+}
+ELEMENTWISE |= {name: (getattr(functions, name), 2) for name in ("atan2", "hypot", "maximum", "minimum")}
+ELEMENTWISE |= {"remainder": (functions.remainder, 2), "floor_divide": (functions.floor_divide, 2)}
+ELEMENTWISE |= {"clamp": (functions.clamp, 3)}
 NOT_A_METHOD = "evaluate: `.{}` is not allowed; the methods are " + ", ".join(METHODS)
 MAX_LENGTH = 2000  # a longer text is refused before parsing, so a huge paste cannot hang the page
 SHOWN = 40  # characters of the input quoted in a message at most
@@ -24,6 +34,8 @@ BINARY: dict[type[ast.operator], tuple[str, Callable[[Any, Any], Any]]] = {
     ast.Mult: ("*", lambda x, y: x * y),
     ast.Div: ("/", lambda x, y: x / y),
     ast.Pow: ("**", lambda x, y: x**y),
+    ast.Mod: ("%", lambda x, y: x % y),
+    ast.FloorDiv: ("//", lambda x, y: x // y),
 }
 
 
@@ -42,11 +54,11 @@ def evaluate(text: str, inputs: Mapping[str, Value]) -> Value:
     """The Value that `text` computes from `inputs` (name -> Value), built by the engine's ops.
 
     The text is parsed by `ast`, never run by `eval`: only the inputs' names, numbers,
-    `+ - * / **`, unary minus and plus, the methods in `METHODS` and the functions in `FUNCTIONS`
-    (on lists) are accepted, anything else is an `ExpressionError`. An op's own errors (`log` of
-    a negative number) come through as the engine raises them. Every message ends with the
-    column it is about. Numbers alone make a constant. The walk keeps its own stack, so a sum of
-    a thousand terms is as fine as one of two.
+    `+ - * / ** % //`, unary minus and plus, the methods in `METHODS`, the functions in `FUNCTIONS`
+    (on lists) and in `ELEMENTWISE` (on Values and numbers: `atan2(a, b)`) are accepted, anything
+    else is an `ExpressionError`. An op's own errors (`log` of a negative number) come through as
+    the engine raises them. Every message ends with the column it is about. Numbers alone make a
+    constant. The walk keeps its own stack, so a sum of a thousand terms is as fine as one of two.
 
     >>> x = Value(0.5, label="x")
     >>> evaluate("-x**2 + sum([x, 1, x.exp()])", {"x": x})
@@ -199,9 +211,14 @@ class _Walk:
                     message = f"{function.id}() takes a list such as [a, b], got `{self._quote(arg)}`"
                     raise self._error(message, arg)
             return [item for arg in node.args for item in arg.elts]  # type: ignore[attr-defined]
+        if isinstance(function, ast.Name) and function.id in ELEMENTWISE:
+            arity = ELEMENTWISE[function.id][1]
+            if len(node.args) != arity:
+                raise self._error(f"`{self._quote(node)}`: {function.id}() takes {arity} argument(s)", node)
+            return list(node.args)
         if isinstance(function, ast.Name):
             raise self._error(
-                f"unknown function `{function.id}`; the functions are {', '.join(FUNCTIONS)}, "
+                f"unknown function `{function.id}`; the functions are {', '.join([*FUNCTIONS, *ELEMENTWISE])}, "
                 "and the methods are called as x.tanh()",
                 function,
             )
@@ -243,6 +260,8 @@ class _Walk:
             method: Callable[[], Value] = getattr(target, function.attr)
             return method()
         assert isinstance(function, ast.Name)
+        if function.id in ELEMENTWISE:
+            return ELEMENTWISE[function.id][0](*args)
         sizes = [len(arg.elts) for arg in node.args]  # type: ignore[attr-defined]
         lists = [args[:sizes[0]], args[sizes[0]:]][: len(sizes)]  # fmt: skip
         return FUNCTIONS[function.id](*lists)
@@ -266,5 +285,5 @@ class _Walk:
 
 def _kind(node: ast.expr) -> str:
     if isinstance(node, (ast.BinOp, ast.UnaryOp)):
-        return "the operators are + - * / ** and unary minus"
+        return "the operators are + - * / ** % // and unary minus"
     return f"{type(node).__name__} is not arithmetic on Values"

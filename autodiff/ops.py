@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import itertools
+import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -80,6 +81,52 @@ DOT = Op(
     "dot",
     lambda m, *xs: builtins.sum(map(operator.mul, xs[: len(xs) // 2], xs[len(xs) // 2 :])),
     lambda m, g, out, *xs: tuple(map(operator.mul, itertools.repeat(g), xs[len(xs) // 2 :] + xs[: len(xs) // 2])),
+)
+
+
+# The elementary functions beyond micrograd's, each with PyTorch's derivative (its formula where
+# rounding matters). A derivative that is identically zero is the number 0.0, so that an inf or
+# nan upstream gives exactly 0, as PyTorch; a mask passes g itself or 0.0 (`m.where`).
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_SQRT_HALF = math.sqrt(0.5)
+_GELU_PDF = _TWO_OVER_SQRT_PI * _SQRT_HALF * 0.5  # 1 / sqrt(2 pi), as PyTorch writes it
+_GELU_TANH = math.sqrt(2.0) * _TWO_OVER_SQRT_PI * 0.5  # sqrt(2 / pi)
+_GELU_CUBIC = 0.044715
+TAN = Op("tan", lambda m, x: m.tan(x), lambda m, g, out, x: (g * (1.0 + out * out),))
+SINH = Op("sinh", lambda m, x: m.sinh(x), lambda m, g, out, x: (g * m.cosh(x),))
+COSH = Op("cosh", lambda m, x: m.cosh(x), lambda m, g, out, x: (g * m.sinh(x),))
+ASIN = Op("asin", lambda m, x: m.asin(x), lambda m, g, out, x: (g * m.recip(m.sqrt(1.0 - x * x)),))
+ACOS = Op("acos", lambda m, x: m.acos(x), lambda m, g, out, x: (-g * m.recip(m.sqrt(1.0 - x * x)),))
+ATAN = Op("atan", lambda m, x: m.atan(x), lambda m, g, out, x: (g / (1.0 + x * x),))
+ASINH = Op("asinh", lambda m, x: m.asinh(x), lambda m, g, out, x: (g / m.sqrt(x * x + 1.0),))
+ACOSH = Op("acosh", lambda m, x: m.acosh(x), lambda m, g, out, x: (g * m.recip(m.sqrt(x * x - 1.0)),))
+ATANH = Op("atanh", lambda m, x: m.atanh(x), lambda m, g, out, x: (g * m.recip(1.0 - x * x),))
+ATAN2 = Op("atan2", lambda m, y, x: m.atan2(y, x), lambda m, g, out, y, x: _atan2_derivative(m, g, y, x))
+HYPOT = Op("hypot", lambda m, a, b: m.hypot(a, b), lambda m, g, out, a, b: (g * a * m.recip(out), g * b * m.recip(out)))
+EXPM1 = Op("expm1", lambda m, x: m.expm1(x), lambda m, g, out, x: (g * (out + 1.0),))
+EXP2 = Op("exp2", lambda m, x: m.exp2(x), lambda m, g, out, x: (g * out * _LN2,))
+LOG2 = Op("log2", lambda m, x: m.log2(x), lambda m, g, out, x: (g * m.recip(x * _LN2),))
+LOG10 = Op("log10", lambda m, x: m.log10(x), lambda m, g, out, x: (g * m.recip(x * _LN10),))
+ERF = Op("erf", lambda m, x: m.erf(x), lambda m, g, out, x: (g * _TWO_OVER_SQRT_PI * m.exp(-(x * x)),))
+ERFC = Op("erfc", lambda m, x: m.erfc(x), lambda m, g, out, x: (-g * _TWO_OVER_SQRT_PI * m.exp(-(x * x)),))
+SIGN = Op("sign", lambda m, x: _sign(m, x), lambda m, g, out, x: (0.0,))
+FLOOR = Op("floor", lambda m, x: m.floor(x), lambda m, g, out, x: (0.0,))
+CEIL = Op("ceil", lambda m, x: m.ceil(x), lambda m, g, out, x: (0.0,))
+ROUND = Op("round", lambda m, x: m.round(x), lambda m, g, out, x: (0.0,))
+TRUNC = Op("trunc", lambda m, x: m.trunc(x), lambda m, g, out, x: (0.0,))
+REMAINDER = Op("%", lambda m, a, b: m.remainder(a, b), lambda m, g, out, a, b: (g, -g * m.floor_divide(a, b)))
+FLOOR_DIVIDE = Op("//", lambda m, a, b: m.floor_divide(a, b), lambda m, g, out, a, b: (0.0, 0.0))
+MAXIMUM = Op("maximum", lambda m, a, b: m.maximum(a, b), lambda m, g, out, a, b: (_won(m, g, a, b), _won(m, g, b, a)))
+MINIMUM = Op("minimum", lambda m, a, b: m.minimum(a, b), lambda m, g, out, a, b: (_won(m, g, b, a), _won(m, g, a, b)))
+SILU = Op("silu", lambda m, x: x * m.sigmoid(x), lambda m, g, out, x: (_silu_derivative(m, g, x),))
+GELU = Op(
+    "gelu", lambda m, x: x * 0.5 * (1.0 + m.erf(x * _SQRT_HALF)), lambda m, g, out, x: (_gelu_derivative(m, g, x),)
+)
+GELU_TANH = Op(
+    "gelu(tanh)",
+    lambda m, x: 0.5 * x * (1.0 + m.tanh(_gelu_inner(x))),
+    lambda m, g, out, x: (_gelu_tanh_derivative(m, g, x),),
 )
 
 
@@ -167,3 +214,114 @@ def _as_sequence(xs: Iterable[Any], function: str) -> Sequence[Any]:
     if not isinstance(xs, Iterable) or getattr(xs, "ndim", None) == 0:  # a 0-d numpy array is no sequence
         raise TypeError(f"{function}: expected an iterable (a list, say), got {type(xs).__name__} ({xs!r})")
     return tuple(xs)
+
+
+class Family:
+    """Ops that take numbers besides their inputs (a slope, a bound), as `power(p)`: `family(*numbers)`
+    is the Op for those numbers, made once, named in pictures by the numbers that differ from
+    PyTorch's defaults. `forward(m, *inputs, *numbers)` and `derivative(m, g, out, *inputs, *numbers)`.
+
+    >>> LEAKY_RELU(0.2).name, LEAKY_RELU(0.2) is LEAKY_RELU(0.2), LEAKY_RELU(0.01).name
+    ('leaky_relu(negative_slope=0.2)', True, 'leaky_relu')
+    """
+
+    __slots__ = ("defaults", "derivative", "forward", "name", "ops")
+
+    def __init__(
+        self, name: str, defaults: dict[str, float], forward: Callable[..., Any], derivative: Callable[..., Any]
+    ) -> None:
+        self.name, self.defaults, self.forward, self.derivative = name, defaults, forward, derivative
+        self.ops: dict[tuple[float, ...], Op] = {}
+
+    def __call__(self, *numbers: Any) -> Op:
+        try:
+            return self.ops[numbers]
+        except (KeyError, TypeError):
+            pass
+        if len(numbers) != len(self.defaults):
+            raise TypeError(f"{self.name}: takes {len(self.defaults)} numbers ({', '.join(self.defaults)})")
+        key = tuple([_to_float(n, self.name) for n in numbers])
+        if len(self.ops) >= 1024:  # as power's table: numbers may come from data
+            self.ops.clear()
+        if key not in self.ops:
+            changed = [
+                f"{k}={_shown_number(n)}" for k, n, d in zip(self.defaults, key, self.defaults.values()) if n != d
+            ]
+            name = f"{self.name}({', '.join(changed)})" if changed else self.name
+            forward, derivative = self.forward, self.derivative
+            self.ops[key] = Op(
+                name,
+                lambda m, *xs: forward(m, *xs, *key),
+                lambda m, g, out, *xs: derivative(m, g, out, *xs, *key),
+            )
+        return self.ops[key]
+
+    def __repr__(self) -> str:
+        return f"Family({self.name!r})"
+
+
+def _shown_number(x: float) -> str:
+    return repr(int(x)) if x.is_integer() else repr(x)
+
+
+# The ops with parameters: the last numbers of forward and derivative are the family's.
+LEAKY_RELU = Family(
+    "leaky_relu",
+    {"negative_slope": 0.01},
+    lambda m, x, slope: m.where(x > 0.0, lambda: x, lambda: x * slope),
+    lambda m, g, out, x, slope: (m.where(x > 0.0, lambda: g, lambda: g * slope),),
+)
+ELU = Family(
+    "elu",
+    {"alpha": 1.0},
+    lambda m, x, alpha: m.where(x > 0.0, lambda: x, lambda: alpha * m.expm1(x)),
+    lambda m, g, out, x, alpha: (m.where(x > 0.0, lambda: g, lambda: g * alpha * m.exp(x)),),
+)
+SOFTPLUS = Family(  # x itself past the threshold, as PyTorch; beta must not be 0 (autodiff.softplus checks)
+    "softplus",
+    {"beta": 1.0, "threshold": 20.0},
+    lambda m, x, beta, t: m.where(x * beta > t, lambda: x, lambda: m.log1p(m.exp(x * beta)) / beta),
+    lambda m, g, out, x, beta, t: (m.where(x * beta > t, lambda: g, lambda: g * m.sigmoid(x * beta)),),
+)
+CLAMP = Family(  # the gradient passes from min to max, both included (PyTorch's)
+    "clamp",
+    {"min": -math.inf, "max": math.inf},
+    lambda m, x, low, high: m.minimum(m.maximum(x, low), high),
+    lambda m, g, out, x, low, high: (m.where((x >= low) & (x <= high), lambda: g, lambda: 0.0),),
+)
+
+
+def _sign(m: Any, x: Any) -> Any:
+    # 0 at ±0 and nan, as torch.sign.
+    return m.where(x > 0.0, lambda: 1.0, lambda: m.where(x < 0.0, lambda: -1.0, lambda: 0.0))
+
+
+def _won(m: Any, g: Any, a: Any, b: Any) -> Any:
+    """a's part of maximum(a, b)'s gradient (minimum's with a and b swapped), as PyTorch: all of g
+    where a > b (or a nan is among them), half at a tie, none where a < b."""
+    return m.where(a < b, lambda: 0.0, lambda: m.where((a <= b) & (a >= b), lambda: g * 0.5, lambda: g))
+
+
+def _atan2_derivative(m: Any, g: Any, y: Any, x: Any) -> tuple[Any, Any]:
+    # PyTorch's: 0 where y^2 + x^2 is 0 (at the origin, or where it underflows), else its reciprocal.
+    r = m.where(m.is_zero(y * y + x * x), lambda: 0.0, lambda: m.recip(y * y + x * x))
+    return g * x * r, g * -y * r
+
+
+def _silu_derivative(m: Any, g: Any, x: Any) -> Any:
+    s = m.sigmoid(x)
+    return g * s * (1.0 + x * (1.0 - s))  # in PyTorch's order
+
+
+def _gelu_derivative(m: Any, g: Any, x: Any) -> Any:
+    return g * (0.5 * (1.0 + m.erf(x * _SQRT_HALF)) + x * (m.exp(-0.5 * x * x) * _GELU_PDF))
+
+
+def _gelu_inner(x: Any) -> Any:
+    return _GELU_TANH * (x + _GELU_CUBIC * (x * x * x))
+
+
+def _gelu_tanh_derivative(m: Any, g: Any, x: Any) -> Any:
+    t = m.tanh(_gelu_inner(x))
+    slope = _GELU_TANH * (1.0 + 3.0 * _GELU_CUBIC * (x * x))
+    return g * (0.5 * (1.0 + t) + 0.5 * x * ((1.0 - t) * (1.0 + t)) * slope)

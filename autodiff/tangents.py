@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from . import ops
 from ._numbers import _is_number, _to_float
-from .value import Value
+from .value import Value, _compared
 from .value import apply as _apply_on_values
+from .value_methods import OneInputMethods
 from .worlds import floats, values
 
 _tags = itertools.count(1)  # next() on a count is atomic: threads get distinct tags
@@ -36,7 +37,7 @@ def new_tag() -> int:
     return next(_tags)
 
 
-class Dual:
+class Dual(OneInputMethods):
     """A number and its tangent (the derivative along one direction), as in `torch.func.jvp`. The
     primal is a float, a Value (the pass then builds a graph: reverse over forward) or a Dual of
     a lower `tag` (forward over forward); the tangent likewise.
@@ -44,6 +45,8 @@ class Dual:
     >>> y = (Dual(0.5, 1.0) ** 2).sin()
     >>> round(y.primal, 6), round(y.tangent, 6)   # sin(x^2) and 2x cos(x^2)
     (0.247404, 0.968912)
+    >>> Dual(-1.0, 1.0).relu(), Dual(0.5, 1.0) < 1
+    (Dual(primal=0.0, tangent=0.0), True)
     """
 
     __slots__ = ("primal", "tag", "tangent")
@@ -111,87 +114,37 @@ class Dual:
     def __pos__(self) -> Dual:
         return self
 
-    def exp(self) -> Dual:
-        """e ** self, as `Value.exp`.
+    def __mod__(self, other: Any) -> Dual:
+        return apply(ops.REMAINDER, self, other)
 
-        >>> Dual(0.0, 2.0).exp()
-        Dual(primal=1.0, tangent=2.0)
-        """
-        return apply(ops.EXP, self)
+    def __rmod__(self, other: Any) -> Dual:
+        return apply(ops.REMAINDER, other, self)
 
-    def log(self) -> Dual:
-        """As `Value.log`.
+    def __floordiv__(self, other: Any) -> Dual:
+        return apply(ops.FLOOR_DIVIDE, self, other)
 
-        >>> Dual(1.0, 3.0).log()
-        Dual(primal=0.0, tangent=3.0)
-        """
-        return apply(ops.LOG, self)
+    def __rfloordiv__(self, other: Any) -> Dual:
+        return apply(ops.FLOOR_DIVIDE, other, self)
 
-    def log1p(self) -> Dual:
-        """As `Value.log1p`.
+    # Comparisons read the numbers, as a Value's do (`if x > 0:` in a function under jvp).
+    def __lt__(self, other: Any) -> bool:
+        return bool(self.data < _compared(other))
 
-        >>> Dual(0.0, 1.0).log1p()
-        Dual(primal=0.0, tangent=1.0)
-        """
-        return apply(ops.LOG1P, self)
+    def __le__(self, other: Any) -> bool:
+        return bool(self.data <= _compared(other))
 
-    def sqrt(self) -> Dual:
-        """As `Value.sqrt`.
+    def __gt__(self, other: Any) -> bool:
+        return bool(self.data > _compared(other))
 
-        >>> Dual(4.0, 1.0).sqrt()
-        Dual(primal=2.0, tangent=0.25)
-        """
-        return apply(ops.SQRT, self)
+    def __ge__(self, other: Any) -> bool:
+        return bool(self.data >= _compared(other))
 
-    def tanh(self) -> Dual:
-        """As `Value.tanh`.
+    __hash__ = object.__hash__  # == stays identity, as a Value's
 
-        >>> Dual(0.0, 1.0).tanh()
-        Dual(primal=0.0, tangent=1.0)
-        """
-        return apply(ops.TANH, self)
+    def _one(self, op: ops.Op) -> Dual:  # type: ignore[override]  # the methods of OneInputMethods: exp(), tan(), clamp() ...
+        return apply(op, self)
 
-    def sigmoid(self) -> Dual:
-        """As `Value.sigmoid`.
-
-        >>> Dual(0.0, 1.0).sigmoid()
-        Dual(primal=0.5, tangent=0.25)
-        """
-        return apply(ops.SIGMOID, self)
-
-    def relu(self) -> Dual:
-        """As `Value.relu`.
-
-        >>> Dual(-1.0, 1.0).relu()
-        Dual(primal=0.0, tangent=0.0)
-        """
-        return apply(ops.RELU, self)
-
-    def abs(self) -> Dual:
-        """As `Value.abs` (also `abs(d)`).
-
-        >>> abs(Dual(-2.0, 1.0))
-        Dual(primal=2.0, tangent=-1.0)
-        """
-        return apply(ops.ABS, self)
-
-    __abs__ = abs  # noqa: A003 - abs(d) and d.abs() are the same op
-
-    def sin(self) -> Dual:
-        """As `Value.sin`.
-
-        >>> Dual(0.0, 1.0).sin()
-        Dual(primal=0.0, tangent=1.0)
-        """
-        return apply(ops.SIN, self)
-
-    def cos(self) -> Dual:
-        """As `Value.cos`.
-
-        >>> Dual(0.0, 1.0).cos()
-        Dual(primal=1.0, tangent=-0.0)
-        """
-        return apply(ops.COS, self)
+    __abs__ = OneInputMethods.abs
 
 
 def apply(op: ops.Op, *inputs: Any) -> Dual:

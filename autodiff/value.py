@@ -6,20 +6,22 @@ import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
-from . import ops
+from . import ops, value_methods
 from ._numbers import _is_number, _shown, _to_float
 from .anomaly import anomaly_mode, check_forward
 from .grad_mode import grad_mode
 from .micrograd_views import MicrogradViews, _check_arguments
+from .value_methods import OneInputMethods
 from .worlds import floats
 
 if TYPE_CHECKING:
     from .hooks import RemovableHandle
 
 
-class Value(MicrogradViews):
+class Value(MicrogradViews, OneInputMethods):
     """A scalar node: its data, its gradient, and the op and parents that made it (with
-    micrograd's `_prev`, `_op` and `_backward()` as views, from `MicrogradViews`).
+    micrograd's `_prev`, `_op` and `_backward()` as views, from `MicrogradViews`, and the
+    one-input methods `v.exp()`, `v.tan()`, ... from `OneInputMethods`).
 
     >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     >>> c = a * b + b**2
@@ -173,102 +175,54 @@ class Value(MicrogradViews):
         if isinstance(other, Value):
             return apply(ops.POW, self, other)
         if _is_number(other):
-            return _single(ops.power(other), self)
+            return _single(self, ops.power(other))
         return NotImplemented
 
     def __rpow__(self, other: Any) -> Value:
         return apply(ops.POW, other, self)
 
     def __neg__(self) -> Value:
-        return _single(ops.NEG, self)
+        return _single(self, ops.NEG)
 
     def __pos__(self) -> Value:
         return self
 
-    def exp(self) -> Value:
-        """e ** self (inf past 709.78, as in float64).
+    def __mod__(self, other: Any) -> Value:
+        """self % other with the sign of other, as Python's float % and torch.remainder.
 
-        >>> Value(0.0).exp().data
-        1.0
+        >>> (Value(-5.5) % 2).data, (5.5 // Value(-2.0)).data
+        (0.5, -3.0)
         """
-        return _single(ops.EXP, self)
+        return _binary(ops.REMAINDER, self, other)
 
-    def log(self) -> Value:
-        """The natural logarithm: -inf at 0, a ValueError below.
+    def __rmod__(self, other: Any) -> Value:
+        return apply(ops.REMAINDER, other, self)
 
-        >>> Value(1.0).log().data
-        0.0
+    def __floordiv__(self, other: Any) -> Value:
+        return _binary(ops.FLOOR_DIVIDE, self, other)
+
+    def __rfloordiv__(self, other: Any) -> Value:
+        return apply(ops.FLOOR_DIVIDE, other, self)
+
+    # Comparisons read the data and give a bool, as bool(tensor < 3): `if x < 3:`, max(values) and
+    # sorted(values) work; no node is recorded. `==` stays identity, as object's: nodes are hashed
+    # by identity (sets of parents, dicts of gradients), and equal data is not the same node.
+    def __lt__(self, other: Any) -> bool:
+        """self.data < other (a Value's data or a number).
+
+        >>> Value(2.0) < 3, max([Value(1.0), Value(4.0)]).data, Value(2.0) == Value(2.0)
+        (True, 4.0, False)
         """
-        return _single(ops.LOG, self)
+        return bool(self.data < _compared(other))  # bool, not numpy's, for a numpy scalar
 
-    def log1p(self) -> Value:
-        """log(1 + self), accurate for tiny inputs: -inf at -1, a ValueError below.
+    def __le__(self, other: Any) -> bool:
+        return bool(self.data <= _compared(other))
 
-        >>> Value(1e-20).log1p().data
-        1e-20
-        """
-        return _single(ops.LOG1P, self)
+    def __gt__(self, other: Any) -> bool:
+        return bool(self.data > _compared(other))
 
-    def sqrt(self) -> Value:
-        """The square root: a ValueError below 0.
-
-        >>> Value(9.0).sqrt().data
-        3.0
-        """
-        return _single(ops.SQRT, self)
-
-    def tanh(self) -> Value:
-        """The hyperbolic tangent; like every op here, it records a node that backward() goes through.
-
-        >>> x = Value(0.0)
-        >>> y = x.tanh()
-        >>> y.backward()
-        >>> y.data, y.op, x.grad
-        (0.0, 'tanh', 1.0)
-        """
-        return _single(ops.TANH, self)
-
-    def sigmoid(self) -> Value:
-        """1 / (1 + e ** -self), without overflow for any input.
-
-        >>> Value(0.0).sigmoid().data, Value(-800.0).sigmoid().data
-        (0.5, 0.0)
-        """
-        return _single(ops.SIGMOID, self)
-
-    def relu(self) -> Value:
-        """max(0, self).
-
-        >>> Value(-2.0).relu().data, Value(3.0).relu().data
-        (0.0, 3.0)
-        """
-        return _single(ops.RELU, self)
-
-    def abs(self) -> Value:
-        """|self|, also as `abs(v)`.
-
-        >>> abs(Value(-2.0)).data
-        2.0
-        """
-        return _single(ops.ABS, self)
-
-    __abs__ = abs  # noqa: A003 - abs(v) and v.abs() are the same op
-
-    def sin(self) -> Value:
-        """The sine, in radians.
-
-        >>> Value(0.0).sin().data
-        0.0
-        """
-        return _single(ops.SIN, self)
-
-    def cos(self) -> Value:
-        """The cosine, in radians.
-
-        >>> Value(0.0).cos().data
-        1.0
-        """
-        return _single(ops.COS, self)
+    def __ge__(self, other: Any) -> bool:
+        return bool(self.data >= _compared(other))
 
 
 def apply(op: ops.Op, *inputs: Any) -> Value:
@@ -304,7 +258,7 @@ def _pair(op: ops.Op, a: Value, b: Value) -> Value:
     return out
 
 
-def _single(op: ops.Op, a: Value) -> Value:
+def _single(a: Value, op: ops.Op) -> Value:
     data = op.forward(floats, a.data)
     if not a.requires_grad or type(data) is not float or anomaly_mode.enabled or not grad_mode.enabled:
         return _recorded(op, data, (a,), a.requires_grad)
@@ -384,5 +338,20 @@ def constant(x: Any, op: ops.Op | None = None) -> Value:
     return _node(x, False)
 
 
+def _compared(x: Any) -> Any:
+    """What a Value is compared with: a Value's data (or another world's number's: a Dual's), a
+    number; anything else a TypeError, as Python's own for `<` between unrelated types."""
+    if isinstance(x, Value) or hasattr(type(x), "__autodiff_apply__"):
+        return x.data
+    if _is_number(x):
+        return x
+    raise TypeError(f"comparison: expected a Value or a number, got {type(x).__name__} ({x!r})")
+
+
 def _data(x: Any) -> float:  # a gradient may be a Value or a number (or another world's: a Dual)
     return cast(float, x.data if isinstance(x, Value) or hasattr(type(x), "__autodiff_apply__") else x)
+
+
+# The methods' examples in value_methods.py name Value, which that module cannot import (value.py imports it).
+value_methods.Value = Value  # type: ignore[attr-defined]
+Value._one = _single  # type: ignore[assignment]  # v.exp() and the rest: the short path, a call less

@@ -6,6 +6,8 @@
   is committed in docs/img/, and which the tests compare with a fresh drawing);
 - the benchmark chart, where `make bench` has drawn one;
 - the backward players of the stepping guide (`<!-- player: topological -->`, `naive`);
+- the op table (ops.md): every op of autodiff/ops.py with its forward and derivative, read from
+  that file's source, so that the page cannot drift from the table;
 - the API reference: one page per package, one entry per public name, found at run time (so a
   name added to `__all__` is documented with no edit here), and a warning (an error under
   `--strict`) for a public name without a docstring.
@@ -13,6 +15,7 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 import json
 import os
@@ -36,7 +39,7 @@ log = get_plugin_logger("autodiff-docs")
 # Each package of the reference: the names it documents beyond `__all__` (public, but kept out of
 # `__all__` so that `from autodiff import *` leaves the builtins alone; or imported on their own).
 REFERENCE: dict[str, tuple[ModuleType, list[str]]] = {
-    "autodiff": (autodiff, ["compile", "sum", "func", "testing"]),
+    "autodiff": (autodiff, ["compile", "sum", "abs", "round", "func", "testing"]),
     "nn": (nn, ["plots"]),
 }
 # The reference opens with what users call most, in this order; then the rest, module by module.
@@ -85,6 +88,7 @@ def on_files(files: Files, config: Any) -> Files:
         files.append(File.generated(config, "img/results.png", abs_src_path=str(CHART)))
     for package in REFERENCE:
         files.append(File.generated(config, f"reference/{package}.md", content=_reference_page(package)))
+    files.append(File.generated(config, "ops.md", content=op_table_page()))
     return files
 
 
@@ -209,3 +213,78 @@ def _reference_page(package: str) -> str:
             lines += [f"::: {path}", "    options:", "      show_root_heading: false", "      heading_level: 3"]
             lines += [f"      members: {_members(sys.modules[path], module)}", ""]
     return "\n".join(lines)
+
+
+OPS = ROOT / "autodiff" / "ops.py"
+OP_TABLE_HEAD = """# The op table
+
+Every primitive op of `autodiff/ops.py`, as its source writes it: the name a picture shows, the
+forward and the derivative. The derivative gets the math world `m` (floats, Values, numpy arrays:
+`autodiff/worlds/`), the upstream gradient `g`, the op's output `out` and the inputs, and returns
+one gradient per input. An op with parameters (a slope, a bound) is a family: one op per set of
+numbers, named with those that differ from PyTorch's defaults (`leaky_relu(negative_slope=0.2)`).
+This page is generated from the table itself when the site is built.
+
+| Op | Inputs | Forward | Derivative (one per input) |
+|----|--------|---------|----------------------------|
+"""
+
+
+def op_table_page() -> str:
+    """The op table page: a row per `Op(...)` or `Family(...)` of autodiff/ops.py, then the source
+    of the helpers and constants that the rules use."""
+    source = OPS.read_text()
+    tree = ast.parse(source)
+    helpers = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef) and f.name.startswith("_")}
+    rows, used = [], []
+    for assign in ast.walk(tree):
+        call = assign.value if isinstance(assign, ast.Assign) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in ("Op", "Family")):
+            continue
+        if isinstance(call.args[0], ast.Name):  # the Op that a Family makes from its own rule
+            continue
+        rows.append(_op_row(source, assign, call))
+        rules = call.args[-2:]
+        used += [n.id for f in rules for n in ast.walk(f) if isinstance(n, ast.Name) and n.id in helpers]
+    constants = [ast.get_source_segment(source, a) or "" for a in tree.body if _assigns_a_constant(a)]
+    lines = [OP_TABLE_HEAD + "\n".join(rows), "", "## The helpers and constants the rules use", ""]
+    for name in dict.fromkeys(used):
+        lines += ["```python", ast.get_source_segment(source, helpers[name]) or "", "```", ""]
+    return "\n".join([*lines, "```python", *constants, "```", ""])
+
+
+def _op_row(source: str, assign: ast.Assign, call: ast.Call) -> str:
+    """The table's row of one op: its name, inputs, forward and derivative as the source has them."""
+    forward, derivative = call.args[-2], call.args[-1]
+    assert isinstance(forward, ast.Lambda), ast.unparse(call)
+    assert isinstance(derivative, ast.Lambda), ast.unparse(call)
+    name = call.args[0].value if isinstance(call.args[0], ast.Constant) else "**p"  # power(p): an f-string
+    inputs = [a.arg for a in forward.args.args[1:]]
+    inputs += [f"*{forward.args.vararg.arg}"] if forward.args.vararg else []
+    shown = ", ".join(inputs)
+    if call.func.id == "Family":  # its numbers' names and defaults, from the family itself
+        defaults = getattr(autodiff.ops, assign.targets[0].id).defaults  # type: ignore[attr-defined]
+        n = len(inputs) - len(defaults)
+        shown = ", ".join(inputs[:n]) + "; numbers " + ", ".join(inputs[n:])
+        name += "(" + ", ".join(f"{k}={v:g}" for k, v in defaults.items()) + ")"
+    elif name == "**p":
+        shown = "x; number p"
+    cells = [name, shown] + [ast.get_source_segment(source, f.body) or "" for f in (forward, derivative)]
+    return "| " + " | ".join(f"`{_cell(c)}`" for c in cells) + " |"
+
+
+def _cell(text: str) -> str:
+    # One line, and no `|` that would end the table's cell.
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _assigns_a_constant(node: ast.stmt) -> bool:
+    """`_LN2, _LN10 = ...`: a module-level assignment of private upper-case names."""
+    targets = node.targets if isinstance(node, ast.Assign) else []
+    names = [n for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    return bool(names) and all(n.id.startswith("_") and n.id[1:].isupper() for n in names)
+
+
+def _cell(text: str) -> str:
+    # One line, and no `|` that would end the table's cell.
+    return " ".join(text.split()).replace("|", "\\|")

@@ -36,6 +36,8 @@ _SCAN = "if g is not None and type(g) is not float:"
 _CHECK = "if type(g) is not float and g is not None:"
 _CHECKED = 'g if type(g) is float else checks.number(step, f"the gradient of parameter {i} ({params[i]!r})", g)'
 _IN_PLACE = "in_place = rows_in_place if type(rows_in_place) is slice and not uniform else None"
+_CLAMP_MASK = "lambda m, g, out, x, low, high: (m.where((x >= low) & (x <= high), lambda: g, lambda: 0.0),),"
+_WON = "return m.where(a < b, lambda: 0.0, lambda: m.where((a <= b) & (a >= b), lambda: g * 0.5, lambda: g))"
 _WHOLE_P = "if type(p) is float and p >= 0.0 and p.is_integer():  # (x ** 2, say): every x is in the domain"
 _BACKWARD = "autodiff/backward.py"
 _LOSSES = "nn/losses.py"
@@ -86,6 +88,44 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
     (_OPS, "if len(a) != len(b) or len(a) == 0:", "if len(a) != len(b) or len(a) <= 0:"): "a length is never negative",
     (_OPS, "if len(_POWERS) >= 1024:", "if len(_POWERS) > 1024:"): "the size of the cache of power ops only",
     (_OPS, "if len(_POWERS) >= 1024:", "if len(_POWERS) >= 1025:"): "the size of the cache of power ops only",
+    (_OPS, _WON, _WON.replace("(a <= b) & (a >= b)", "(a <= b) & (a <= b)")): (
+        "a < b is taken out first: a <= b alone is then a tie"
+    ),
+    **{
+        (_OPS, _WON, _WON.replace("(a <= b) & (a >= b)", f"(a <= b) {op} (a >= b)")): (
+            "of two bools (or bool arrays), * and << are non-zero exactly where & is true"
+        )
+        for op in ("*", "<<")
+    },
+    (
+        _OPS,
+        _CLAMP_MASK,
+        _CLAMP_MASK.replace("(x >= low) & (x <= high)", "(x >= low) * (x <= high)"),
+    ): "of two bools (or bool arrays), * is non-zero exactly where & is true",
+    (_OPS, "if len(numbers) != len(self.defaults):", "if len(numbers) is not len(self.defaults):"): (
+        "small ints are one object each: `is not` is != here"
+    ),
+    (
+        _OPS,
+        "lambda m, x, alpha: m.where(x > 0.0, lambda: x, lambda: alpha * m.expm1(x)),",
+        "lambda m, x, alpha: m.where(x >= 0.0, lambda: x, lambda: alpha * m.expm1(x)),",
+    ): "at x = ±0 both branches give a zero (alpha * expm1(±0) is ±0 times alpha)",
+    (
+        _OPS,
+        "lambda m, x, slope: m.where(x > 0.0, lambda: x, lambda: x * slope),",
+        "lambda m, x, slope: m.where(x >= 0.0, lambda: x, lambda: x * slope),",
+    ): "at x = ±0 both branches give a zero (±0 times the slope)",
+    **{
+        (_OPS, "if len(self.ops) >= 1024:  # as power's table: numbers may come from data", changed): (
+            "the size of a family's cache of ops only"
+        )
+        for changed in (
+            "if len(self.ops) >= 1023:  # as power's table: numbers may come from data",
+            "if len(self.ops) == 1024:  # as power's table: numbers may come from data",
+            "if len(self.ops) > 1024:  # as power's table: numbers may come from data",
+            "if len(self.ops) >= 1025:  # as power's table: numbers may come from data",
+        )
+    },
     # worlds/arrays.py
     (
         _ARRAYS,

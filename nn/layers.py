@@ -1,5 +1,6 @@
 """`Neuron`, `Layer` and `MLP`: fully connected networks, in PyTorch's words (the guide "The nn
-library"). Activations: "relu", "tanh", "sigmoid" and "linear" (none).
+library"). Activations: "relu", "tanh", "sigmoid", "gelu", "silu", "elu", "leaky_relu", "softplus"
+(each with PyTorch's default parameters) and "linear" (none).
 
 Labels, for pictures (which cluster by the part before the last dot): inside an MLP a neuron's
 Values are "L{layer}.N{neuron}." followed by "w{i}", "b", "z" (the weighted sum plus bias) and
@@ -20,7 +21,7 @@ from . import _checks as checks
 from . import init
 from .module import Module
 
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "gelu", "silu", "elu", "leaky_relu", "softplus", "linear")
 
 Output = Value | list[Value]
 WeightInit = Callable[[list[list[Value]]], None]

@@ -11,8 +11,16 @@ from autodiff._optional import require_torch
 from .layers import MLP
 from .module import Module
 
-TORCH_ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
-OUR_ACTIVATIONS = {"ReLU": "relu", "Tanh": "tanh", "Sigmoid": "sigmoid", "Identity": "linear"}
+TORCH_ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "gelu": "GELU", "silu": "SiLU"}
+TORCH_ACTIVATIONS |= {"elu": "ELU", "leaky_relu": "LeakyReLU", "softplus": "Softplus"}
+OUR_ACTIVATIONS = {name: ours for ours, name in TORCH_ACTIVATIONS.items()} | {"Identity": "linear"}
+# The layers' activations take PyTorch's default parameters: a module with others is refused.
+TORCH_DEFAULTS: dict[str, dict[str, Any]] = {
+    "GELU": {"approximate": "none"},
+    "ELU": {"alpha": 1.0},
+    "LeakyReLU": {"negative_slope": 0.01},
+}
+TORCH_DEFAULTS |= {"Softplus": {"beta": 1.0, "threshold": 20.0}}
 
 
 def _import_torch() -> Any:
@@ -21,8 +29,9 @@ def _import_torch() -> Any:
 
 def to_torch(mlp: Module) -> Any:
     """A float64 `torch.nn.Sequential` computing the same function, with copies of the weights: a
-    `Linear` per layer, followed by `ReLU`, `Tanh` or `Sigmoid` (nothing for "linear"). One of
-    the GPT's blocks (`nn.torch_blocks.BLOCKS`) goes to `nn.torch_blocks.to_torch`.
+    `Linear` per layer, followed by its activation's module (`ReLU`, `Tanh`, `GELU`, ...; nothing
+    for "linear"), with PyTorch's default parameters as the layers' activations. One of the GPT's
+    blocks (`nn.torch_blocks.BLOCKS`) goes to `nn.torch_blocks.to_torch`.
 
     >>> import nn
     >>> to_torch(nn.MLP(2, [3, 1]))[1], type(to_torch(nn.Embedding(3, 2))).__name__
@@ -76,6 +85,11 @@ def from_torch(sequential: Any) -> MLP:
         elif kind not in OUR_ACTIVATIONS or type(module) is not getattr(torch.nn, kind):
             raise ValueError(
                 f"from_torch: layer {i} ({module}) is not supported; expected Linear, {', '.join(OUR_ACTIVATIONS)}"
+            )
+        elif any(getattr(module, k) != v for k, v in TORCH_DEFAULTS.get(kind, {}).items()):
+            raise ValueError(
+                f"from_torch: layer {i} ({module}) is not supported: the layers' activations take PyTorch's "
+                f"default parameters ({TORCH_DEFAULTS[kind]})"
             )
         elif not linears or activations[-1] is not None:
             raise ValueError(f"from_torch: layer {i} ({module}) should follow a Linear layer")

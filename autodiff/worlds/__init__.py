@@ -91,6 +91,82 @@ class Math(Protocol):
         """`x()` where condition holds, else `y()`; a world that can evaluates only the branch
         taken, so that the other (log(0), say) makes no node and no NaN for `detect_anomaly()`."""
 
+    # The elementary functions beyond micrograd's (the second part of the op table).
+    def tan(self, x: Any, /) -> Any:
+        """The tangent, in radians; nan for ±inf."""
+
+    def sinh(self, x: Any, /) -> Any:
+        """The hyperbolic sine; ±inf for an overflow."""
+
+    def cosh(self, x: Any, /) -> Any:
+        """The hyperbolic cosine; inf for an overflow."""
+
+    def asin(self, x: Any, /) -> Any:
+        """The arcsine: a domain error outside [-1, 1]."""
+
+    def acos(self, x: Any, /) -> Any:
+        """The arccosine: a domain error outside [-1, 1]."""
+
+    def atan(self, x: Any, /) -> Any:
+        """The arctangent."""
+
+    def asinh(self, x: Any, /) -> Any:
+        """The inverse hyperbolic sine."""
+
+    def acosh(self, x: Any, /) -> Any:
+        """The inverse hyperbolic cosine: a domain error below 1."""
+
+    def atanh(self, x: Any, /) -> Any:
+        """The inverse hyperbolic tangent: ±inf at ±1, a domain error beyond."""
+
+    def atan2(self, y: Any, x: Any, /) -> Any:
+        """The angle of the point (x, y), in (-pi, pi]."""
+
+    def hypot(self, a: Any, b: Any, /) -> Any:
+        """sqrt(a*a + b*b), without overflow."""
+
+    def expm1(self, x: Any, /) -> Any:
+        """e ** x - 1, accurate for tiny x; inf for an overflow."""
+
+    def exp2(self, x: Any, /) -> Any:
+        """2 ** x; inf for an overflow."""
+
+    def log2(self, x: Any, /) -> Any:
+        """The base-2 logarithm: -inf at 0, a domain error below."""
+
+    def log10(self, x: Any, /) -> Any:
+        """The base-10 logarithm: -inf at 0, a domain error below."""
+
+    def erf(self, x: Any, /) -> Any:
+        """The error function."""
+
+    def erfc(self, x: Any, /) -> Any:
+        """1 - erf(x), accurate where erf(x) is near 1."""
+
+    def floor(self, x: Any, /) -> Any:
+        """The largest whole number <= x (a number in the Value world: its derivative is zero)."""
+
+    def ceil(self, x: Any, /) -> Any:
+        """The smallest whole number >= x (a number in the Value world)."""
+
+    def trunc(self, x: Any, /) -> Any:
+        """x rounded towards zero (a number in the Value world)."""
+
+    def round(self, x: Any, /) -> Any:
+        """x rounded to the nearest whole number, half to even (a number in the Value world)."""
+
+    def remainder(self, a: Any, b: Any, /) -> Any:
+        """a % b with the sign of b (Python's, torch.remainder's); `DivisionByZeroError` for b == 0."""
+
+    def floor_divide(self, a: Any, b: Any, /) -> Any:
+        """a // b (Python's); `DivisionByZeroError` for b == 0 (a number in the Value world)."""
+
+    def maximum(self, a: Any, b: Any, /) -> Any:
+        """The larger of a and b; nan if either is nan."""
+
+    def minimum(self, a: Any, b: Any, /) -> Any:
+        """The smaller of a and b; nan if either is nan."""
+
 
 if TYPE_CHECKING:  # mypy checks that each world implements Math; nothing runs here
     from . import arrays, floats, values

@@ -15,6 +15,7 @@ ValueError: log: undefined for negative input -2.0
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -134,3 +135,46 @@ def where(condition: Any, x: Callable[[], Any], y: Callable[[], Any]) -> Any:
     # Both branches are computed for the whole batch: silence numpy's warnings about the one not taken.
     with np.errstate(all="ignore"):
         return np.where(condition, x(), y())
+
+
+# The elementary functions beyond micrograd's (the second part of the op table).
+tan, sinh, cosh, atan, asinh, atan2 = np.tan, np.sinh, np.cosh, np.arctan, np.arcsinh, np.arctan2
+hypot, expm1, exp2, floor, ceil, trunc = np.hypot, np.expm1, np.exp2, np.floor, np.ceil, np.trunc
+maximum, minimum, round = np.maximum, np.minimum, np.rint  # rint: half to even, as Python's round and torch
+# numpy has no erf: math's, element by element (the same numbers as the float world).
+erf = np.vectorize(math.erf, otypes=[float])
+erfc = np.vectorize(math.erfc, otypes=[float])
+
+
+def _defined_within(fn: Callable[[Any], Any], lowest: float, highest: float, message: str) -> Callable[[Any], Any]:
+    """`fn`, raising ValueError(message) for an input outside [lowest, highest]."""
+
+    def checked(x: Any) -> Any:
+        _check_domain(np.less(x, lowest) | np.greater(x, highest), x, message)
+        return fn(x)
+
+    return checked
+
+
+asin = _defined_within(np.arcsin, -1.0, 1.0, domain.ASIN)
+acos = _defined_within(np.arccos, -1.0, 1.0, domain.ACOS)
+atanh = _defined_within(np.arctanh, -1.0, 1.0, domain.ATANH)
+acosh = _defined_from(np.arccosh, 1.0, domain.ACOSH)
+log2 = _defined_from(np.log2, 0.0, domain.LOG2)
+log10 = _defined_from(np.log10, 0.0, domain.LOG10)
+
+
+def _by_nonzero(fn: Callable[[Any, Any], Any], message: str) -> Callable[[Any, Any], Any]:
+    """`fn(a, b)`, raising DivisionByZeroError(message) where b is zero."""
+
+    def checked(a: Any, b: Any) -> Any:
+        zero = np.equal(b, 0.0)
+        if np.any(zero):
+            raise domain.DivisionByZeroError(message.format(_first(a, zero), _first(b, zero)))
+        return fn(a, b)
+
+    return checked
+
+
+remainder = _by_nonzero(np.remainder, domain.REMAINDER)
+floor_divide = _by_nonzero(np.floor_divide, domain.FLOOR_DIVIDE)

@@ -27,3 +27,13 @@ class DivisionByZeroError(ZeroDivisionError, ValueError):
     ...     print(error, isinstance(error, ZeroDivisionError))
     div: cannot divide 1.0 by zero (0.0) True
     """
+
+
+ASIN = "asin: undefined for input {!r} outside [-1, 1]"
+ACOS = "acos: undefined for input {!r} outside [-1, 1]"
+ACOSH = "acosh: undefined for input {!r} < 1"
+ATANH = "atanh: undefined for input {!r} outside [-1, 1]"
+LOG2 = "log2: undefined for negative input {!r}"
+LOG10 = "log10: undefined for negative input {!r}"
+REMAINDER = "remainder: cannot take {!r} modulo zero ({!r})"
+FLOOR_DIVIDE = "floor_divide: cannot divide {!r} by zero ({!r})"

@@ -135,3 +135,98 @@ def is_zero(x: float) -> bool:
 
 def where(condition: bool, x: Callable[[], Any], y: Callable[[], Any]) -> Any:
     return x() if condition else y()
+
+
+# The elementary functions beyond micrograd's (the second part of the op table).
+atan, asinh, atan2, hypot, erf, erfc = math.atan, math.asinh, math.atan2, math.hypot, math.erf, math.erfc
+
+
+def _overflowing(fn: Callable[[float], float], sign_of_x: bool) -> Callable[[float], float]:
+    """`fn`, with inf (of the sign of x if `sign_of_x`) where math raises OverflowError."""
+
+    def safe(x: float) -> float:
+        try:
+            return fn(x)
+        except OverflowError:
+            return math.copysign(math.inf, x) if sign_of_x else math.inf
+
+    return safe
+
+
+sinh = _overflowing(math.sinh, sign_of_x=True)
+cosh = _overflowing(math.cosh, sign_of_x=False)
+expm1 = _overflowing(math.expm1, sign_of_x=False)
+exp2 = _overflowing(lambda x: 2.0**x, sign_of_x=False)
+
+
+def tan(x: float) -> float:
+    return math.tan(x) if x - x == 0 else math.nan  # nan for ±inf (math raises), as numpy and torch
+
+
+def asin(x: float) -> float:
+    if x < -1 or x > 1:
+        raise ValueError(domain.ASIN.format(x))
+    return math.asin(x)
+
+
+def acos(x: float) -> float:
+    if x < -1 or x > 1:
+        raise ValueError(domain.ACOS.format(x))
+    return math.acos(x)
+
+
+def acosh(x: float) -> float:
+    if x < 1:
+        raise ValueError(domain.ACOSH.format(x))
+    return math.acosh(x)
+
+
+def atanh(x: float) -> float:
+    if x < -1 or x > 1:
+        raise ValueError(domain.ATANH.format(x))
+    return math.copysign(math.inf, x) if abs(x) == 1 else math.atanh(x)
+
+
+def log2(x: float) -> float:
+    if x < 0:
+        raise ValueError(domain.LOG2.format(x))
+    return -math.inf if x == 0 else math.log2(x)
+
+
+def log10(x: float) -> float:
+    if x < 0:
+        raise ValueError(domain.LOG10.format(x))
+    return -math.inf if x == 0 else math.log10(x)
+
+
+def _whole(fn: Callable[[float], int]) -> Callable[[float], float]:
+    """A rounding function of math (which gives an int) as a float, ±inf and nan as they are, and
+    the sign of a zero kept (ceil(-0.5) is -0.0, as numpy and torch)."""
+
+    def rounded(x: float) -> float:
+        return math.copysign(float(fn(x)), x) if x - x == 0 else x
+
+    return rounded
+
+
+floor, ceil, trunc, round = _whole(math.floor), _whole(math.ceil), _whole(math.trunc), _whole(builtins.round)
+
+
+def remainder(a: float, b: float) -> float:
+    if b == 0:
+        raise domain.DivisionByZeroError(domain.REMAINDER.format(a, b))
+    return a % b
+
+
+def floor_divide(a: float, b: float) -> float:
+    if b == 0:
+        raise domain.DivisionByZeroError(domain.FLOOR_DIVIDE.format(a, b))
+    return a // b
+
+
+def maximum(a: float, b: float) -> float:
+    return a if a > b or a != a else b  # nan if either is nan, as torch.maximum
+
+
+def minimum(a: float, b: float) -> float:
+    return a if a < b or a != a else b

@@ -7,8 +7,8 @@ itself (`step`, `sign`, `is_zero`) is a plain number, and so are pow's and recip
 >>> from autodiff.worlds import values
 >>> x = Value(0.5)
 >>> (dx,) = ops.TANH.derivative(values, constant(1.0), x.tanh(), x)
->>> dx.op, round(dx.data, 6)   # a node: 1 - tanh(x)^2, which can be differentiated again
-('*', 0.786448)
+>>> dx.op, f"{dx.data:.6f}"   # a node: 1 - tanh(x)^2, which can be differentiated again
+('*', '0.786448')
 """
 
 from __future__ import annotations
@@ -71,3 +71,31 @@ def softmax(xs: Sequence[Any]) -> list[Any]:
 
 def is_zero(x: Any) -> bool:
     return _data(x) == 0
+
+
+# The elementary functions beyond micrograd's: the ops themselves, or a number where the
+# derivative is zero (the roundings, as `step`).
+tan, sinh, cosh, asin, acos, atan = ops.TAN, ops.SINH, ops.COSH, ops.ASIN, ops.ACOS, ops.ATAN
+asinh, acosh, atanh, atan2, hypot = ops.ASINH, ops.ACOSH, ops.ATANH, ops.ATAN2, ops.HYPOT
+expm1, exp2, log2, log10, erf, erfc = ops.EXPM1, ops.EXP2, ops.LOG2, ops.LOG10, ops.ERF, ops.ERFC
+remainder, maximum, minimum = ops.REMAINDER, ops.MAXIMUM, ops.MINIMUM
+
+
+def floor(x: Any) -> float:
+    return floats.floor(_data(x))
+
+
+def ceil(x: Any) -> float:
+    return floats.ceil(_data(x))
+
+
+def trunc(x: Any) -> float:
+    return floats.trunc(_data(x))
+
+
+def round(x: Any) -> float:
+    return floats.round(_data(x))
+
+
+def floor_divide(a: Any, b: Any) -> float:
+    return floats.floor_divide(_data(a), _data(b))

@@ -171,6 +171,18 @@ def test_op_labels_are_the_op_table_names():
     assert shown == names
 
 
+def test_the_new_ops_are_named_in_the_picture_with_their_parameters():
+    x, y = Value(0.6, label="x"), Value(-1.5, label="y")
+    terms = [x.tan(), autodiff.atan2(y, x), x % y, x // y, autodiff.maximum(x, y), x.clamp(0.0, 0.5)]
+    terms += [x.clamp(max=1.0), x.gelu("tanh"), y.leaky_relu(0.2), y.elu(), x.softplus(beta=2.0), x.round()]
+    root = autodiff.sum(terms)
+    want = {"sum", "tan", "atan2", "%", "//", "maximum", "clamp(min=0, max=0.5)", "clamp(max=1)", "gelu(tanh)"}
+    want |= {"leaky_relu(negative_slope=0.2)", "elu", "softplus(beta=2)", "round"}
+    nodes, _, _ = parse(draw_dot(root).source)
+    shown = {label_of(a) for n, a in nodes.items() if not is_record(a) and not n.startswith("legend")}
+    assert shown == want
+
+
 def test_grad_that_is_a_value_shows_its_data():
     x = Value(1.3, label="x")
     y = x**3

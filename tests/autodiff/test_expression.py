@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import torch
 
 import autodiff
 from autodiff import Value
@@ -42,6 +43,98 @@ def test_evaluate_matches_python_and_torch(
     want = same(Value(point[0]), Value(point[1]))
     assert got.data == pytest.approx(want.data, rel=1e-15)
     assert_matches_torch(lambda x, y: evaluate(text, {"a": x, "b": y}), list(point), torch_fn=same)
+
+
+# The op table's second part: (text, the same with the engine's functions, with torch's).
+F = torch.nn.functional
+NEW_CASES: list[tuple[str, Callable[[Any, Any], Any], Callable[[Any, Any], Any]]] = [
+    (
+        "a % b + a // b + (a * b).atan() * (b / 4).asin() + b.tan()",
+        lambda a, b: a % b + a // b + autodiff.atan(a * b) * autodiff.asin(b / 4) + autodiff.tan(b),
+        lambda a, b: a % b + torch.div(a, b, rounding_mode="floor") + (a * b).atan() * (b / 4).asin() + b.tan(),
+    ),
+    (
+        "(a*a + 1).acosh() + (b / 5).atanh() + a.sinh() * b.cosh() + (a / 5).acos() + b.asinh()",
+        lambda a, b: (
+            autodiff.acosh(a * a + 1)
+            + autodiff.atanh(b / 5)
+            + autodiff.sinh(a) * autodiff.cosh(b)
+            + autodiff.acos(a / 5)
+            + autodiff.asinh(b)
+        ),
+        lambda a, b: (a * a + 1).acosh() + (b / 5).atanh() + a.sinh() * b.cosh() + (a / 5).acos() + b.asinh(),
+    ),
+    (
+        "a.expm1() + b.exp2() + (a*a).log2() + (b*b).log10() + a.erf() * b.erfc() + (a * b).sign()",
+        lambda a, b: (
+            autodiff.expm1(a)
+            + autodiff.exp2(b)
+            + autodiff.log2(a * a)
+            + autodiff.log10(b * b)
+            + autodiff.erf(a) * autodiff.erfc(b)
+            + autodiff.sign(a * b)
+        ),
+        lambda a, b: a.expm1() + b.exp2() + (a * a).log2() + (b * b).log10() + a.erf() * b.erfc() + (a * b).sign(),
+    ),
+    (
+        "a.floor() + b.ceil() + a.round() * b.trunc() + floor(a) * ceil(b)",
+        lambda a, b: (
+            autodiff.floor(a)
+            + autodiff.ceil(b)
+            + autodiff.round(a) * autodiff.trunc(b)
+            + autodiff.floor(a) * autodiff.ceil(b)
+        ),
+        lambda a, b: a.floor() + b.ceil() + a.round() * b.trunc() + a.floor() * b.ceil(),
+    ),
+    (
+        "atan2(a, b) + hypot(a, 1) + maximum(a, b) * minimum(a, b) + clamp(a * b, -1, 0.5)",
+        lambda a, b: (
+            autodiff.atan2(a, b)
+            + autodiff.hypot(a, 1)
+            + autodiff.maximum(a, b) * autodiff.minimum(a, b)
+            + autodiff.clamp(a * b, -1, 0.5)
+        ),
+        lambda a, b: (
+            torch.atan2(a, b)
+            + torch.hypot(a, torch.ones((), dtype=torch.float64))
+            + torch.maximum(a, b) * torch.minimum(a, b)
+            + (a * b).clamp(-1, 0.5)
+        ),
+    ),
+    (
+        "floor_divide(a, b) + remainder(b, a)",
+        lambda a, b: autodiff.floor_divide(a, b) + autodiff.remainder(b, a),
+        lambda a, b: torch.div(a, b, rounding_mode="floor") + b % a,
+    ),
+    (
+        "silu(a) + gelu(b) + elu(a - 2) + leaky_relu(b) + softplus(a * b) + (a + b).silu() + a.gelu()",
+        lambda a, b: (
+            autodiff.silu(a)
+            + autodiff.gelu(b)
+            + autodiff.elu(a - 2)
+            + autodiff.leaky_relu(b)
+            + autodiff.softplus(a * b)
+            + autodiff.silu(a + b)
+            + autodiff.gelu(a)
+        ),
+        lambda a, b: (
+            F.silu(a) + F.gelu(b) + F.elu(a - 2) + F.leaky_relu(b) + F.softplus(a * b) + F.silu(a + b) + F.gelu(a)
+        ),
+    ),
+    (
+        "(a - 2).elu() + b.leaky_relu() + (a * b).softplus()",
+        lambda a, b: autodiff.elu(a - 2) + autodiff.leaky_relu(b) + autodiff.softplus(a * b),
+        lambda a, b: F.elu(a - 2) + F.leaky_relu(b) + F.softplus(a * b),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "ours", "theirs"), NEW_CASES)
+@pytest.mark.parametrize("point", [(2.0, -3.0), (0.7, 1.9), (3.5, -0.2)])
+def test_the_new_ops_and_functions_evaluate_as_the_engine_and_torch(text, ours, theirs, point) -> None:
+    a, b = Value(point[0]), Value(point[1])
+    assert evaluate(text, {"a": a, "b": b}).data == ours(Value(point[0]), Value(point[1])).data
+    assert_matches_torch(lambda x, y: evaluate(text, {"a": x, "b": y}), list(point), torch_fn=theirs)
 
 
 def test_dot_and_logsumexp_are_the_engines() -> None:
@@ -78,9 +171,12 @@ def test_numbers_alone_are_constants_through_the_engines_ops() -> None:
         ("a[0]", "Subscript is not arithmetic on Values"),
         ("(y := a)", "NamedExpr is not arithmetic on Values"),
         ("a < b", "Compare is not arithmetic on Values"),
-        ("a // b", "the operators are + - * / ** and unary minus"),
-        ("a % b", "the operators are + - * / ** and unary minus"),
-        ("~a", "the operators are + - * / ** and unary minus"),
+        ("a @ b", "the operators are + - * / ** % // and unary minus"),
+        ("a << b", "the operators are + - * / ** % // and unary minus"),
+        ("~a", "the operators are + - * / ** % // and unary minus"),
+        ("atan2(a)", "atan2() takes 2 argument(s)"),
+        ("clamp(a, 1)", "clamp() takes 3 argument(s)"),
+        ("a.clamp(0, 1)", "`.clamp` is not allowed"),
         ("'os'", "only numbers are allowed, not str"),
         ("True", "only numbers are allowed, not bool"),
         ("1j", "only numbers are allowed, not complex"),

@@ -13,6 +13,7 @@ import torch.func as tf
 import autodiff as ad
 from autodiff import GradcheckError, Op, Value, func, gradcheck, gradgradcheck
 from autodiff.tangents import Dual
+from autodiff.value_methods import OneInputMethods
 from tests.autodiff.test_func import assert_close, t64
 
 
@@ -154,3 +155,16 @@ def test_every_transform_is_in_its_guide():
         "vmap",
     }
     assert all(f"`func.{name}(" in page for name in func.__all__)
+
+
+def test_a_dual_has_every_method_of_a_value_and_they_match_torch_func_jvp():
+    methods = [name for name in vars(OneInputMethods) if not name.startswith("_")]
+    assert len(methods) >= 30
+    for name in ["tan", "asinh", "erf", "softplus", "silu", "gelu", "elu", "leaky_relu"]:
+        _, ours = func.jvp(lambda x: getattr(x, name)(), (0.3,), (1.5,))
+        t = torch.tensor(0.3, dtype=torch.float64)
+        theirs_fn = getattr(torch, name, None) or getattr(torch.nn.functional, name)
+        theirs = torch.func.jvp(theirs_fn, (t,), (torch.tensor(1.5, dtype=torch.float64),))[1]
+        assert ours == pytest.approx(theirs.item(), rel=1e-12, abs=1e-15), name
+    _, ours = func.jvp(lambda x: x % 0.25 + x // 0.25 + (x.clamp(max=0.2) if x > 0 else -x), (0.3,), (2.0,))
+    assert ours == 2.0  # %: 1, //: 0, clamp past its max: 0

@@ -382,6 +382,14 @@ def test_backward_needs_a_call_first_and_a_known_reduction():
         (lambda a: (a + 2.0) ** -1, -2.0, ValueError, "pow: zero cannot be raised to the negative power -1.0"),
         (lambda a: a**0.5, -2.0, ValueError, "pow: negative base -2.0 to the non-integer power 0.5"),
         (lambda a: a ** Value(2.0), -2.0, ValueError, "pow: base -2.0 is negative under a Value exponent"),
+        (lambda a: (a * 0.5).asin(), -3.0, ValueError, r"asin: undefined for input -1.5 outside \[-1, 1\]"),
+        (lambda a: (a * 0.5).acos(), 3.0, ValueError, r"acos: undefined for input 1.5 outside \[-1, 1\]"),
+        (lambda a: a.acosh(), -2.0, ValueError, "acosh: undefined for input -2.0 < 1"),
+        (lambda a: (a * 0.5).atanh(), -3.0, ValueError, r"atanh: undefined for input -1.5 outside \[-1, 1\]"),
+        (lambda a: a.log2(), -2.0, ValueError, "log2: undefined for negative input -2.0"),
+        (lambda a: a.log10(), -2.0, ValueError, "log10: undefined for negative input -2.0"),
+        (lambda a: 1.0 % (a + 2.0), -2.0, ZeroDivisionError, r"remainder: cannot take 1.0 modulo zero \(0.0\)"),
+        (lambda a: 1.0 // (a + 2.0), -2.0, ZeroDivisionError, r"floor_divide: cannot divide 1.0 by zero \(0.0\)"),
     ],
 )
 def test_domain_errors_name_the_op_as_eager_does(fn, bad, error, message):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+import operator
 import pickle
 
 import numpy as np
@@ -115,6 +116,32 @@ def test_identity_hashing_like_micrograd():
     a, b = Value(1.0), Value(1.0)
     assert a is not b and len({a, b, a}) == 2
     assert a != b
+
+
+def test_comparisons_read_the_data_so_python_s_if_max_min_and_sorted_work():
+    a, b, c = Value(2.0), Value(-1.0), Value(5.0)
+    assert (a < 3, a <= 2, a > 2, a >= 2.5, a < c, c >= a) == (True, True, False, False, True, True)
+    assert (operator.gt(3, a), operator.le(1, b), operator.lt(2.0, a)) == (True, False, False)  # number on the left
+    assert all(type(r) is bool for r in (a < 3, a <= b, a > np.float64(1.0), a >= c))
+    assert max([a, b, c]) is c and min([a, b, c]) is b and sorted([a, b, c]) == [b, a, c]
+    assert max(a, 4.0) == 4.0 and sorted([c, 1.0, a], reverse=True) == [c, a, 1.0]
+
+    def learner(x):  # a function that branches on its input, as a learner writes it
+        return x * x if x < 3 else x * 3.0
+
+    for x, want in [(Value(2.0), 4.0), (Value(4.0), 3.0)]:
+        learner(x).backward()
+        assert x.grad == want
+    nan = Value(math.nan)
+    assert not (nan < 1 or nan <= 1 or nan > 1 or nan >= 1)  # as nan's, and as bool(tensor(nan) < 1)
+
+
+def test_equality_stays_identity_for_nodes_hashed_by_identity():
+    # == is not the data's: a graph's nodes go into sets and dicts (parents, gradients), where two
+    # nodes with equal data are still two nodes.
+    a, b = Value(2.0), Value(2.0)
+    assert a == a and a != b and a != 2.0 and len({a, b}) == 2 and a <= b and a >= b
+    assert {a: 1, b: 2}[b] == 2
 
 
 def test_numpy_scalars_on_either_side_give_values():

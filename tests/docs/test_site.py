@@ -259,3 +259,19 @@ def test_the_api_reference_opens_with_value_and_nests_submodules(site):
     nn_reference = _page(site, "reference/nn")
     for name in ("nn.plots.plot_loss", "nn.datasets.make_moons", "nn.init.xavier_uniform_"):
         assert f'<h3 id="{name}"' in nn_reference, name  # a submodule's own functions, one level down
+
+
+def test_the_op_table_page_has_a_row_per_op_of_the_table_with_its_own_source():
+    # Generated from autodiff/ops.py at build time: an op added to the table is a row at once.
+    from autodiff import ops
+
+    page = HOOKS.op_table_page()
+    rows = {row.split("`")[1]: row for row in page.splitlines() if row.startswith("| `")}
+    table = [v for v in vars(ops).values() if isinstance(v, ops.Op)]
+    families = [v for v in vars(ops).values() if isinstance(v, ops.Family)]
+    assert len(rows) == len(table) + len(families) + 1 and "**p" in rows  # power(p)'s, made per exponent
+    assert all(op.name in rows for op in table) and len(table) > 40
+    assert all(any(name.startswith(f"{family.name}(") for name in rows) for family in families)
+    assert rows["tan"] == "| `tan` | `x` | `m.tan(x)` | `(g * (1.0 + out * out),)` |"
+    assert "clamp(min=-inf, max=inf)" in rows and "`x; numbers low, high`" in rows["clamp(min=-inf, max=inf)"]
+    assert "def _won(m: Any, g: Any, a: Any, b: Any) -> Any:" in page and "_LN2, _LN10 = " in page

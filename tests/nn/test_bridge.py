@@ -37,6 +37,10 @@ def check_same_function(model, seq, seed):
             assert_close([b.grad for b in layer.bias], linear.bias.grad, atol=1e-15)
 
 
+MODULES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "gelu": "GELU", "silu": "SiLU", "elu": "ELU"}
+MODULES |= {"leaky_relu": "LeakyReLU", "softplus": "Softplus"}
+
+
 @pytest.mark.parametrize("output_activation", ACTIVATIONS)
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 @pytest.mark.parametrize("nin, nouts", ARCHITECTURES)
@@ -50,7 +54,7 @@ def test_to_torch_gives_the_same_function(nin, nouts, activation, output_activat
     for layer in model.layers:
         expected.append("Linear")
         if layer.activation != "linear":
-            expected.append({"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}[layer.activation])
+            expected.append(MODULES[layer.activation])
     assert kinds == expected
     check_same_function(model, seq, seed=nin)
 
@@ -63,6 +67,22 @@ def test_from_torch_round_trip(activation):
     assert back.state_dict() == model.state_dict()
     assert [layer.activation for layer in back.layers] == [layer.activation for layer in model.layers]
     assert repr(back) == repr(model)
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        torch.nn.GELU("tanh"),
+        torch.nn.ELU(0.5),
+        torch.nn.LeakyReLU(0.2),
+        torch.nn.Softplus(2.0),
+        torch.nn.Softplus(1, 5),
+    ],
+)
+def test_from_torch_refuses_an_activation_with_other_parameters_than_the_defaults(module):
+    # The layers' activations take PyTorch's defaults: another slope would be read wrong.
+    with pytest.raises(ValueError, match=r"^from_torch: layer 1 \(.*\) is not supported: the layers' activations take"):
+        nn.MLP.from_torch(torch.nn.Sequential(torch.nn.Linear(2, 3), module, torch.nn.Linear(3, 1)))
 
 
 def test_from_torch_of_a_float32_model_and_identity():
@@ -95,10 +115,11 @@ def test_from_torch_single_linear_layer():
             r"layer 1 \(Dropout\(p=0.5, inplace=False\)\) is not supported",
         ),
         (
-            [torch.nn.Linear(2, 3), torch.nn.GELU()],
-            r"layer 1 \(GELU\(approximate='none'\)\) is not supported; expected Linear, ReLU, Tanh, Sigmoid, Identity",
+            [torch.nn.Linear(2, 3), torch.nn.Mish()],
+            r"layer 1 \(Mish\(\)\) is not supported; expected Linear, ReLU, Tanh, Sigmoid, GELU, SiLU, ELU, LeakyReLU, "
+            "Softplus, Identity",
         ),
-        ([torch.nn.Linear(2, 3), torch.nn.LeakyReLU()], r"layer 1 \(LeakyReLU"),
+        ([torch.nn.Linear(2, 3), torch.nn.Hardtanh()], r"layer 1 \(Hardtanh"),
         ([torch.nn.ReLU(), torch.nn.Linear(2, 3)], r"layer 0 \(ReLU\(\)\) should follow a Linear layer"),
         (
             [torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Tanh()],

@@ -180,8 +180,8 @@ def test_wrong_inputs_raise_clear_errors(model):
     "make, message",
     [
         (
-            lambda: nn.MLP(2, [3, 1], activation="gelu"),
-            "MLP: unknown activation 'gelu'; expected one of 'relu', 'tanh'",
+            lambda: nn.MLP(2, [3, 1], activation="mish"),
+            "MLP: unknown activation 'mish'; expected one of 'relu', 'tanh'",
         ),
         (lambda: nn.MLP(2, [3, 1], output_activation="softmax"), "MLP: unknown output_activation 'softmax'"),
         (lambda: nn.Layer(2, 3, activation="Relu"), "Layer: unknown activation 'Relu'"),

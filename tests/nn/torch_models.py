@@ -5,8 +5,10 @@ import torch
 
 from autodiff import Value
 
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "gelu", "silu", "elu", "leaky_relu", "softplus", "linear")
+F = torch.nn.functional
 TORCH_ACTIVATION = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "linear": lambda z: z}
+TORCH_ACTIVATION |= {"gelu": F.gelu, "silu": F.silu, "elu": F.elu, "leaky_relu": F.leaky_relu, "softplus": F.softplus}
 
 
 def tensor(x, requires_grad: bool = False) -> torch.Tensor:
