@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import ops
 from ._numbers import _is_number, _to_float
-from .value import Value, _compared
+from .value import Value
 from .value import apply as _apply_on_values
 from .value_methods import OneInputMethods
 from .worlds import floats, values
@@ -125,21 +125,6 @@ class Dual(OneInputMethods):
 
     def __rfloordiv__(self, other: Any) -> Dual:
         return apply(ops.FLOOR_DIVIDE, other, self)
-
-    # Comparisons read the numbers, as a Value's do (`if x > 0:` in a function under jvp).
-    def __lt__(self, other: Any) -> bool:
-        return bool(self.data < _compared(other))
-
-    def __le__(self, other: Any) -> bool:
-        return bool(self.data <= _compared(other))
-
-    def __gt__(self, other: Any) -> bool:
-        return bool(self.data > _compared(other))
-
-    def __ge__(self, other: Any) -> bool:
-        return bool(self.data >= _compared(other))
-
-    __hash__ = object.__hash__  # == stays identity, as a Value's
 
     def _one(self, op: ops.Op) -> Dual:  # type: ignore[override]  # the methods of OneInputMethods: exp(), tan(), clamp() ...
         return apply(op, self)

@@ -204,26 +204,6 @@ class Value(MicrogradViews, OneInputMethods):
     def __rfloordiv__(self, other: Any) -> Value:
         return apply(ops.FLOOR_DIVIDE, other, self)
 
-    # Comparisons read the data and give a bool, as bool(tensor < 3): `if x < 3:`, max(values) and
-    # sorted(values) work; no node is recorded. `==` stays identity, as object's: nodes are hashed
-    # by identity (sets of parents, dicts of gradients), and equal data is not the same node.
-    def __lt__(self, other: Any) -> bool:
-        """self.data < other (a Value's data or a number).
-
-        >>> Value(2.0) < 3, max([Value(1.0), Value(4.0)]).data, Value(2.0) == Value(2.0)
-        (True, 4.0, False)
-        """
-        return bool(self.data < _compared(other))  # bool, not numpy's, for a numpy scalar
-
-    def __le__(self, other: Any) -> bool:
-        return bool(self.data <= _compared(other))
-
-    def __gt__(self, other: Any) -> bool:
-        return bool(self.data > _compared(other))
-
-    def __ge__(self, other: Any) -> bool:
-        return bool(self.data >= _compared(other))
-
 
 def apply(op: ops.Op, *inputs: Any) -> Value:
     """Run `op` forward on the inputs (Values or numbers) and record the node.
@@ -336,16 +316,6 @@ def constant(x: Any, op: ops.Op | None = None) -> Value:
             raise TypeError(f"{where}: expected a Value or a number, got {type(x).__name__} ({x!r})")
         x = _to_float(x, where)
     return _node(x, False)
-
-
-def _compared(x: Any) -> Any:
-    """What a Value is compared with: a Value's data (or another world's number's: a Dual's), a
-    number; anything else a TypeError, as Python's own for `<` between unrelated types."""
-    if isinstance(x, Value) or hasattr(type(x), "__autodiff_apply__"):
-        return x.data
-    if _is_number(x):
-        return x
-    raise TypeError(f"comparison: expected a Value or a number, got {type(x).__name__} ({x!r})")
 
 
 def _data(x: Any) -> float:  # a gradient may be a Value or a number (or another world's: a Dual)

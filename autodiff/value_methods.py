@@ -1,13 +1,14 @@
 """The one-input methods of `Value` (`v.exp()`, `v.tan()`, `v.clamp(0, 1)`, ...), one per op of the
 table, as `torch.Tensor` names them; kept apart from value.py, which holds the node and its operators.
-Forward mode's `Dual` has the same methods."""
+Also the comparisons. Forward mode's `Dual` has the same methods."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from . import ops
+from ._numbers import _is_number
 
 if TYPE_CHECKING:
     from .value import Value
@@ -29,6 +30,27 @@ class OneInputMethods:
     # How a method records its op, set by each class: Value's short path for one input; forward
     # mode's Dual runs the op on its dual numbers.
     _one: Callable[[ops.Op], Value]
+
+    # Comparisons read the data and give a bool, as bool(tensor < 3) (a Dual's too): `if x < 3:`,
+    # max(values) and sorted(values) work; no node is recorded. `==` stays identity, as object's:
+    # nodes are hashed by identity (sets of parents, dicts of gradients), and equal data is not the
+    # same node.
+    def __lt__(self, other: Any) -> bool:
+        """self.data < other (a Value's data or a number).
+
+        >>> Value(2.0) < 3, max([Value(1.0), Value(4.0)]).data, Value(2.0) == Value(2.0)
+        (True, 4.0, False)
+        """
+        return bool(_compared(self) < _compared(other))  # bool, not numpy's, for a numpy scalar
+
+    def __le__(self, other: Any) -> bool:
+        return bool(_compared(self) <= _compared(other))
+
+    def __gt__(self, other: Any) -> bool:
+        return bool(_compared(self) > _compared(other))
+
+    def __ge__(self, other: Any) -> bool:
+        return bool(_compared(self) >= _compared(other))
 
     def exp(self) -> Value:
         """e ** self (inf past 709.78, as in float64).
@@ -332,3 +354,13 @@ class OneInputMethods:
         from .activations import leaky_relu
 
         return leaky_relu(self, negative_slope)
+
+
+def _compared(x: Any) -> Any:
+    """What a Value is compared with: a Value's data (or another world's number's: a Dual's), a
+    number; anything else a TypeError, as Python's own for `<` between unrelated types."""
+    if isinstance(x, OneInputMethods):  # a Value, or a Dual
+        return cast(Any, x).data
+    if _is_number(x):
+        return x
+    raise TypeError(f"comparison: expected a Value or a number, got {type(x).__name__} ({x!r})")
