@@ -161,12 +161,8 @@ def _from_multiples(a: float, b: float) -> float:  # % and // jump where b divid
     return _from_integers(a / b)
 
 
-def _from_origin(a: float, b: float) -> float:  # hypot's gradient is 0 / 0 there
-    return max(abs(a), abs(b))
-
-
 def _from_cut(y: float, x: float) -> float:  # atan2 jumps from pi to -pi across y = 0 for x < 0
-    return abs(y) if x < 0 else math.hypot(y, x)
+    return abs(y) / max(1.0, abs(x)) if x < 0 else math.inf
 
 
 def _from(*points: float) -> Callable[[float], float]:
@@ -185,8 +181,15 @@ def _positive(a: Any) -> tuple[Any, ...]:
     return (a * a + 0.5,)
 
 
-def _positive_divisor(a: Any, b: Any) -> tuple[Any, ...]:
+def _positive_second(a: Any, b: Any) -> tuple[Any, ...]:  # a divisor, or hypot away from its 0 / 0
     return (a, b * b + 0.5)
+
+
+def _off_origin(y: Any, x: Any) -> tuple[Any, ...]:
+    # atan2's gradient grows as 1 / radius: (y, x) onto the circle of radius x * x + 0.5, at every
+    # angle but straight down; y = -1 puts it on the cut (0, -radius).
+    k = (x * x + 0.5) / (y * y + 1.0)
+    return (k * (1.0 - y * y), k * (2.0 * y))
 
 
 def _family(family: ops.Family, numbers: tuple[float, ...], torch: Callable[[Any], Any], **more: Any) -> OpTwin:
@@ -230,8 +233,8 @@ TABLE: dict[str, OpTwin] = {
         OpTwin("asinh", ops.ASINH, _method("asinh")),
         OpTwin("acosh", ops.ACOSH, _method("acosh"), 1, lambda a: (a * a + 1.5,)),
         OpTwin("atanh", ops.ATANH, _method("atanh"), 1, _inside_one),
-        OpTwin("atan2", ops.ATAN2, _torch_function("atan2"), 2, kink=_from_cut),
-        OpTwin("hypot", ops.HYPOT, _torch_function("hypot"), 2, kink=_from_origin),
+        OpTwin("atan2", ops.ATAN2, _torch_function("atan2"), 2, _off_origin, _from_cut),
+        OpTwin("hypot", ops.HYPOT, _torch_function("hypot"), 2, _positive_second),
         OpTwin("expm1", ops.EXPM1, _method("expm1"), 1, _small),
         OpTwin("exp2", ops.EXP2, _method("exp2"), 1, _small),
         OpTwin("log2", ops.LOG2, _method("log2"), 1, _positive),
@@ -243,9 +246,9 @@ TABLE: dict[str, OpTwin] = {
         OpTwin("ceil", ops.CEIL, _method("ceil"), kink=_from_integers),
         OpTwin("round", ops.ROUND, _method("round"), kink=_from_halves),
         OpTwin("trunc", ops.TRUNC, _method("trunc"), kink=_from_integers),
-        OpTwin("%", ops.REMAINDER, _torch_function("remainder"), 2, _positive_divisor, _from_multiples),
+        OpTwin("%", ops.REMAINDER, _torch_function("remainder"), 2, _positive_second, _from_multiples),
         # torch.floor_divide itself has no derivative; torch.div rounding to the floor is the same.
-        OpTwin("//", ops.FLOOR_DIVIDE, _floor_divide, 2, _positive_divisor, _from_multiples),
+        OpTwin("//", ops.FLOOR_DIVIDE, _floor_divide, 2, _positive_second, _from_multiples),
         OpTwin("maximum", ops.MAXIMUM, _torch_function("maximum"), 2, kink=_from_each_other),
         OpTwin("minimum", ops.MINIMUM, _torch_function("minimum"), 2, kink=_from_each_other),
         OpTwin("silu", ops.SILU, _functional("silu")),

@@ -23,6 +23,7 @@ import torch
 
 import autodiff
 from autodiff import Op, Value, func, grad, ops
+from autodiff.testing import assert_matches_torch, programs
 from autodiff.testing.programs import TABLE, OpTwin
 
 PROGRAMS = 400
@@ -124,6 +125,23 @@ def test_every_op_of_the_table_is_fuzzed():
 
 def _family(op: Op) -> str | None:
     return next((v.name for v in vars(ops).values() if isinstance(v, ops.Family) and op in v.ops.values()), None)
+
+
+# Points exactly at the kinks and jumps of the table's ops (after their maps into the domain):
+# there both engines get the same numbers, and take PyTorch's branch.
+AT_KINKS = [[0.0], [-0.0], [1.0], [-2.0], [2.5], [-0.5], [0.5], [20.0], [0.0, 0.0], [1.0, 1.0], [0.0, -1.0]]
+AT_KINKS += [[-0.0, -1.0], [2.75, 1.5], [-5.5, 1.5], [0.0, 1.5], [-1.0, 0.0]]
+
+
+def test_every_op_matches_torch_exactly_at_its_kinks_and_jumps_up_to_order_3():
+    tested = set()
+    for twin in [twin for twin in TABLE.values() if twin.kink is not None]:
+        program = programs.Program(twin.arity, ((twin, tuple(range(twin.arity))),))
+        for point in [p for p in AT_KINKS if len(p) == twin.arity]:
+            if twin.kink(*program.arguments(*[Value(x) for x in point])[0]) == 0:
+                assert_matches_torch(program, point, order=3, rtol=1e-12, atol=1e-14)
+                tested.add(twin.name)
+    assert tested == {twin.name for twin in TABLE.values() if twin.kink is not None}
 
 
 @dataclass(frozen=True)
