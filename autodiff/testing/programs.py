@@ -197,8 +197,9 @@ def _family(family: ops.Family, numbers: tuple[float, ...], torch: Callable[[Any
     return OpTwin(op.name, op, torch, **more)
 
 
-# The op table's ops as twins, each with its torch counterpart and a map into its domain (kept
-# away from poles and overflow, so that every random program is finite).
+# The op table's ops as twins (the families' with a few numbers each), each with its torch
+# counterpart, a map into its domain (kept away from poles and overflow, so that every random
+# program is finite) and, for an op that bends or jumps, where it does.
 TABLE: dict[str, OpTwin] = {
     twin.name: twin
     for twin in [
