@@ -275,13 +275,23 @@ ELU = Family(
     "elu",
     {"alpha": 1.0},
     lambda m, x, alpha: m.where(x > 0.0, lambda: x, lambda: alpha * m.expm1(x)),
-    lambda m, g, out, x, alpha: (m.where(x > 0.0, lambda: g, lambda: g * alpha * m.exp(x)),),
+    # At 0, PyTorch's: alpha * g, whose own derivative is 0 (its second derivative masks x < 0).
+    lambda m, g, out, x, alpha: (
+        m.where(x > 0.0, lambda: g, lambda: m.where(m.is_zero(x), lambda: g * alpha, lambda: g * alpha * m.exp(x))),
+    ),
 )
 SOFTPLUS = Family(  # x itself past the threshold, as PyTorch; beta must not be 0 (autodiff.softplus checks)
     "softplus",
     {"beta": 1.0, "threshold": 20.0},
     lambda m, x, beta, t: m.where(x * beta > t, lambda: x, lambda: m.log1p(m.exp(x * beta)) / beta),
-    lambda m, g, out, x, beta, t: (m.where(x * beta > t, lambda: g, lambda: g * m.sigmoid(x * beta)),),
+    # At the threshold, PyTorch's: sigmoid(t) * g, whose own derivative is 0 (as elu's at 0).
+    lambda m, g, out, x, beta, t: (
+        m.where(
+            x * beta > t,
+            lambda: g,
+            lambda: m.where(x * beta >= t, lambda: g * floats.sigmoid(t), lambda: g * m.sigmoid(x * beta)),
+        ),
+    ),
 )
 CLAMP = Family(  # the gradient passes from min to max, both included (PyTorch's)
     "clamp",

@@ -225,8 +225,8 @@ def test_expressions_draw_shared_nodes_and_every_op():
 
 
 def test_strategy_and_program_errors_are_named():
-    with pytest.raises(ValueError, match="expressions: unknown op 'tan'; expected an OpTwin or one of"):
-        expressions(1, ops=["tan"])
+    with pytest.raises(ValueError, match="expressions: unknown op 'tangent'; expected an OpTwin or one of"):
+        expressions(1, ops=["tangent"])
     with pytest.raises(ValueError, match="expressions: n_inputs must be a positive int, got 0"):
         expressions(0)
     with pytest.raises(ValueError, match="expressions: ops is empty"):
