@@ -19,7 +19,7 @@ from nn import toy_data
 
 L2 = 1e-4  # weight of the sum of squared parameters in the training loss, as micrograd's moons demo
 DATASETS = ("moons", "xor", "circles")
-ACTIVATIONS = ("relu", "tanh", "sigmoid")
+ACTIVATIONS = tuple(a for a in nn.layers.ACTIVATIONS if a != "linear")  # the hidden layers'; index.html lists them
 LIMITS = {"n": (4, 400), "seed": (0, 2**32 - 1), "speed": (1, 30), "size": (1, 32), "layers": 4}
 GRID = 24  # the decision boundary's lattice: GRID x GRID scores per picture (train.js reads it)
 # A step and its picture run the model on every point and the lattice: (points + GRID²) x

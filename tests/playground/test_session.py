@@ -118,7 +118,7 @@ def run(**changes: str) -> training.Training:
     ("field", "value", "message"),
     [
         ("dataset", "spiral", "Data: 'spiral' is not one of moons, xor, circles"),
-        ("activation", "gelu", "Activation: 'gelu' is not one of"),
+        ("activation", "swish", "Activation: 'swish' is not one of"),
         ("n", "many", "Points: 'many' is not a whole number"),
         ("noise", "nan", "Noise: 'nan' must be a finite number"),
         ("seed", "-1", "Seed: -1 is outside 0 to"),
@@ -187,3 +187,15 @@ def test_the_picture_holds_every_layer_and_the_first_layers_lines() -> None:
     first = t.model.layers[0].neurons
     assert picture["lines"] == [[n.w[0].data, n.w[1].data, n.b.data] for n in first]
     assert picture["layers"][0]["grads"][0] == [first[0].w[0].grad, first[0].w[1].grad, first[0].b.grad]
+
+
+def test_the_page_offers_every_activation_the_train_panel_accepts() -> None:
+    page = (pathlib.Path(__file__).resolve().parents[2] / "playground" / "index.html").read_text()
+    select = re.search(r'<select id="activation">(.*?)</select>', page, flags=re.S).group(1)
+    assert tuple(re.findall(r"<option>(\w+)</option>", select)) == training.ACTIVATIONS
+    assert "gelu" in training.ACTIVATIONS and "linear" not in training.ACTIVATIONS
+    settings = training.check_settings(
+        {"dataset": "moons", "n": "20", "noise": "0.1", "seed": "0", "hidden": "4"}
+        | {"activation": "leaky_relu", "lr": "0.1", "speed": "5"}
+    )
+    assert settings["activation"] == "leaky_relu"
