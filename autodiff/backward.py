@@ -84,7 +84,8 @@ def _marked_order(root: Value, order: list[Value], leaves: list[Value], olds: li
                     pending.append(iter(parent.parents))
                     break
             else:
-                order.append(path.pop())
+                order.append(path[-1])  # in order before it leaves path: a Ctrl-C between finds it
+                path.pop()
                 pending.pop()
         for node in order:
             node.grad = None
