@@ -366,6 +366,8 @@ def test_a_dragged_point_moves(site: Any) -> None:
     site.click("#reset")
     X = site.evaluate("window.playground.training().X.toJs()")
     box = site.evaluate("window.playground.training().box.toJs()")
+    # The mouse moves in the viewport: the plane must be in it, wherever an earlier test scrolled.
+    site.locator("#boundary").scroll_into_view_if_needed()
     bound = site.locator("#boundary").bounding_box()
     scale = bound["width"] / 320
     x = bound["x"] + (X[0][0] - box[0]) / (box[1] - box[0]) * 320 * scale
