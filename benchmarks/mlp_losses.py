@@ -24,6 +24,7 @@ import numpy as np
 from nn.datasets import make_moons
 
 from .engines import import_torch
+from .mlp_wide import compiled_step
 
 SEED = 1337
 LR = 0.05
@@ -78,22 +79,9 @@ def compiled_inputs(loss: str, X: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def ours_compiled(loss: str, X: np.ndarray, y: np.ndarray) -> Step:
-    import autodiff
-    import nn
-
     net = our_model(loss)
-    optimizer = nn.SGD(net.parameters(), lr=LR)
-    compiled = autodiff.compile(example_loss(loss, net), n_inputs=2 + (CLASSES if loss == "cross-entropy" else 1))
-    batch = compiled_inputs(loss, X, y)
-
-    def step(k: int) -> float:
-        losses = compiled(batch)
-        optimizer.zero_grad()
-        compiled.backward(reduction="mean")
-        optimizer.step()
-        return float(losses.mean())
-
-    return step
+    n_inputs = 2 + (CLASSES if loss == "cross-entropy" else 1)
+    return compiled_step(example_loss(loss, net), n_inputs, net.parameters(), compiled_inputs(loss, X, y), LR)
 
 
 def torch_batched(loss: str, X: np.ndarray, y: np.ndarray) -> Step:

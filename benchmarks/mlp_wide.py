@@ -87,14 +87,18 @@ def compiled_inputs(model: str, X: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def ours_compiled(model: str, X: np.ndarray, y: np.ndarray) -> Step:
     """The same step with the example's graph compiled once and replayed on the whole batch."""
+    net = our_model(model)
+    fn, n_inputs = example_loss(model, net)
+    return compiled_step(fn, n_inputs, net.parameters(), compiled_inputs(model, X, y), LR)
+
+
+def compiled_step(fn: Callable[..., Any], n_inputs: int, parameters: list[Any], batch: np.ndarray, lr: float) -> Step:
+    """One full step on the batch: `fn` (one example's loss) compiled, replayed, backward, SGD."""
     import autodiff
     import nn
 
-    net = our_model(model)
-    optimizer = nn.SGD(net.parameters(), lr=LR)
-    fn, n_inputs = example_loss(model, net)
+    optimizer = nn.SGD(parameters, lr=lr)
     loss = autodiff.compile(fn, n_inputs=n_inputs)
-    batch = compiled_inputs(model, X, y)
 
     def step(k: int) -> float:
         losses = loss(batch)
